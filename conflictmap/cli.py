@@ -1,0 +1,255 @@
+"""The ``conflictmap`` command: thin commands over the library.
+
+Each command parses its options, calls one library function and formats the
+result. A user's mistake ends in one ``Error: ...`` line and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from conflictmap import settings
+from conflictmap.errors import ConflictmapError, EventFileError
+from conflictmap.model import Confidence, Control, DatePrecision
+
+app = typer.Typer(
+    help="Map who controls what in a war, one sourced event at a time.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+EXIT_INVALID = 2
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    """Print one ``Error:`` line to stderr and exit with ``code``."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors(code: int = EXIT_INVALID) -> Iterator[None]:
+    """Turn library errors a user can cause into one line and an exit code."""
+    try:
+        yield
+    except ConflictmapError as exc:
+        fail(str(exc), code)
+
+
+def parse_day(value: Optional[str], option: str) -> Optional[dt.date]:
+    """Parse an optional ``YYYY-MM-DD`` option or fail with one line."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date as YYYY-MM-DD")
+
+
+def default_events() -> Path:
+    return settings.data_dir() / "events"
+
+
+@app.command()
+def add(
+    file: Annotated[Path, typer.Option("--file", help="Event file to append to (created if missing).")],
+    place: Annotated[str, typer.Option(help="Place name as reported.")],
+    date: Annotated[str, typer.Option(help="Date of the event, YYYY-MM-DD.")],
+    control_before: Annotated[Control, typer.Option(help="Who held the place before.")],
+    control_after: Annotated[Control, typer.Option(help="Who holds it after.")],
+    source_url: Annotated[str, typer.Option(help="http(s) URL of the source.")],
+    source_publisher: Annotated[str, typer.Option(help="Publisher of the source.")],
+    source_published: Annotated[str, typer.Option(help="Publication date of the source, YYYY-MM-DD.")],
+    lat: Annotated[Optional[float], typer.Option(help="Latitude (WGS 84).")] = None,
+    lon: Annotated[Optional[float], typer.Option(help="Longitude (WGS 84).")] = None,
+    event_type: Annotated[str, typer.Option(help="control_change, clash, strike, ...")] = "control_change",
+    confidence: Annotated[Confidence, typer.Option()] = Confidence.CLAIMED,
+    source_title: Annotated[Optional[str], typer.Option(help="Title of the source.")] = None,
+    source_quote: Annotated[Optional[str], typer.Option(help="Short quote supporting the event.")] = None,
+    note: Annotated[Optional[str], typer.Option(help="Free-text note.")] = None,
+    date_precision: Annotated[DatePrecision, typer.Option()] = DatePrecision.DAY,
+    admin1: Annotated[Optional[str], typer.Option(help="Oblast, e.g. Kharkiv.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO country code, e.g. UA.")] = None,
+) -> None:
+    """Append one event to FILE, with a generated stable id.
+
+    Example:
+
+        conflictmap add --file data/events/mine.geojson --place Balakliia
+        --date 2022-09-08 --control-before RU --control-after UA
+        --source-url https://example.org/story --source-publisher "Example News"
+        --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
+    """
+    from conflictmap.model import new_event
+    from conflictmap.store import append_event
+
+    if (lat is None) != (lon is None):
+        fail("give both --lat and --lon, or neither")
+    if lat is None or lon is None:
+        fail("coordinates are needed: pass --lat and --lon")
+    with user_errors():
+        event_date = parse_day(date, "--date")
+        source = {
+            "publisher": source_publisher,
+            "url": source_url,
+            "published": source_published,
+            "title": source_title,
+            "quote": source_quote,
+        }
+        feature = new_event(
+            file=file,
+            place=place,
+            date=event_date,
+            lon=lon,
+            lat=lat,
+            sources=[{k: v for k, v in source.items() if v is not None}],
+            admin1=admin1,
+            country=country,
+            date_precision=date_precision.value,
+            event_type=event_type,
+            control_before=control_before.value,
+            control_after=control_after.value,
+            confidence=confidence.value,
+            notes=note,
+        )
+        append_event(file, feature)
+    typer.echo(f"added {feature['id']} to {file}")
+
+
+@app.command("list")
+def list_events(
+    path: Annotated[Optional[Path], typer.Argument(help="Event file or folder [default: data/events].")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
+    place: Annotated[Optional[str], typer.Option(help="Only places whose name contains TEXT.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line.")] = False,
+) -> None:
+    """List events as a table, or as JSON lines.
+
+    Example: conflictmap list data/events --since 2022-09-06 --place kup
+    """
+    from conflictmap.store import read_features, select_features
+
+    with user_errors():
+        features = select_features(
+            read_features(path or default_events()),
+            since=parse_day(since, "--since"),
+            until=parse_day(until, "--until"),
+            place=place,
+        )
+    if as_json:
+        for feature in features:
+            typer.echo(json.dumps(feature, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("date", "place", "change", "confidence", "sources", "id")
+    for f in features:
+        p = f["properties"]
+        change = f"{p.get('control_before', '')} -> {p.get('control_after', '')}"
+        change = change if p.get("control_after") else p.get("event_type", "")
+        table.add_row(p["date"], p["place"], change, p.get("confidence", "claimed"), str(len(p["sources"])), f["id"])
+    Console(highlight=False).print(table)
+    typer.echo(f"{len(features)} events")
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Event files or folders [default: data/events].")] = None,
+) -> None:
+    """Check event files: schema, ids, coordinates, dates against their sources.
+
+    Prints each problem as `file: feature: field: severity: message`. Exit code
+    0 when there are no errors (warnings allowed), 1 with errors, 2 when a file
+    cannot be read or parsed.
+
+    Example: conflictmap validate data/events
+    """
+    from conflictmap.checks import check_collections
+    from conflictmap.store import event_files, read_collection
+
+    collections, unreadable = [], []
+    with user_errors():
+        files = [f for p in (paths or [default_events()]) for f in event_files(p)]
+    for file in files:
+        try:
+            collections.append(read_collection(file))
+        except EventFileError as exc:
+            unreadable.append(exc)
+    problems = check_collections(collections)
+    for exc in unreadable:
+        typer.echo(f"{exc}", err=True)
+    for problem in problems:
+        typer.echo(str(problem), err=problem.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    events = sum(len(c.features) for c in collections)
+    typer.echo(f"{len(files)} files, {events} events: {errors} errors, {warnings} warnings"
+               + (f", {len(unreadable)} unreadable files" if unreadable else ""))
+    if unreadable:
+        raise typer.Exit(2)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of an event file.
+
+    Example: conflictmap schema > event-file.schema.json
+    """
+    from conflictmap.model import event_file_schema
+
+    typer.echo(json.dumps(event_file_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def render(
+    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="HTML file to write [default: maps/<name>.html].")] = None,
+    date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
+) -> None:
+    """Render an interactive HTML map of the events.
+
+    Example: conflictmap render --events data/events --out maps/kharkiv-2022.html
+    """
+    from conflictmap.render import default_map_path, render_map
+
+    events = events or default_events()
+    with user_errors():
+        out = out or default_map_path(events)
+        written = render_map(events, out, on=parse_day(date, "--date"), title=title)
+    typer.echo(f"wrote {written}")
+
+
+def _not_built(issue: int) -> NoReturn:
+    fail(f"not available yet: this command is being built (issue {issue})")
+
+
+@app.command()
+def geocode(names: Annotated[Optional[list[str]], typer.Argument(help="Place names, or - for stdin.")] = None) -> None:
+    """Resolve place names to coordinates."""
+    _not_built(4)
+
+
+@app.command()
+def stats(date: Annotated[Optional[str], typer.Option(help="Date, YYYY-MM-DD.")] = None) -> None:
+    """Settlements and km² held and recaptured on a date."""
+    _not_built(6)
+
+
+@app.command()
+def frontline(date: Annotated[Optional[str], typer.Option(help="Date, YYYY-MM-DD.")] = None) -> None:
+    """Write the front line and control areas on a date as GeoJSON."""
+    _not_built(6)

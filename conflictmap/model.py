@@ -1,0 +1,278 @@
+"""The event: one sourced change of control (or clash, strike, ...) at one place.
+
+An event is a GeoJSON Feature (RFC 7946) with a Point geometry in ``[lon, lat]``
+order. The models validate a feature; the store keeps the original mapping, so
+properties the tool does not know survive every read and write untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
+
+from conflictmap.errors import EventFileError
+
+
+class Control(StrEnum):
+    """Who holds a place."""
+
+    UA = "UA"
+    RU = "RU"
+    CONTESTED = "contested"
+    UNKNOWN = "unknown"
+
+
+class Confidence(StrEnum):
+    """How well an event is supported: two independent sources make it confirmed."""
+
+    CLAIMED = "claimed"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+class DatePrecision(StrEnum):
+    """How exact ``date`` is: the true date lies within a day, a week or a month."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class GeoPrecision(StrEnum):
+    """How exact the point is: the spot itself, the settlement, or roughly the area."""
+
+    EXACT = "exact"
+    SETTLEMENT = "settlement"
+    APPROXIMATE = "approximate"
+
+
+#: Largest distance, in days, between ``date`` and the true date for each precision.
+PRECISION_DAYS = {DatePrecision.DAY: 0, DatePrecision.WEEK: 7, DatePrecision.MONTH: 31}
+
+CONTROL_CHANGE = "control_change"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> dt.date:
+    """Parse a strict ``YYYY-MM-DD`` string (no timestamps, no other formats)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+
+
+def _http_url(value: str) -> str:
+    """Accept only absolute http(s) URLs; the string is kept exactly as written."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+HttpUrl = Annotated[str, Field(min_length=1), AfterValidator(_http_url)]
+Text = Annotated[str, Field(min_length=1)]
+Number = StrictInt | StrictFloat
+
+
+class Source(BaseModel):
+    """Where a fact comes from: publisher, URL, publication date, title, quote."""
+
+    model_config = ConfigDict(extra="allow")
+
+    publisher: Text
+    url: HttpUrl
+    published: IsoDate
+    title: str | None = None
+    quote: str | None = None
+
+
+class Point(BaseModel):
+    """A GeoJSON Point in WGS 84, ``[longitude, latitude]``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["Point"]
+    coordinates: list[Number]
+
+    @model_validator(mode="after")
+    def _check_position(self) -> Point:
+        if len(self.coordinates) != 2:
+            raise ValueError(
+                f"expected [longitude, latitude], got {len(self.coordinates)} numbers"
+            )
+        lon, lat = self.coordinates
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            hint = " (swapped? GeoJSON is [lon, lat])" if -90 <= lon <= 90 else ""
+            raise ValueError(f"[{lon}, {lat}] is out of range{hint}")
+        return self
+
+
+class EventProperties(BaseModel):
+    """The ``properties`` of an event feature."""
+
+    model_config = ConfigDict(extra="allow")
+
+    place: Text
+    place_id: str | None = None
+    admin1: str | None = None
+    country: str | None = None
+    date: IsoDate
+    date_precision: DatePrecision = DatePrecision.DAY
+    geo_precision: GeoPrecision = GeoPrecision.SETTLEMENT
+    event_type: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = CONTROL_CHANGE
+    control_before: Control | None = None
+    control_after: Control | None = None
+    confidence: Confidence = Confidence.CLAIMED
+    sources: Annotated[list[Source], Field(min_length=1)]
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _control_change_has_states(self) -> EventProperties:
+        if self.event_type == CONTROL_CHANGE:
+            missing = [
+                name
+                for name in ("control_before", "control_after")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"a control_change needs {' and '.join(missing)}")
+        return self
+
+
+class Event(BaseModel):
+    """One event: a GeoJSON Feature with a string id, a Point and properties."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["Feature"]
+    id: Text
+    geometry: Point
+    properties: EventProperties
+
+    @property
+    def lon(self) -> float:
+        return float(self.geometry.coordinates[0])
+
+    @property
+    def lat(self) -> float:
+        return float(self.geometry.coordinates[1])
+
+
+def feature_label(feature: Any, index: int) -> str:
+    """Name a feature in messages: its id, else its position ``#index``."""
+    fid = feature.get("id") if isinstance(feature, dict) else None
+    return str(fid) if isinstance(fid, (str, int)) and fid != "" else f"#{index}"
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    """``('properties', 'sources', 0, 'url')`` -> ``sources[0].url``."""
+    if loc and loc[0] == "properties":
+        loc = loc[1:]
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path.lstrip(".") or "(feature)"
+
+
+def validation_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    """Turn a pydantic error into ``(field, message)`` pairs users can act on."""
+    pairs = []
+    for err in exc.errors(include_url=False):
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "enum":
+            message = f"{err['input']!r} is not one of {err['ctx']['expected']}"
+        pairs.append((_field_path(err["loc"]), message))
+    return pairs
+
+
+def parse_event(feature: Any, file: str | Path | None = None, index: int = 0) -> Event:
+    """Validate one feature mapping and return the :class:`Event`.
+
+    Raises
+    ------
+    EventFileError
+        naming the file, the feature and the first field at fault.
+    """
+    try:
+        return Event.model_validate(feature)
+    except ValidationError as exc:
+        field, message = validation_errors(exc)[0]
+        raise EventFileError(file, message, feature_label(feature, index), field) from None
+
+
+def make_event_id(place: str, date: dt.date, control_after: str | None, url: str) -> str:
+    """A stable id from what identifies an event: ``<place-slug>-<date>-<hash>``."""
+    ascii_name = unicodedata.normalize("NFKD", place).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "event"
+    key = json.dumps([place, date.isoformat(), control_after, url], ensure_ascii=False)
+    return f"{slug}-{date.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+
+
+def new_event(
+    *,
+    place: str,
+    date: dt.date,
+    lon: float,
+    lat: float,
+    sources: list[dict[str, Any]],
+    file: str | Path | None = None,
+    **properties: Any,
+) -> dict[str, Any]:
+    """Build and validate a new event feature, returned as a plain mapping.
+
+    ``properties`` takes the optional fields of :class:`EventProperties`;
+    ``None`` values are left out. Errors name ``file`` and the new id.
+    """
+    props = {"place": place, "date": date.isoformat(), **properties, "sources": sources}
+    props = {k: v for k, v in props.items() if v is not None}
+    feature = {
+        "type": "Feature",
+        "id": make_event_id(place, date, props.get("control_after"), sources[0]["url"]),
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": props,
+    }
+    parse_event(feature, file)
+    return feature
+
+
+def event_file_schema() -> dict[str, Any]:
+    """JSON Schema of an event file: a FeatureCollection of :class:`Event` s."""
+    event = Event.model_json_schema(ref_template="#/$defs/{model}")
+    defs = event.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "conflictmap event file",
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "features": {"type": "array", "items": {"$ref": "#/$defs/Event"}},
+        },
+        "$defs": {**defs, "Event": event},
+    }

@@ -1,0 +1,113 @@
+"""Folium maps of the events: build one in Python, or render one to HTML.
+
+``build_map`` returns a ``folium.Map`` (for notebooks); ``render_map`` writes a
+self-contained HTML file. Each layer kind has its own module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from conflictmap._io import atomic_write_text
+from conflictmap.errors import ConflictmapError
+from conflictmap.render._html import RawHTML, script_json
+from conflictmap.render.assets import use_leaflet
+from conflictmap.render.legend import Legend
+from conflictmap.render.settlements import COLOURS, SettlementLayer
+from conflictmap.store import event_files, load_events
+
+LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
+ATTRIBUTIONS = ["Events: conflictmap event files; every event cites its sources (see popups)."]
+__all__ = ["build_map", "default_map_path", "render_map"]
+
+
+class Title(MacroElement):
+    """The map's title as a control (text only, never HTML)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var Title = L.Control.extend({
+            options: {position: "topright"},
+            onAdd: function () {
+              var box = L.DomUtil.create("div", "cm-title leaflet-bar");
+              box.textContent = {{ this.text_json }};
+              return box;
+            }
+          });
+          new Title().addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Title"
+        self.text_json = script_json(text)
+
+
+def build_map(
+    events: gpd.GeoDataFrame,
+    on: dt.date | None = None,
+    title: str | None = None,
+    cdn: bool = False,
+) -> folium.Map:
+    """Build the interactive map of ``events`` showing control on ``on``.
+
+    Parameters
+    ----------
+    events : events as from :func:`conflictmap.store.load_events`
+    on : day shown first (default: the last day with a control change)
+    title : shown in the top right corner
+    cdn : link Leaflet from a CDN instead of inlining it
+    """
+    if events.empty:
+        raise ConflictmapError("no events to map")
+    west, south, east, north = events.total_bounds
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    use_leaflet(m, cdn=cdn)
+    css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
+    m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
+    SettlementLayer(events, on=on).add_to(m)
+    Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
+    if title:
+        Title(title).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds([[south, west], [north, east]], padding=(30, 30))
+    return m
+
+
+def default_map_path(events_path: str | Path) -> Path:
+    """``maps/<name>.html``: the name of the one event file, else of the folder."""
+    files_found = event_files(events_path)
+    name = files_found[0].stem if len(files_found) == 1 else Path(events_path).resolve().name
+    return Path("maps") / f"{name}.html"
+
+
+def render_map(
+    events_path: str | Path,
+    out: str | Path,
+    on: dt.date | None = None,
+    title: str | None = None,
+    cdn: bool = False,
+) -> Path:
+    """Read the events at ``events_path`` and write the map to ``out`` (atomically).
+
+    Returns the path written.
+    """
+    out = Path(out)
+    events = load_events(events_path)
+    m = build_map(events, on=on, title=title or out.stem, cdn=cdn, **options)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, m.get_root().render())
+    return out

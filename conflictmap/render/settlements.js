@@ -1,0 +1,127 @@
+// conflictmap: settlements coloured by control on a day, a time slider, popups.
+// Every event text reaches the page through textContent, never innerHTML.
+function conflictmapSettlements(layer, map, data) {
+  "use strict";
+  var renderer = L.canvas({padding: 0.5});
+  var LABELS = {UA: "Ukraine", RU: "Russia", contested: "contested", unknown: "unknown"};
+  var byPlace = data.places.map(function () { return []; });
+  data.changes.forEach(function (c, i) { byPlace[c[0]].push(i); });
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  }
+
+  function safeUrl(url) {
+    if (typeof url !== "string") return null;
+    try {
+      var parsed = new URL(url);
+      return (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+
+  // State of place p on day: the last change at or before day; recaptured: the
+  // day of the last RU -> UA change, when the place is Ukrainian again.
+  function stateOn(p, day) {
+    var state = null, recaptured = null, last = null;
+    byPlace[p].forEach(function (i) {
+      var c = data.changes[i];
+      if (c[1] > day) return;
+      state = c[3]; last = i;
+      if (c[3] === "UA" && c[2] === "RU") recaptured = c[1];
+      else if (c[3] !== "UA") recaptured = null;
+    });
+    return {control: state, recaptured: recaptured, last: last};
+  }
+
+  function popup(p) {
+    var box = el("div", null, "cm-popup");
+    box.appendChild(el("h4", data.places[p][0]));
+    byPlace[p].slice().reverse().forEach(function (i) {
+      var d = data.details[i];
+      var item = el("div", null, "cm-event");
+      var head = el("div", null, "cm-event-head");
+      head.appendChild(el("b", d.date));
+      head.appendChild(document.createTextNode(" (" + d.date_precision + ") "));
+      head.appendChild(el("span", (LABELS[d.before] || d.before) + " \u2192 " + (LABELS[d.after] || d.after)));
+      item.appendChild(head);
+      item.appendChild(el("div", d.place + " \u00b7 " + d.confidence + " \u00b7 location " + d.geo_precision, "cm-meta"));
+      if (d.notes) item.appendChild(el("div", d.notes, "cm-notes"));
+      var list = el("ul", null, "cm-sources");
+      d.sources.forEach(function (s) {
+        var li = el("li");
+        var url = safeUrl(s[3]);
+        var label = s[0] + (s[1] ? ": " + s[1] : "");
+        if (url) {
+          var a = el("a", label);
+          a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer nofollow";
+          li.appendChild(a);
+        } else {
+          li.appendChild(el("span", label));
+        }
+        if (s[2]) li.appendChild(document.createTextNode(" (" + s[2] + ")"));
+        list.appendChild(li);
+      });
+      item.appendChild(list);
+      box.appendChild(item);
+    });
+    return box;
+  }
+
+  var markers = data.places.map(function (place, p) {
+    var marker = L.circleMarker([place[2], place[1]], {renderer: renderer, radius: 6, weight: 1});
+    marker.bindPopup(function () { return popup(p); }, {maxWidth: 360});
+    marker.bindTooltip(el("span", place[0]));
+    marker.addTo(layer);
+    return marker;
+  });
+
+  var counts = el("div", null, "cm-counts");
+  function show(day) {
+    var tally = {UA: 0, RU: 0, contested: 0, unknown: 0, none: 0, recaptured: 0};
+    markers.forEach(function (marker, p) {
+      var s = stateOn(p, day);
+      var colour = s.control ? data.colours[s.control] : "#ffffff";
+      tally[s.control || "none"] += 1;
+      if (s.recaptured) tally.recaptured += 1;
+      marker.setStyle({
+        fillColor: colour, fillOpacity: s.control ? 0.9 : 0.4,
+        color: s.recaptured ? "#ffd500" : "#222", weight: s.recaptured ? 3 : 1
+      });
+      marker.options.cmState = s.control || "none";
+      marker.options.cmRecaptured = s.recaptured;
+    });
+    counts.textContent = "Ukraine " + tally.UA + " \u00b7 Russia " + tally.RU + " \u00b7 contested " +
+      tally.contested + " \u00b7 recaptured " + tally.recaptured;
+    layer.cmDay = day;
+    map.fire("conflictmap:day", {day: day});
+  }
+
+  var Slider = L.Control.extend({
+    options: {position: "bottomleft"},
+    onAdd: function () {
+      var box = el("div", null, "cm-slider leaflet-bar");
+      var label = el("div", null, "cm-day");
+      var input = el("input");
+      input.type = "range"; input.min = 0; input.max = Math.max(data.dates.length - 1, 0); input.step = 1;
+      var start = data.dates.indexOf(data.start);
+      input.value = start >= 0 ? start : input.max;
+      function update() {
+        var day = data.dates[+input.value] || data.start;
+        label.textContent = day ? "Control on " + day : "no control changes";
+        if (day) show(day);
+      }
+      input.addEventListener("input", update);
+      L.DomEvent.disableClickPropagation(box);
+      box.appendChild(label); box.appendChild(input); box.appendChild(counts);
+      layer.cmSlider = input;
+      update();
+      return box;
+    }
+  });
+  new Slider().addTo(map);
+  layer.cmMarkers = markers;
+  layer.cmShow = show;
+}

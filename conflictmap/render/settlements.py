@@ -1,0 +1,115 @@
+"""The settlements layer: one marker per place, coloured by who holds it on a day.
+
+All events travel to the page as one compact JSON document; the script in
+``settlements.js`` draws the markers on a canvas, recolours them when the time
+slider moves and builds popups with DOM text nodes, so no event text is ever
+parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+from folium.map import Layer
+from jinja2 import Template
+
+from conflictmap.render._html import RawHTML, script_json
+from conflictmap.territory import control_changes
+
+COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
+_SOURCE_FIELDS = ("publisher", "title", "published", "url")
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text, missing values as ``None``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return str(value)
+
+
+def settlements_data(events: gpd.GeoDataFrame) -> dict[str, Any]:
+    """The control changes as compact, columnar JSON-ready data.
+
+    Returns
+    -------
+    ``places``: ``[name, lon, lat]`` per place; ``changes``: ``[place, date,
+    before, after]`` per change, sorted by date; ``details``: the popup text of
+    each change (same order); ``dates``: the distinct days with a change.
+    """
+    changes = control_changes(events)
+    keys, place_index = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+    last = changes.assign(_i=place_index).drop_duplicates("_i", keep="last").sort_values("_i")
+    places = [
+        [name, round(x, 5), round(y, 5)]
+        for name, x, y in zip(last["place"], last.geometry.x, last.geometry.y, strict=True)
+    ]
+    days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
+    details = [
+        {
+            "id": row.id,
+            "place": row.place,
+            "date": day,
+            "date_precision": row.date_precision,
+            "geo_precision": row.geo_precision,
+            "confidence": row.confidence,
+            "before": row.control_before,
+            "after": row.control_after,
+            "notes": _text(row.notes),
+            "sources": [[_text(s.get(k)) for k in _SOURCE_FIELDS] for s in row.sources],
+        }
+        for row, day in zip(changes.itertuples(index=False), days, strict=True)
+    ]
+    return {
+        "places": places,
+        "changes": [
+            [int(i), day, b, a]
+            for i, day, b, a in zip(
+                place_index, days, changes["control_before"], changes["control_after"], strict=True
+            )
+        ],
+        "details": details,
+        "dates": sorted(set(days)),
+        "count": len(keys),
+    }
+
+
+class SettlementLayer(Layer):
+    """Settlements coloured by control on a day, with a time slider and popups.
+
+    Parameters
+    ----------
+    events : the events (see :func:`conflictmap.store.load_events`)
+    on : the day shown first (default: the last day with a change)
+    name : the layer's name in the layer control
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data_json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        conflictmapSettlements({{ this.get_name() }}, {{ this._parent.get_name() }},
+            JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: gpd.GeoDataFrame, on: dt.date | None = None, name: str = "Settlements") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "SettlementLayer"
+        data = settlements_data(events)
+        data["start"] = on.isoformat() if on else (data["dates"][-1] if data["dates"] else None)
+        data["colours"] = COLOURS
+        self.data = data
+        self.data_json = script_json(data)
+
+    def render(self, **kwargs: Any) -> None:
+        script = (files("conflictmap.render") / "settlements.js").read_text(encoding="utf-8")
+        self.get_root().header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_settlements_js")
+        super().render(**kwargs)

@@ -1,0 +1,34 @@
+"""Settings in one place: paths, thresholds, coordinate reference systems."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Geographic CRS of every event file (RFC 7946).
+GEOGRAPHIC_CRS = "EPSG:4326"
+#: Equal-area CRS for every area computation (ETRS89-extended / LAEA Europe).
+EQUAL_AREA_CRS = "EPSG:3035"
+
+#: Seconds to wait for the lock on an event file before giving up.
+LOCK_TIMEOUT_S = float(os.environ.get("CONFLICTMAP_LOCK_TIMEOUT", "30"))
+
+#: A source published this many days after its event is flagged as possibly recycled.
+RECYCLED_AFTER_DAYS = 365
+
+#: Rough bounding boxes (lon_min, lat_min, lon_max, lat_max) used to spot swapped
+#: coordinates: a point outside its country's box whose swap falls inside is suspect.
+COUNTRY_BBOX = {
+    "UA": (22.0, 44.3, 40.3, 52.4),
+    "RU": (19.5, 41.1, 180.0, 82.0),
+}
+
+
+def data_dir() -> Path:
+    """Return the data folder: ``$CONFLICTMAP_DATA``, ``./data``, or the checkout's."""
+    if env := os.environ.get("CONFLICTMAP_DATA"):
+        return Path(env)
+    local = Path("data")
+    if local.is_dir():
+        return local
+    return Path(__file__).resolve().parent.parent / "data"
