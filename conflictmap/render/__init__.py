@@ -107,7 +107,7 @@ def render_map(
     """
     out = Path(out)
     events = load_events(events_path)
-    m = build_map(events, on=on, title=title or out.stem, cdn=cdn, **options)
+    m = build_map(events, on=on, title=title or out.stem, cdn=cdn)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, m.get_root().render())
     return out
