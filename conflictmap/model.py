@@ -24,8 +24,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictFloat,
-    StrictInt,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -95,7 +95,7 @@ def _http_url(value: str) -> str:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 HttpUrl = Annotated[str, Field(min_length=1), AfterValidator(_http_url)]
 Text = Annotated[str, Field(min_length=1)]
-Number = StrictInt | StrictFloat
+
 
 
 class Source(BaseModel):
@@ -116,19 +116,18 @@ class Point(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: Literal["Point"]
-    coordinates: list[Number]
+    coordinates: list[StrictFloat]
 
-    @model_validator(mode="after")
-    def _check_position(self) -> Point:
-        if len(self.coordinates) != 2:
-            raise ValueError(
-                f"expected [longitude, latitude], got {len(self.coordinates)} numbers"
-            )
-        lon, lat = self.coordinates
+    @field_validator("coordinates")
+    @classmethod
+    def _check_position(cls, coordinates: list[float]) -> list[float]:
+        if len(coordinates) != 2:
+            raise ValueError(f"expected [longitude, latitude], got {len(coordinates)} numbers")
+        lon, lat = coordinates
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             hint = " (swapped? GeoJSON is [lon, lat])" if -90 <= lon <= 90 else ""
             raise ValueError(f"[{lon}, {lat}] is out of range{hint}")
-        return self
+        return coordinates
 
 
 class EventProperties(BaseModel):

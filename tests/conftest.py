@@ -1,0 +1,93 @@
+"""Shared fixtures: valid events to start from, event files, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conflictmap.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASE_FEATURE: dict[str, Any] = {
+    "type": "Feature",
+    "id": "balakliia-2022-09-08",
+    "geometry": {"type": "Point", "coordinates": [36.84433, 49.45595]},
+    "properties": {
+        "place": "Balakliia",
+        "admin1": "Kharkiv",
+        "country": "UA",
+        "date": "2022-09-08",
+        "event_type": "control_change",
+        "control_before": "RU",
+        "control_after": "UA",
+        "confidence": "confirmed",
+        "sources": [
+            {
+                "publisher": "Example News",
+                "url": "https://example.org/balakliia",
+                "published": "2022-09-09",
+                "title": "Balakliia retaken",
+                "quote": "Ukrainian forces retook Balakliia",
+            }
+        ],
+    },
+}
+
+
+def make_feature(fid: str = "ev-1", **props: Any) -> dict[str, Any]:
+    """A valid feature; keyword arguments replace properties (None removes one)."""
+    feature = copy.deepcopy(BASE_FEATURE)
+    feature["id"] = fid
+    for key, value in props.items():
+        if value is None:
+            feature["properties"].pop(key, None)
+        else:
+            feature["properties"][key] = value
+    return feature
+
+
+def write_events(path: Path, features: list[dict[str, Any]], **members: Any) -> Path:
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", **members, "features": features}, indent=2),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def events_file(tmp_path: Path) -> Path:
+    """A file with two valid events."""
+    return write_events(
+        tmp_path / "events.geojson",
+        [make_feature("a"), make_feature("b", place="Izium", date="2022-09-09")],
+    )
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str):
+    """Run the typer app in-process (stdout and stderr kept apart)."""
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``conflictmap`` as a real subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "conflictmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        input=stdin,
+        timeout=120,
+    )

@@ -1,0 +1,64 @@
+import datetime as dt
+
+from conflictmap.checks import check_collections
+from conflictmap.store import EventCollection
+from tests.conftest import REPO, make_feature
+
+
+def problems_for(*features, today=dt.date(2026, 1, 1)):
+    found = check_collections([EventCollection(REPO / "x.geojson", list(features))], today=today)
+    return [(p.feature, p.field, p.severity, p.message) for p in found]
+
+
+def test_clean_event_has_no_problems():
+    assert problems_for(make_feature()) == []
+
+
+def test_every_schema_error_is_listed():
+    found = problems_for(make_feature("a", date="2022-02-30", confidence="sure"))
+    assert {(f, s) for _, f, s, _ in found} == {("date", "error"), ("confidence", "error")}
+
+
+def test_duplicate_ids():
+    found = problems_for(make_feature("a"), make_feature("a"))
+    assert [(f, field) for f, field, *_ in found] == [("a", "id")]
+
+
+def test_swapped_coordinates_inside_range():
+    feature = make_feature("a")
+    feature["geometry"]["coordinates"] = [49.45595, 36.84433]
+    (problem,) = problems_for(feature)
+    assert problem[1] == "geometry.coordinates" and "swap" in problem[3]
+
+
+def test_future_date():
+    (problem,) = problems_for(make_feature("a", date="2026-06-01", sources=[{"publisher": "P", "url": "https://e.org", "published": "2026-06-01"}]))
+    assert problem[1] == "date" and "future" in problem[3]
+
+
+def test_control_must_change():
+    (problem,) = problems_for(make_feature("a", control_before="UA", control_after="UA"))
+    assert problem[1] == "control_after" and problem[2] == "error"
+
+
+def test_source_published_before_event_is_an_error():
+    feature = make_feature("a")
+    feature["properties"]["sources"][0]["published"] = "2022-09-01"
+    (problem,) = problems_for(feature)
+    assert problem[1:3] == ("sources[0].published", "error")
+
+
+def test_week_precision_allows_an_earlier_report():
+    feature = make_feature("a", date_precision="week")
+    feature["properties"]["sources"][0]["published"] = "2022-09-03"
+    assert problems_for(feature) == []
+
+
+def test_recycled_story_is_a_warning():
+    feature = make_feature("a")
+    feature["properties"]["sources"].append(
+        {"publisher": "London Daily", "url": "https://londondaily.com/x", "published": "2025-06-01"}
+    )
+    (problem,) = problems_for(feature)
+    assert problem[1:3] == ("sources[1].published", "warning")
+    assert "recycled" in problem[3]

@@ -1,0 +1,175 @@
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conflictmap import store
+from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
+from tests.conftest import make_feature, write_events
+
+json_scalars = st.none() | st.booleans() | st.integers(-10**9, 10**9) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+extra_keys = st.text(min_size=1, max_size=12).filter(lambda k: k not in make_feature()["properties"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    props=st.dictionaries(extra_keys, json_values, max_size=5),
+    members=st.dictionaries(st.sampled_from(["name", "crs", "x-note", "bbox"]), json_values, max_size=3),
+    feature_extra=st.dictionaries(st.sampled_from(["bbox", "x-origin", "title"]), json_values, max_size=2),
+    source_extra=st.dictionaries(st.sampled_from(["archive_url", "language", "author"]), json_values, max_size=2),
+)
+def test_unknown_properties_and_members_survive_round_trip(tmp_path, props, members, feature_extra, source_extra):
+    feature = make_feature("x")
+    feature["properties"].update(props)
+    feature.update(feature_extra)
+    feature["properties"]["sources"][0].update(source_extra)
+    path = write_events(tmp_path / "rt.geojson", [feature], **members)
+    collection = store.read_collection(path)
+    store.validate_collection(collection)
+    store.write_collection(collection)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    assert again == {"type": "FeatureCollection", **members, "features": [feature]}
+    # a second write is byte-for-byte stable
+    before = path.read_bytes()
+    store.write_collection(store.read_collection(path))
+    assert path.read_bytes() == before
+
+
+def test_written_sorted_indented_utf8(tmp_path):
+    path = tmp_path / "e.geojson"
+    coll = store.EventCollection(path, [make_feature("b", date="2022-09-10", place="Ізюм"), make_feature("a", date="2022-09-10"), make_feature("c", date="2022-03-01")])
+    store.write_collection(coll)
+    text = path.read_text(encoding="utf-8")
+    assert "Ізюм" in text
+    assert text.startswith('{\n  "type": "FeatureCollection"')
+    assert [f["id"] for f in json.loads(text)["features"]] == ["c", "a", "b"]
+
+
+def test_load_events_gives_a_geodataframe(events_file):
+    frame = store.load_events(events_file)
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame["id"]) == ["a", "b"]
+    assert frame.geometry.x.iloc[0] == pytest.approx(36.84433)
+    assert str(frame["date"].dtype).startswith("datetime64")
+    assert frame["date_precision"].tolist() == ["day", "day"]  # defaults filled in
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        (b'{"type": "FeatureCollection", "features": [', "invalid JSON at line 1 column 44"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}', "byte-order mark"),
+        (b'{"type": "Topology", "objects": {}}', "found 'Topology'"),
+        (b'{"type": "Feature", "properties": {}}', "found 'Feature'"),
+        (b"[]", "found 'list'"),
+        (b'{"type": "FeatureCollection", "features": {}}', "'features' must be a list"),
+        (b'{"type": "FeatureCollection", "features": [{"type": "Point"}]}', "#0: type: expected a GeoJSON Feature"),
+    ],
+)
+def test_structural_errors_name_the_file(tmp_path, raw, fragment):
+    path = tmp_path / "bad.geojson"
+    path.write_bytes(raw)
+    with pytest.raises(EventFileError) as info:
+        store.read_collection(path)
+    assert str(info.value).startswith(str(path))
+    assert fragment in str(info.value)
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    write_events(tmp_path / "one.geojson", [make_feature("same")])
+    write_events(tmp_path / "two.geojson", [make_feature("same")])
+    with pytest.raises(DuplicateEventError, match="two.geojson: same: id: duplicate id"):
+        store.read_features(tmp_path)
+
+
+def test_append_creates_and_refuses_duplicates(tmp_path):
+    path = tmp_path / "new.geojson"
+    store.append_event(path, make_feature("x"))
+    with pytest.raises(DuplicateEventError):
+        store.append_event(path, make_feature("x"))
+    assert [f["id"] for f in store.read_features(path)] == ["x"]
+
+
+def test_append_to_invalid_file_changes_nothing(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [make_feature("a", date="2022-02-30")])
+    before = path.read_bytes()
+    with pytest.raises(EventFileError, match="date"):
+        store.append_event(path, make_feature("b"))
+    assert path.read_bytes() == before
+
+
+def test_lock_timeout_is_clear(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [])
+    with store.locked(path):
+        code = (
+            "import sys; from conflictmap import store; from tests.conftest import make_feature\n"
+            f"store.append_event({str(path)!r}, make_feature('late'), timeout=0.2)"
+        )
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert "LockTimeoutError" in proc.stderr and "another process holds the lock" in proc.stderr
+    assert issubclass(LockTimeoutError, TimeoutError)
+
+
+def _add_many(path: str, worker: int, count: int) -> None:
+    for i in range(count):
+        store.append_event(path, make_feature(f"w{worker}-{i}", place=f"Place {worker}-{i}"))
+
+
+def test_four_processes_times_25_adds_all_land(tmp_path):
+    path = tmp_path / "busy.geojson"
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_add_many, args=(str(path), w, 25)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    ids = {f["id"] for f in store.read_features(path)}
+    assert ids == {f"w{w}-{i}" for w in range(4) for i in range(25)}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+WRITER = """
+import sys
+from conflictmap import store
+from tests.conftest import make_feature
+path = sys.argv[1]
+features = [make_feature(f"e{i}", notes="x" * 2000) for i in range(400)]
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    with store.locked(path):
+        store.write_collection(store.EventCollection(__import__("pathlib").Path(path), features[: 200 + n % 200]))
+"""
+
+
+def test_killed_writer_leaves_a_valid_file(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [make_feature("seed")])
+    repo = Path(__file__).parent.parent
+    for delay in (0.05, 0.13, 0.21, 0.34, 0.5):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=repo, stdout=subprocess.PIPE)
+        assert proc.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        features = store.read_features(path)  # parses and validates: never a broken file
+        assert len(features) in (1, *range(200, 400))
+    # a leftover temp file from the killed writer is ignored by readers and cleaned by the next write
+    assert all(p.suffix == ".geojson" for p in store.event_files(tmp_path))
+    store.append_event(path, make_feature("after"))
+    assert not list(tmp_path.glob(".e.geojson.*.tmp"))
