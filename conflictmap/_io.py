@@ -13,7 +13,12 @@ def temp_files(path: Path) -> list[Path]:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` via a temp file, fsync and ``os.replace``.
+    """Write ``text`` as UTF-8 (``\n`` line ends) atomically, see :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file, fsync and ``os.replace``.
 
     The temp file sits in the same folder, so the rename is atomic; leftovers of
     killed writers are removed first (call it under the file's lock when others
@@ -24,8 +29,8 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)

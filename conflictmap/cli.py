@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 
 from conflictmap import settings
-from conflictmap.errors import ConflictmapError, EventFileError
+from conflictmap.errors import ConflictmapError, EventFileError, GeocodeError
 from conflictmap.model import Confidence, Control, DatePrecision
 
 app = typer.Typer(
@@ -82,6 +83,9 @@ def add(
 ) -> None:
     """Append one event to FILE, with a generated stable id.
 
+    Without --lat/--lon the place is looked up in the offline gazetteer (with
+    --admin1 as the region hint); an unknown or ambiguous name is an error.
+
     Example:
 
         conflictmap add --file data/events/mine.geojson --place Balakliia
@@ -89,15 +93,23 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
+    from conflictmap.geocode import resolve_place
     from conflictmap.model import new_event
     from conflictmap.store import append_event
 
     if (lat is None) != (lon is None):
         fail("give both --lat and --lon, or neither")
-    if lat is None or lon is None:
-        fail("coordinates are needed: pass --lat and --lon")
+    located: dict[str, Any] = {}
     with user_errors():
         event_date = parse_day(date, "--date")
+        if lat is None or lon is None:
+            try:
+                found = resolve_place(place, region=admin1)
+            except GeocodeError as exc:
+                fail(f"{file}: new event: {exc}")
+            lat, lon = found.lat, found.lon
+            located = {"place_id": found.place_id, "geo_precision": found.geo_precision}
+            admin1, country = admin1 or found.admin1, country or found.country
         source = {
             "publisher": source_publisher,
             "url": source_url,
@@ -120,6 +132,7 @@ def add(
             control_after=control_after.value,
             confidence=confidence.value,
             notes=note,
+            **located,
         )
         append_event(file, feature)
     typer.echo(f"added {feature['id']} to {file}")
@@ -238,9 +251,35 @@ def _not_built(issue: int) -> NoReturn:
 
 
 @app.command()
-def geocode(names: Annotated[Optional[list[str]], typer.Argument(help="Place names, or - for stdin.")] = None) -> None:
-    """Resolve place names to coordinates."""
-    _not_built(4)
+def geocode(
+    names: Annotated[list[str], typer.Argument(help="Place names, or - to read one name per line from stdin.")],
+    region: Annotated[Optional[str], typer.Option(help="Oblast hint, e.g. Kharkiv or Харківська.")] = None,
+    online: Annotated[bool, typer.Option("--online/--offline", help="Ask Nominatim for names the gazetteer lacks.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per name.")] = False,
+) -> None:
+    """Resolve place names to coordinates with the offline gazetteer.
+
+    Exit code 0 when every name resolved, 1 when some did not.
+
+    Example: conflictmap geocode Balakliia Izyium "Купʼянськ" --region Kharkiv
+    """
+    from conflictmap.geocode import geocode_names
+
+    if online:
+        fail("--online: the Nominatim fallback is not built yet (issue 4); the offline gazetteer answers")
+    if names == ["-"]:
+        names = [line.strip() for line in sys.stdin if line.strip()]
+    results = geocode_names(names, region)
+    for r in results:
+        if as_json:
+            typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        elif not r.resolved:
+            typer.echo(f"{r.query}: not found")
+        else:
+            note = f"  AMBIGUOUS: {len(r.candidates)} candidates" if r.ambiguous else ""
+            typer.echo(f"{r.query}: {r.name} ({r.admin1}, {r.country}) {r.lat:.5f}, {r.lon:.5f}  score {r.score:g}  {r.place_id}{note}")
+    if not all(r.resolved for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()

