@@ -254,7 +254,8 @@ def _not_built(issue: int) -> NoReturn:
 def geocode(
     names: Annotated[list[str], typer.Argument(help="Place names, or - to read one name per line from stdin.")],
     region: Annotated[Optional[str], typer.Option(help="Oblast hint, e.g. Kharkiv or Харківська.")] = None,
-    online: Annotated[bool, typer.Option("--online/--offline", help="Ask Nominatim for names the gazetteer lacks.")] = False,
+    online: Annotated[bool, typer.Option("--online/--offline", help="Ask Nominatim (1 request/s, cached) for names the gazetteer lacks.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds per online request.")] = settings.ONLINE_TIMEOUT_S,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per name.")] = False,
 ) -> None:
     """Resolve place names to coordinates with the offline gazetteer.
@@ -263,13 +264,18 @@ def geocode(
 
     Example: conflictmap geocode Balakliia Izyium "Купʼянськ" --region Kharkiv
     """
-    from conflictmap.geocode import geocode_names
+    from conflictmap.geocode import Resolver, geocode_names
 
-    if online:
-        fail("--online: the Nominatim fallback is not built yet (issue 4); the offline gazetteer answers")
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
-    results = geocode_names(names, region)
+    resolver = Resolver()
+    if online:
+        from conflictmap.geocode.online import NominatimFallback
+
+        resolver.online = NominatimFallback(timeout=timeout)
+    results = geocode_names(names, region, resolver)
+    for warning in resolver.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
     for r in results:
         if as_json:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))

@@ -52,3 +52,7 @@ class DuplicateEventError(EventFileError):
 
 class GeocodeError(ConflictmapError, LookupError):
     """A place name could not be resolved to one place."""
+
+
+class OnlineGeocodeError(GeocodeError, ConnectionError):
+    """The online geocoder could not be reached or gave no usable answer."""

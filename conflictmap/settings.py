@@ -26,6 +26,11 @@ COUNTRY_BBOX = {
 }
 
 
+#: Identifies conflictmap to online services (Nominatim's usage policy asks for one).
+USER_AGENT = os.environ.get("CONFLICTMAP_USER_AGENT", "conflictmap/0.1 (offline-first conflict mapping)")
+#: Seconds to wait for one online request.
+ONLINE_TIMEOUT_S = float(os.environ.get("CONFLICTMAP_ONLINE_TIMEOUT", "10"))
+
 #: Countries whose populated places the offline gazetteer indexes (ISO codes).
 GAZETTEER_COUNTRIES = ("UA",)
 

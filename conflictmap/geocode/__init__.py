@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from conflictmap.errors import GeocodeError
+from conflictmap.errors import GeocodeError, OnlineGeocodeError
 from conflictmap.geocode.gazetteer import Gazetteer, GeocodeResult, Place
 
-__all__ = ["Gazetteer", "GeocodeResult", "Place", "geocode_names", "resolve_place"]
+__all__ = ["Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "resolve_place"]
 
 
-def geocode_names(names: Iterable[str], region: str | None = None) -> list[GeocodeResult]:
-    """Resolve each name with the bundled offline gazetteer, in order."""
-    gazetteer = Gazetteer.default()
-    return [gazetteer.geocode(name, region) for name in names]
+@dataclass
+class Resolver:
+    """The offline gazetteer, then (optionally) an online fallback for what it lacks.
+
+    Parameters
+    ----------
+    gazetteer : the offline index (default: the bundled one)
+    online : e.g. :class:`~conflictmap.geocode.online.NominatimFallback`; ``None`` stays offline
+
+    After the first network failure the fallback is not asked again in this run;
+    the failure is kept in ``warnings`` and the offline answers stand.
+    """
+
+    gazetteer: Gazetteer = field(default_factory=Gazetteer.default)
+    online: object | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def geocode(self, query: str, region: str | None = None) -> GeocodeResult:
+        result = self.gazetteer.geocode(query, region)
+        if result.resolved or self.online is None:
+            return result
+        try:
+            return self.online.geocode(query, region)
+        except OnlineGeocodeError as exc:
+            self.warnings.append(f"{exc}: offline answers stand")
+            self.online = None
+            return result
+
+
+def geocode_names(
+    names: Iterable[str], region: str | None = None, resolver: Resolver | None = None
+) -> list[GeocodeResult]:
+    """Resolve each name in order (offline unless ``resolver`` has a fallback)."""
+    resolver = resolver or Resolver()
+    return [resolver.geocode(name, region) for name in names]
 
 
 def resolve_place(name: str, region: str | None = None) -> GeocodeResult:
