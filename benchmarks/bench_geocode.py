@@ -1,33 +1,63 @@
-"""Geocoder throughput through the Python API: exact and fuzzy lookups per second.
+"""Geocoder throughput through the Python API, and through `conflictmap geocode -`.
 
 Run: python benchmarks/bench_geocode.py
+Prints lookups per second for exact names and for names with one typo (and how
+many land within 5 km of the place they were made from), then the CLI's
+start-up time and its batch rate.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import subprocess
+import sys
 import time
 
 from conflictmap.geocode import Gazetteer
 
 
-def main() -> None:
-    gazetteer = Gazetteer.default()
-    rng = random.Random(0)
-    names = [p.name for p in gazetteer.places]
-    exact = [rng.choice(names) for _ in range(50_000)]
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (lat1, lon1), (lat2, lon2) = a, b
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 6371.0 * math.hypot(x, math.radians(lat2 - lat1))
+
+
+def api(gazetteer: Gazetteer, rng: random.Random) -> None:
+    places = gazetteer.places
 
     def typo(name: str) -> str:
-        i = rng.randrange(1, len(name) - 1) if len(name) > 4 else 1
+        i = rng.randrange(1, len(name) - 1)
         return name[:i] + rng.choice("aeiouklmnrst") + name[i + 1 :]
 
-    fuzzy = [typo(rng.choice([n for n in names if len(n) >= 7])) for _ in range(2_000)]
-    for label, queries in (("exact", exact), ("fuzzy (one typo)", fuzzy)):
+    exact = [rng.choice(places) for _ in range(50_000)]
+    fuzzy = [rng.choice([p for p in places if len(p.name) >= 7]) for _ in range(5_000)]
+    for label, sample, queries in (
+        ("exact", exact, [p.name for p in exact]),
+        ("fuzzy (one typo)", fuzzy, [typo(p.name) for p in fuzzy]),
+    ):
         start = time.perf_counter()
-        resolved = sum(gazetteer.geocode(q).resolved for q in queries)
+        results = [gazetteer.geocode(q) for q in queries]
         elapsed = time.perf_counter() - start
-        print(f"{label:18s} {len(queries):6d} queries  {len(queries) / elapsed:10,.0f} /s  resolved {resolved / len(queries):.1%}")
+        near = sum(r.resolved and km((r.lat, r.lon), (p.lat, p.lon)) <= 5 for r, p in zip(results, sample))
+        print(f"{label:18s} {len(queries):6d} queries {len(queries) / elapsed:10,.0f} /s   within 5 km of the source place: {near / len(queries):.1%}")
+
+
+def cli(gazetteer: Gazetteer, rng: random.Random) -> None:
+    command = [sys.executable, "-m", "conflictmap", "geocode", "-", "--json"]
+    start = time.perf_counter()
+    subprocess.run(command, input="Izium\n", capture_output=True, text=True, check=True)
+    startup = time.perf_counter() - start
+    names = "\n".join(rng.choice(gazetteer.places).name for _ in range(100_000))
+    start = time.perf_counter()
+    subprocess.run(command, input=names, capture_output=True, text=True)
+    batch = time.perf_counter() - start
+    print(f"CLI start-up (one name)  {startup:.2f} s")
+    print(f"CLI batch of 100,000     {batch:.2f} s   {100_000 / (batch - startup):10,.0f} names/s once started")
 
 
 if __name__ == "__main__":
-    main()
+    gazetteer = Gazetteer.default()
+    rng = random.Random(0)
+    api(gazetteer, rng)
+    cli(gazetteer, rng)

@@ -111,9 +111,17 @@ def test_typo_is_scored_below_an_exact_match(gazetteer):
     assert result.name == "Balakliya" and 80 <= result.score < 100
 
 
-def test_curated_row_resolves(gazetteer):
+def test_curated_row_resolves_and_its_namesake_makes_it_ambiguous(gazetteer):
     result = gazetteer.geocode("Гракове")
     assert (result.source, result.place_id) == ("curated", "katottg:UA63140150040031976")
+    assert {c["place_id"] for c in result.candidates} == {"katottg:UA63140150040031976", "katottg:UA63080050100088282"}
+
+
+def test_katottg_village_is_placed_at_its_hromada_centre(gazetteer):
+    result = gazetteer.geocode("Гряниківка", region="Kharkiv")  # Dvorichna hromada, not in GeoNames
+    assert (result.source, result.geo_precision) == ("katottg", "approximate")
+    assert result.place_id == "katottg:UA63080050110044547"
+    assert km(result.lat, result.lon, *expected_point("Dvorichna", "07")) < 1
 
 
 def test_index_is_cached_on_disk(tmp_path, monkeypatch):
@@ -143,13 +151,15 @@ def test_add_geocodes_when_no_coordinates(runner, tmp_path):
     path = tmp_path / "g.geojson"
     base = ["add", "--file", str(path), "--date", "2022-09-10", "--control-before", "RU", "--control-after", "UA",
             "--source-url", "https://example.org/a", "--source-publisher", "P", "--source-published", "2022-09-10"]
-    result = invoke(runner, *base, "--place", "Borova")
-    assert result.exit_code == 2 and "ambiguous" in result.stderr and not path.exists()
-    result = invoke(runner, *base, "--place", "Borova", "--admin1", "Kharkiv")
+    result = invoke(runner, *base, "--place", "Balakliia")
+    assert result.exit_code == 2 and "ambiguous" in result.stderr and "Poltava" in result.stderr
+    assert not path.exists()
+    result = invoke(runner, *base, "--place", "Balakliia", "--admin1", "Kharkiv")
     assert result.exit_code == 0, result.stderr
     (feature,) = read_features(path)
-    assert feature["properties"]["place_id"] == "geonames:711623"
+    assert feature["properties"]["place_id"] == "geonames:712926"
     assert feature["properties"]["geo_precision"] == "settlement"
+    assert feature["properties"]["country"] == "UA"
     result = invoke(runner, *base, "--place", "Xyzzyville")
     assert result.exit_code == 2 and "cannot find" in result.stderr
 

