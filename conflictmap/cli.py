@@ -246,10 +246,6 @@ def render(
     typer.echo(f"wrote {written}")
 
 
-def _not_built(issue: int) -> NoReturn:
-    fail(f"not available yet: this command is being built (issue {issue})")
-
-
 @app.command()
 def geocode(
     names: Annotated[list[str], typer.Argument(help="Place names, or - to read one name per line from stdin.")],
@@ -289,12 +285,66 @@ def geocode(
 
 
 @app.command()
-def stats(date: Annotated[Optional[str], typer.Option(help="Date, YYYY-MM-DD.")] = None) -> None:
-    """Settlements and km² held and recaptured on a date."""
-    _not_built(6)
+def stats(
+    date: Annotated[str, typer.Option(help="Day to report, YYYY-MM-DD.")],
+    since: Annotated[Optional[str], typer.Option(help="Count what Russia held on this day and Ukraine holds on --date.")] = None,
+    region: Annotated[Optional[str], typer.Option(help="Oblast to measure in [default: the oblast most events name].")] = None,
+    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Settlements and km² held and recaptured on a day, and the front line's length.
+
+    Areas are the Voronoi cells of the settlements with a known state, clipped to
+    the region, measured in EPSG:3035.
+
+    Example: conflictmap stats --date 2022-09-13 --since 2022-09-05 --json
+    """
+    from conflictmap.territory import territory_stats
+
+    with user_errors():
+        frame, area = _events_and_region(events, region)
+        figures = territory_stats(frame, parse_day(date, "--date"), parse_day(since, "--since"), area)
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    held = figures["settlements"]
+    km2 = figures["controlled_km2"]
+    typer.echo(f"On {figures['date']}: settlements UA {held['UA']}, RU {held['RU']}, contested {held['contested']}")
+    typer.echo(f"  held km²: UA {km2['UA']:,.0f}, RU {km2['RU']:,.0f}, contested {km2['contested']:,.0f}")
+    typer.echo(f"  front line: {figures['frontline_km']:,.0f} km")
+    if since:
+        typer.echo(f"  recaptured since {since}: {figures['recaptured_settlements']} settlements, {figures['recaptured_km2']:,.0f} km²")
 
 
 @app.command()
-def frontline(date: Annotated[Optional[str], typer.Option(help="Date, YYYY-MM-DD.")] = None) -> None:
-    """Write the front line and control areas on a date as GeoJSON."""
-    _not_built(6)
+def frontline(
+    date: Annotated[str, typer.Option(help="Day of the line, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option(help="GeoJSON file to write.")],
+    region: Annotated[Optional[str], typer.Option(help="Oblast [default: the oblast most events name].")] = None,
+    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+) -> None:
+    """Write the front line (LineString/MultiLineString) and control areas (Polygons) on a day.
+
+    Example: conflictmap frontline --date 2022-09-10 --out maps/frontline-2022-09-10.geojson
+    """
+    from conflictmap._io import atomic_write_text
+    from conflictmap.territory import frontline_collection
+
+    with user_errors():
+        frame, area = _events_and_region(events, region)
+        collection = frontline_collection(frame, parse_day(date, "--date"), area)
+        if not out.parent.is_dir():
+            fail(f"{out}: the folder does not exist")
+        atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
+    typer.echo(f"wrote {out}")
+
+
+def _events_and_region(events: Optional[Path], region: Optional[str]):
+    """Load the events and the region polygon (named, or the oblast most events name)."""
+    from conflictmap.boundaries import region_polygon
+    from conflictmap.store import load_events
+
+    frame = load_events(events or default_events())
+    if region is None and frame["admin1"].notna().any():
+        region = frame["admin1"].mode().iloc[0]
+    return frame, region_polygon(region)

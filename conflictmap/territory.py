@@ -1,14 +1,28 @@
-"""Who controls which place on a date, derived from the control-change events."""
+"""Who controls what on a date, derived from the control-change events.
+
+A place's state on day D is the last change at or before D; a place with no change
+by then has no state. Control areas are the Voronoi cells of the places with a
+state, clipped to the region and dissolved by controller; the front line is the
+boundary shared by Ukrainian- and Russian-held cells. Areas and lengths are
+computed in an equal-area CRS (EPSG:3035).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+import shapely.geometry
 
+from conflictmap import settings
 from conflictmap.model import CONTROL_CHANGE
+
+STATES = ("UA", "RU", "contested", "unknown")
 
 
 def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
@@ -37,26 +51,222 @@ def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return changes.sort_values(["date", "id"], kind="stable")
 
 
-def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
-    """Each place's state on ``on``: the last change at or before that date.
+class Timeline:
+    """The control changes of every place, indexed for fast look-up by day.
 
-    A place with no change by then has no state and is left out.
-
-    Returns
-    -------
-    GeoDataFrame with one row per place: ``place_key``, ``place``, ``control``,
-    ``since`` (date of that change) and the point.
+    Build it once from the events; :meth:`on` then answers for any day with one
+    vectorised binary search. Each place is drawn at (and named after) its latest
+    report.
     """
-    changes = control_changes(events)
-    changes = changes[changes["date"] <= pd.Timestamp(on)]
-    last = changes.drop_duplicates("place_key", keep="last")
-    return gpd.GeoDataFrame(
+
+    def __init__(self, events: gpd.GeoDataFrame) -> None:
+        changes = control_changes(events)
+        self.keys, codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+        order = np.lexsort((np.arange(len(codes)), changes["date"].to_numpy(), codes))
+        self._codes = codes[order]
+        self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
+        self._after = changes["control_after"].to_numpy()[order]
+        last = np.r_[np.flatnonzero(np.diff(self._codes)), len(self._codes) - 1] if len(order) else np.array([], int)
+        latest = changes.iloc[order[last]]
+        self.names = latest["place"].to_numpy()
+        self.points = latest.geometry.to_numpy()
+        self.crs = events.crs
+        self._first = np.searchsorted(self._codes, np.arange(len(self.keys)))
+
+    def on(self, day: dt.date) -> gpd.GeoDataFrame:
+        """Each place's state on ``day``, in a stable order (by place key); places with none left out.
+
+        Returns
+        -------
+        GeoDataFrame: ``place_key``, ``place``, ``control``, ``since`` and the point.
+        """
+        day64 = np.datetime64(day, "D")
+        # position of each place's last change at or before the day, within the sorted changes
+        combined = self._codes.astype(np.int64) * 1_000_000 + self._days.astype(np.int64)
+        wanted = np.arange(len(self.keys), dtype=np.int64) * 1_000_000 + day64.astype(np.int64)
+        last = np.searchsorted(combined, wanted, side="right") - 1
+        has_state = last >= self._first
+        idx = last[has_state]
+        return gpd.GeoDataFrame(
+            {
+                "place_key": self.keys[has_state],
+                "place": self.names[has_state],
+                "control": self._after[idx],
+                "since": self._days[idx].astype("datetime64[ns]"),
+            },
+            geometry=self.points[has_state],
+            crs=self.crs,
+        )
+
+
+def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
+    """Each place's state on ``on`` (see :meth:`Timeline.on`)."""
+    return Timeline(events).on(on)
+
+
+@dataclass(frozen=True)
+class Tessellation:
+    """Voronoi cells of a set of points, clipped to a region, and which cells touch."""
+
+    cells: np.ndarray  # polygons in the equal-area CRS, in point order
+    left: np.ndarray  # pairs of touching cells (left < right)
+    right: np.ndarray
+
+    @cached_property
+    def areas_km2(self) -> np.ndarray:
+        return shapely.area(self.cells) / 1e6
+
+
+@lru_cache(maxsize=8)
+def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
+    """Tessellate a MultiPoint within a region (both WKB in the equal-area CRS).
+
+    Keyed by WKB, so that every day with the same set of places shares one tessellation.
+    """
+    points, region = shapely.from_wkb(points_wkb), shapely.from_wkb(region_wkb)
+    if shapely.get_num_geometries(points) == 1:
+        cells = np.array([region])
+    else:
+        voronoi = shapely.voronoi_polygons(points, extend_to=region, ordered=True)
+        cells = shapely.intersection(shapely.get_parts(voronoi), region)
+    left, right = shapely.STRtree(cells).query(cells, predicate="intersects")
+    keep = left < right
+    return Tessellation(cells, left[keep], right[keep])
+
+
+_EMPTY = Tessellation(np.empty(0, dtype=object), np.empty(0, dtype=int), np.empty(0, dtype=int))
+
+
+@dataclass
+class ControlMap:
+    """Control on one day within a region: each place's state, its cell, and what follows.
+
+    Build it with :func:`control_map`.
+    """
+
+    on: dt.date
+    places: gpd.GeoDataFrame  # place_key, place, control, since; points in EPSG:4326
+    tessellation: Tessellation
+
+    @property
+    def cells(self) -> np.ndarray:
+        return self.tessellation.cells
+
+    @cached_property
+    def _control(self) -> np.ndarray:
+        return self.places["control"].to_numpy()
+
+    def settlements(self) -> dict[str, int]:
+        """Number of places per state (UA, RU, contested, unknown)."""
+        return {state: int((self._control == state).sum()) for state in STATES}
+
+    def controlled_km2(self) -> dict[str, float]:
+        """Area of the cells held by each side, in km²."""
+        areas = self.tessellation.areas_km2
+        return {s: round(float(areas[self._control == s].sum()), 1) for s in ("UA", "RU", "contested")}
+
+    def areas(self) -> gpd.GeoDataFrame:
+        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""
+        frame = gpd.GeoDataFrame({"controller": self._control}, geometry=self.cells, crs=settings.EQUAL_AREA_CRS)
+        frame = frame[frame["controller"].isin(["UA", "RU", "contested"])]
+        dissolved = frame.dissolve(by="controller", as_index=False)
+        dissolved["area_km2"] = (dissolved.area / 1e6).round(1)
+        return dissolved.to_crs(settings.GEOGRAPHIC_CRS)
+
+    def frontline(self) -> shapely.Geometry:
+        """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
+        t, control = self.tessellation, self._control
+        a, b = control[t.left], control[t.right]
+        facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
+        shared = shapely.get_parts(shapely.intersection(t.cells[t.left[facing]], t.cells[t.right[facing]]))
+        lines = shared[shapely.get_type_id(shared) == 1]  # LineStrings; cells meeting at a corner give points
+        if len(lines) == 0:
+            return shapely.MultiLineString([])
+        return shapely.line_merge(shapely.union_all(lines))
+
+    def frontline_km(self) -> float:
+        return round(float(shapely.length(self.frontline())) / 1000, 1)
+
+
+@lru_cache(maxsize=8)
+def _projected_wkb(region_wkb: bytes) -> bytes:
+    """A region (WKB, EPSG:4326) in the equal-area CRS, as WKB: projected once per region."""
+    series = gpd.GeoSeries([shapely.from_wkb(region_wkb)], crs=settings.GEOGRAPHIC_CRS)
+    return shapely.to_wkb(series.to_crs(settings.EQUAL_AREA_CRS).iloc[0])
+
+
+def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapely.Geometry) -> ControlMap:
+    """Control on ``on`` within ``region`` (a polygon in EPSG:4326).
+
+    Pass a :class:`Timeline` to look up many days of the same events quickly.
+    Places reported at the same point (to 1 m) share one cell: the first one's state wins.
+    """
+    timeline = events if isinstance(events, Timeline) else Timeline(events)
+    places = timeline.on(on)
+    shapely.prepare(region)
+    places = places[shapely.contains_xy(region, places.geometry.x, places.geometry.y)]
+    points = places.geometry.to_crs(settings.EQUAL_AREA_CRS).to_numpy()
+    keep = ~pd.DataFrame(shapely.get_coordinates(points).round(0)).duplicated().to_numpy()
+    places, points = places[keep].reset_index(drop=True), points[keep]
+    if len(points) == 0:
+        return ControlMap(on, places, _EMPTY)
+    region_wkb = _projected_wkb(shapely.to_wkb(region))
+    return ControlMap(on, places, _tessellate(shapely.to_wkb(shapely.multipoints(points)), region_wkb))
+
+
+def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
+    """Places and km² held by Russia in ``before`` and by Ukraine in ``after``."""
+    was_ru = before.places["control"].to_numpy() == "RU"
+    now_ua = after.places["control"].to_numpy() == "UA"
+    settlements = int(after.places["place_key"][now_ua].isin(before.places["place_key"][was_ru]).sum())
+    if before.tessellation is after.tessellation:  # the same places: compare cell by cell
+        km2 = float(after.tessellation.areas_km2[was_ru & now_ua].sum())
+    else:
+        ru, ua = shapely.union_all(before.cells[was_ru]), shapely.union_all(after.cells[now_ua])
+        km2 = float(shapely.area(shapely.intersection(ru, ua))) / 1e6
+    return settlements, round(km2, 1)
+
+
+def territory_stats(
+    events: gpd.GeoDataFrame, on: dt.date, since: dt.date | None, region: shapely.Geometry
+) -> dict[str, object]:
+    """The figures of ``conflictmap stats``: settlements, km² held and recaptured, front-line km.
+
+    ``recaptured_*`` count what Russia held on ``since`` and Ukraine holds on ``on``
+    (zero without ``since``).
+    """
+    timeline = Timeline(events)
+    now = control_map(timeline, on, region)
+    settlements, km2 = recaptured(control_map(timeline, since, region), now) if since else (0, 0.0)
+    return {
+        "date": on.isoformat(),
+        "since": since.isoformat() if since else None,
+        "settlements": now.settlements(),
+        "recaptured_settlements": settlements,
+        "recaptured_km2": km2,
+        "controlled_km2": now.controlled_km2(),
+        "frontline_km": now.frontline_km(),
+    }
+
+
+def frontline_collection(events: gpd.GeoDataFrame, on: dt.date, region: shapely.Geometry) -> dict[str, object]:
+    """GeoJSON of ``conflictmap frontline``: the line (property ``date``) and the control areas."""
+    now = control_map(events, on, region)
+    line = gpd.GeoSeries([now.frontline()], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS).iloc[0]
+    areas = now.areas()
+    features = [
         {
-            "place_key": last["place_key"].to_numpy(),
-            "place": last["place"].to_numpy(),
-            "control": last["control_after"].to_numpy(),
-            "since": last["date"].to_numpy(),
-        },
-        geometry=last.geometry.to_numpy(),
-        crs=events.crs,
-    )
+            "type": "Feature",
+            "properties": {"date": on.isoformat(), "kind": "frontline", "length_km": now.frontline_km()},
+            "geometry": shapely.geometry.mapping(line),
+        }
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "properties": {"date": on.isoformat(), "kind": "area", "controller": c, "area_km2": a},
+            "geometry": shapely.geometry.mapping(g),
+        }
+        for c, a, g in zip(areas["controller"], areas["area_km2"], areas.geometry, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,113 @@
+import datetime as dt
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from conflictmap import settings
+from conflictmap.boundaries import region_polygon
+from conflictmap.errors import ConflictmapError
+from conflictmap.store import events_frame
+from conflictmap.territory import control_map, control_on, frontline_collection, territory_stats
+from tests.conftest import make_feature
+
+# A 100 km square in the equal-area CRS, south of Kharkiv; a 10 x 10 grid of places.
+X0, Y0, SIDE = 6_000_000.0, 2_900_000.0, 100_000.0
+
+
+def to_lonlat(geometry):
+    return gpd.GeoSeries([geometry], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS).iloc[0]
+
+
+def square():
+    return to_lonlat(shapely.segmentize(shapely.box(X0, Y0, X0 + SIDE, Y0 + SIDE), 1_000))
+
+
+def grid_events(control_for_column, date="2022-09-01", step=10):
+    """Events at the centres of a 10 x 10 grid; ``control_for_column(col)`` gives (before, after)."""
+    features = []
+    for col in range(step):
+        for row in range(step):
+            x, y = X0 + (col + 0.5) * SIDE / step, Y0 + (row + 0.5) * SIDE / step
+            point = to_lonlat(shapely.Point(x, y))
+            before, after = control_for_column(col)
+            feature = make_feature(f"p{col}-{row}-{date}", place=f"P{col}-{row}", date=date,
+                                   control_before=before, control_after=after)
+            feature["geometry"]["coordinates"] = [point.x, point.y]
+            feature["properties"]["sources"][0]["published"] = date
+            features.append(feature)
+    return features
+
+
+def test_half_and_half_grid_gives_a_straight_line_and_equal_areas():
+    events = events_frame(grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
+    result = control_map(events, dt.date(2022, 9, 1), square())
+    assert result.settlements() == {"UA": 50, "RU": 50, "contested": 0, "unknown": 0}
+    km2 = result.controlled_km2()
+    assert km2["UA"] == pytest.approx(5_000, rel=0.01) and km2["RU"] == pytest.approx(5_000, rel=0.01)
+    line = result.frontline()
+    assert shapely.length(line) / 1000 == pytest.approx(100, rel=0.01)
+    xs = shapely.get_coordinates(line)[:, 0]
+    assert np.allclose(xs, X0 + SIDE / 2, atol=1)  # the line runs down the middle
+    areas = result.areas()
+    assert sorted(areas["controller"]) == ["RU", "UA"]
+
+
+def test_date_before_all_events_gives_no_state_and_no_recapture():
+    features = grid_events(lambda col: ("UA", "RU"), "2022-03-01") + grid_events(
+        lambda col: ("RU", "UA") if col < 3 else ("RU", "RU"), "2022-09-10")
+    features = [f for f in features if f["properties"]["control_before"] != f["properties"]["control_after"]]
+    events = events_frame(features)
+    assert control_on(events, dt.date(2022, 1, 1)).empty
+    figures = territory_stats(events, dt.date(2022, 2, 1), dt.date(2022, 1, 1), square())
+    assert figures["recaptured_km2"] == 0 and figures["recaptured_settlements"] == 0
+    figures = territory_stats(events, dt.date(2022, 9, 10), dt.date(2022, 9, 1), square())
+    assert figures["recaptured_settlements"] == 30
+    assert figures["recaptured_km2"] == pytest.approx(3_000, rel=0.01)
+
+
+def test_recaptured_area_never_shrinks_when_control_only_moves_one_way():
+    features = grid_events(lambda col: ("UA", "RU"), "2022-03-01")
+    for col in range(10):  # column by column, west to east, one day each
+        day = f"2022-09-{col + 1:02d}"
+        features += [f for f in grid_events(lambda c: ("RU", "UA"), day) if f["properties"]["place"].startswith(f"P{col}-")]
+    events = events_frame(features)
+    since = dt.date(2022, 8, 31)
+    areas = [territory_stats(events, dt.date(2022, 9, d), since, square())["recaptured_km2"] for d in range(1, 11)]
+    assert all(b >= a for a, b in zip(areas, areas[1:]))
+    assert areas[-1] == pytest.approx(10_000, rel=0.01)
+
+
+def test_frontline_geojson_has_line_and_areas():
+    events = events_frame(grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
+    collection = frontline_collection(events, dt.date(2022, 9, 1), square())
+    kinds = [f["properties"]["kind"] for f in collection["features"]]
+    assert kinds == ["frontline", "area", "area"]
+    assert collection["features"][0]["geometry"]["type"] in ("LineString", "MultiLineString")
+    assert collection["features"][0]["properties"]["date"] == "2022-09-01"
+
+
+def test_region_names_and_unknown_region():
+    kharkiv = region_polygon("Kharkiv")
+    assert region_polygon("Харківська").equals(kharkiv)
+    assert shapely.contains_xy(kharkiv, 36.23, 49.99)  # Kharkiv city
+    with pytest.raises(ConflictmapError, match="unknown region 'Narnia'"):
+        region_polygon("Narnia")
+
+
+def test_stats_cli_json_and_bad_date(runner, tmp_path):
+    from tests.conftest import invoke, write_events
+
+    path = write_events(tmp_path / "e.geojson", grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
+    result = invoke(runner, "stats", "--events", str(path), "--date", "2022-09-01", "--region", "Kharkiv", "--json")
+    assert result.exit_code == 0, result.stderr
+    import json
+
+    figures = json.loads(result.stdout)
+    assert set(figures) == {"date", "since", "settlements", "recaptured_settlements", "recaptured_km2", "controlled_km2", "frontline_km"}
+    result = invoke(runner, "stats", "--events", str(path), "--date", "2022-13-01")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --date")
+    out = tmp_path / "line.geojson"
+    result = invoke(runner, "frontline", "--events", str(path), "--date", "2022-09-01", "--out", str(out), "--region", "Kharkiv")
+    assert result.exit_code == 0 and json.loads(out.read_text())["features"][0]["properties"]["kind"] == "frontline"
