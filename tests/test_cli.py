@@ -128,8 +128,8 @@ def test_help_lists_every_command():
         assert command in proc.stdout
 
 
-@pytest.mark.parametrize("command", ["stats", "frontline"])
-def test_commands_not_built_yet_say_so(runner, command):
-    result = invoke(runner, command)
-    assert result.exit_code == 2
-    assert "not available yet" in result.stderr
+def test_subprocess_stats_on_bundled_data():
+    proc = run_cli("stats", "--date", "2022-09-12", "--since", "2022-09-05", "--json")
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout)
+    assert figures["date"] == "2022-09-12" and figures["settlements"]["UA"] > 0
