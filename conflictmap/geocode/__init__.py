@@ -48,11 +48,24 @@ def geocode_names(
     return [resolver.geocode(name, region) for name in names]
 
 
+#: A fuzzy match below this score is only a suggestion when a place must be pinned down.
+SURE_SCORE = 90.0
+
+
 def resolve_place(name: str, region: str | None = None) -> GeocodeResult:
-    """One name that must resolve to exactly one place, else :class:`GeocodeError`."""
+    """One name that must resolve to exactly one place, else :class:`GeocodeError`.
+
+    A fuzzy match scoring below ``SURE_SCORE`` is refused with a suggestion: a
+    village missing from the gazetteer must not silently take a similar name's place.
+    """
     (result,) = geocode_names([name], region)
     if not result.resolved:
         raise GeocodeError(f"place: cannot find {name!r} in the gazetteer; pass --lat and --lon")
+    if result.score < SURE_SCORE:
+        raise GeocodeError(
+            f"place: {name!r} is not in the gazetteer; the closest name is {result.name!r} "
+            f"({result.admin1}, score {result.score:g}). Fix the name, or pass --lat and --lon"
+        )
     if result.ambiguous:
         options = "; ".join(
             f"{c['name']} ({c['admin1']}, {c['lat']:.4f}, {c['lon']:.4f})" for c in result.candidates

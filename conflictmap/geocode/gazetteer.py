@@ -180,7 +180,7 @@ def _katottg_places(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, l
             if (key, oblast) in located
         ]
         prefix, centre = max(centres, key=lambda c: c[0], default=(0, None))
-        if centre is None or prefix < 4:
+        if centre is None or prefix < 3:  # Борова -> Борівська shares only "bor"
             continue
         for sid, name in members:
             namesakes = [p for k in name_keys(name) for p in located.get((k, oblast), ())]
