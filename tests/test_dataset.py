@@ -1,0 +1,41 @@
+"""Invariants of the bundled dataset (data/events)."""
+
+from conflictmap.checks import check_collections
+from conflictmap.store import load_events, read_collections
+from conflictmap.territory import control_changes
+from tests.conftest import REPO
+
+EVENTS = REPO / "data" / "events"
+
+
+def test_no_errors_and_every_event_sourced():
+    collections = read_collections(EVENTS)
+    problems = check_collections(collections)
+    assert [p for p in problems if p.severity == "error"] == []
+    for feature in (f for c in collections for f in c.features):
+        sources = feature["properties"]["sources"]
+        assert sources and all(s["url"].startswith(("http://", "https://")) and s.get("quote") for s in sources)
+
+
+def test_each_settlements_chain_of_control_is_consistent():
+    changes = control_changes(load_events(EVENTS))
+    for key, chain in changes.groupby("place_key", sort=False):
+        befores, afters = chain["control_before"].tolist(), chain["control_after"].tolist()
+        assert befores[1:] == afters[:-1], f"{key}: {list(zip(befores, afters))}"
+
+
+def test_seed_article_events_are_there_and_warned():
+    frame = load_events(EVENTS)
+    places = set(frame["place"])
+    assert {"Balakliia", "Kupiansk", "Izium", "Hrakove"} <= places
+    warned = {p.feature for p in check_collections(read_collections(EVENTS)) if p.severity == "warning"}
+    london_daily = {
+        row.id for row in frame.itertuples() if any(s["publisher"] == "London Daily" for s in row.sources)
+    }
+    assert london_daily and london_daily <= warned
+
+
+def test_confirmed_events_have_two_sources():
+    frame = load_events(EVENTS)
+    confirmed = frame[frame["confidence"] == "confirmed"]
+    assert all(len(sources) >= 2 for sources in confirmed["sources"])
