@@ -94,6 +94,13 @@ def region_polygon(name: str | None) -> shapely.Geometry:
     raise ConflictmapError(f"--region: unknown region {name!r}; known: {known}")
 
 
+def default_region_name(events: gpd.GeoDataFrame) -> str | None:
+    """The oblast most events name in ``admin1`` (``None`` when none does)."""
+    if "admin1" not in events or not events["admin1"].notna().any():
+        return None
+    return str(events["admin1"].mode().iloc[0])
+
+
 def area_km2(geometry: shapely.Geometry | np.ndarray, crs: str = settings.GEOGRAPHIC_CRS) -> float:
     """Area in km² of geometries given in ``crs``, measured in the equal-area CRS."""
     series = gpd.GeoSeries(np.atleast_1d(geometry), crs=crs).to_crs(settings.EQUAL_AREA_CRS)

@@ -341,10 +341,8 @@ def frontline(
 
 def _events_and_region(events: Optional[Path], region: Optional[str]):
     """Load the events and the region polygon (named, or the oblast most events name)."""
-    from conflictmap.boundaries import region_polygon
+    from conflictmap.boundaries import default_region_name, region_polygon
     from conflictmap.store import load_events
 
     frame = load_events(events or default_events())
-    if region is None and frame["admin1"].notna().any():
-        region = frame["admin1"].mode().iloc[0]
-    return frame, region_polygon(region)
+    return frame, region_polygon(region or default_region_name(frame))

@@ -12,19 +12,29 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from conflictmap._io import atomic_write_text
 from conflictmap.errors import ConflictmapError
 from conflictmap.render._html import RawHTML, script_json
+from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.render.assets import use_leaflet
+from conflictmap.render.controls import Fullscreen
 from conflictmap.render.legend import Legend
+from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
+from conflictmap.render.territory import TerritoryLayer
 from conflictmap.store import event_files, load_events
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
-ATTRIBUTIONS = ["Events: conflictmap event files; every event cites its sources (see popups)."]
+ATTRIBUTIONS = [
+    "Events: conflictmap event files; every event cites its sources (see popups).",
+    "Places: GeoNames (CC BY 4.0); KATOTTG register of Ukraine.",
+    "Ukraine outline: Natural Earth (public domain); oblast outline derived from GeoNames places.",
+    "Shaded areas and front line: Voronoi cells of the settlements with a known state (an estimate).",
+]
 __all__ = ["build_map", "default_map_path", "render_map"]
 
 
@@ -72,18 +82,24 @@ def build_map(
     """
     if events.empty:
         raise ConflictmapError("no events to map")
-    west, south, east, north = events.total_bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
     use_leaflet(m, cdn=cdn)
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
     m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
-    SettlementLayer(events, on=on).add_to(m)
+    region_name = default_region_name(events)
+    region = region_polygon(region_name)
+    outline_layer(region, f"{region_name or 'Ukraine'} outline").add_to(m)
+    settlements = SettlementLayer(events, on=on)
+    TerritoryLayer(events, settlements.data["dates"], region, COLOURS).add_to(m)
+    settlements.add_to(m)
     Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
+    Fullscreen().add_to(m)
     if title:
         Title(title).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[south, west], [north, east]], padding=(30, 30))
+    west, south, east, north = shapely.bounds(shapely.union(region, shapely.box(*events.total_bounds)))
+    m.fit_bounds([[south, west], [north, east]])
     return m
 
 

@@ -55,4 +55,5 @@ class Legend(MacroElement):
         items: list[list[Any]] = [[colours[k], labels[k], None] for k in labels]
         items.append(["#0057b7", "recaptured (Russia \u2192 Ukraine)", "#ffd500"])
         items.append(["#ffffff", "no report yet on this day", None])
+        items.append(["#111111", "front line (dashed): where Ukrainian- and Russian-held areas meet", None])
         self.spec_json = script_json({"items": items, "attributions": attributions})

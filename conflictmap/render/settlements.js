@@ -96,6 +96,7 @@ function conflictmapSettlements(layer, map, data) {
     counts.textContent = "Ukraine " + tally.UA + " \u00b7 Russia " + tally.RU + " \u00b7 contested " +
       tally.contested + " \u00b7 recaptured " + tally.recaptured;
     layer.cmDay = day;
+    map.cmDay = day;
     map.fire("conflictmap:day", {day: day});
   }
 
@@ -122,6 +123,37 @@ function conflictmapSettlements(layer, map, data) {
     }
   });
   new Slider().addTo(map);
+
+  // A search box for place names: pick or type a name, press Enter, the map flies there.
+  var Search = L.Control.extend({
+    options: {position: "topleft"},
+    onAdd: function () {
+      var box = el("div", null, "cm-search leaflet-bar");
+      var input = el("input");
+      input.type = "search"; input.placeholder = "Find a place\u2026"; input.setAttribute("list", "cm-places");
+      input.setAttribute("aria-label", "Find a place");
+      var list = el("datalist"); list.id = "cm-places";
+      data.places.map(function (p) { return p[0]; }).sort().forEach(function (name) {
+        var option = el("option"); option.value = name; list.appendChild(option);
+      });
+      function go() {
+        var wanted = input.value.trim().toLowerCase();
+        if (!wanted) return;
+        var p = data.places.findIndex(function (place) { return place[0].toLowerCase() === wanted; });
+        if (p < 0) p = data.places.findIndex(function (place) { return place[0].toLowerCase().indexOf(wanted) >= 0; });
+        if (p < 0) { input.classList.add("cm-miss"); return; }
+        input.classList.remove("cm-miss");
+        map.setView(markers[p].getLatLng(), Math.max(map.getZoom(), 11));
+        markers[p].openPopup();
+      }
+      input.addEventListener("change", go);
+      input.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
+      L.DomEvent.disableClickPropagation(box);
+      box.appendChild(input); box.appendChild(list);
+      return box;
+    }
+  });
+  new Search().addTo(map);
   layer.cmMarkers = markers;
   layer.cmShow = show;
 }

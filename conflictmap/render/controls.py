@@ -1,0 +1,41 @@
+"""Small map controls written here instead of loading plugins from a CDN."""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+
+class Fullscreen(MacroElement):
+    """A button that shows the map full screen (the browser's Fullscreen API)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var Button = L.Control.extend({
+            options: {position: "topleft"},
+            onAdd: function () {
+              var box = L.DomUtil.create("div", "cm-fullscreen leaflet-bar");
+              var a = L.DomUtil.create("a", "", box);
+              a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button");
+              L.DomEvent.on(a, "click", function (e) {
+                L.DomEvent.preventDefault(e);
+                var page = document.documentElement;
+                if (document.fullscreenElement) { document.exitFullscreen(); }
+                else if (page.requestFullscreen) { page.requestFullscreen(); }
+              });
+              return box;
+            }
+          });
+          new Button().addTo(map);
+          document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Fullscreen"

@@ -1,0 +1,84 @@
+"""The territory layer: control areas and the front line for every day of the slider.
+
+Areas and lines are computed in Python (:mod:`conflictmap.territory`) for each day on
+which control changed, simplified, and embedded as one JSON document; the script
+shows the day the settlements' slider announces (``conflictmap:day``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from conflictmap import settings
+from conflictmap.render._html import script_json
+from conflictmap.territory import Timeline, control_map
+
+#: Simplification of the embedded shapes, in degrees (~300 m: well below the method's own error).
+SIMPLIFY_DEG = 0.003
+
+
+def territory_by_day(events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry) -> dict[str, Any]:
+    """For each ISO day: a GeoJSON FeatureCollection of control areas (``controller``) and the front line."""
+    timeline = Timeline(events)
+    collections = {}
+    for day in days:
+        control = control_map(timeline, dt.date.fromisoformat(day), region)
+        areas = control.areas()[["controller", "geometry"]].assign(kind="area")
+        line = gpd.GeoSeries([control.frontline()], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS)
+        shapes = pd.concat([areas, gpd.GeoDataFrame({"kind": ["frontline"]}, geometry=line)], ignore_index=True)
+        shapes["geometry"] = shapely.set_precision(shapes.geometry.simplify(SIMPLIFY_DEG).to_numpy(), 1e-5)
+        collections[day] = shapes[~shapes.geometry.is_empty].__geo_interface__
+    return collections
+
+
+class TerritoryLayer(MacroElement):
+    """Shaded control areas and the front line, switched by the time slider."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var byDay = {{ this.data_json }};
+          var colours = {{ this.colours_json }};
+          var areas = L.geoJSON(null, {
+            style: function (f) {
+              return {color: colours[f.properties.controller], weight: 0, fillOpacity: 0.18};
+            },
+            filter: function (f) { return f.properties.kind === "area"; },
+            interactive: false
+          });
+          var line = L.geoJSON(null, {
+            style: function () { return {color: "#111", weight: 3, dashArray: "6 4"}; },
+            filter: function (f) { return f.properties.kind === "frontline"; },
+            interactive: false
+          });
+          areas.addTo(map); line.addTo(map);
+          areas.bringToBack();
+          var days = Object.keys(byDay).sort();
+          function show(day) {
+            var best = null;
+            days.forEach(function (d) { if (d <= day) best = d; });
+            areas.clearLayers(); line.clearLayers();
+            if (best) { areas.addData(byDay[best]); line.addData(byDay[best]); }
+          }
+          map.on("conflictmap:day", function (e) { show(e.day); });
+          map.cmTerritory = {areas: areas, line: line};
+          if (map.cmDay) show(map.cmDay);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry, colours: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "TerritoryLayer"
+        self.data_json = script_json(territory_by_day(events, days, region))
+        self.colours_json = script_json(colours)
