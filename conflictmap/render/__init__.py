@@ -87,9 +87,11 @@ def build_map(
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
     m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
-    region_name = default_region_name(events)
-    region = region_polygon(region_name)
-    outline_layer(region, f"{region_name or 'Ukraine'} outline").add_to(m)
+    try:
+        region = region_polygon(default_region_name(events))
+    except ConflictmapError:  # events naming no known oblast: measure in all of Ukraine
+        region = region_polygon(None)
+    outline_layer(region, "Region outline").add_to(m)
     settlements = SettlementLayer(events, on=on)
     TerritoryLayer(events, settlements.data["dates"], region, COLOURS).add_to(m)
     settlements.add_to(m)

@@ -8,17 +8,21 @@ from typing import Any
 from branca.element import Element
 
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+#: branca compiles what a MacroElement renders as a Jinja template once more, so Jinja's
+#: openers in user text would run as template code. In JSON they occur only inside strings.
+_JINJA = {"{{": "{\\u007b", "{%": "{\\u0025", "{#": "{\\u0023"}
 
 
 def script_json(value: Any) -> str:
     """Serialise ``value`` for a ``<script>`` block.
 
     ``<``, ``>`` and ``&`` are escaped as ``\\u`` sequences, so a field holding
-    ``</script>`` cannot end the block, and the result is still valid JSON.
+    ``</script>`` cannot end the block, and Jinja's ``{{``, ``{%`` and ``{#`` are
+    broken up the same way; the result is still valid JSON.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escaped in _UNSAFE.items():
-        text = text.replace(char, escaped)
+    for unsafe, escaped in (*_UNSAFE.items(), *_JINJA.items()):
+        text = text.replace(unsafe, escaped)
     return text
 
 

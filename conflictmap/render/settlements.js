@@ -117,7 +117,6 @@ function conflictmapSettlements(layer, map, data) {
       input.addEventListener("input", update);
       L.DomEvent.disableClickPropagation(box);
       box.appendChild(label); box.appendChild(input); box.appendChild(counts);
-      layer.cmSlider = input;
       update();
       return box;
     }
@@ -154,6 +153,6 @@ function conflictmapSettlements(layer, map, data) {
     }
   });
   new Search().addTo(map);
-  layer.cmMarkers = markers;
-  layer.cmShow = show;
+  // for notebooks and tests: the markers, and a way to show another day
+  map.cmSettlements = {markers: markers, places: data.places, show: show};
 }

@@ -1,0 +1,189 @@
+"""The rendered map in headless Chromium, with every network request blocked."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conflictmap.render import render_map
+from tests.conftest import REPO, make_feature, write_events
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    "</script><script>alert(3)</script>",
+    "\"><svg onload=alert(4)>",
+    "'><iframe src=javascript:alert(5)>",
+    "${alert(6)}",
+    "`${alert(7)}`",
+    "{{constructor.constructor('alert(8)')()}}",
+    "<a href=javascript:alert(9)>x</a>",
+    "<body onload=alert(10)>",
+    "<details open ontoggle=alert(11)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(12)>",
+    "\u2028alert(13)\u2029",
+    "<!--<img src=x onerror=alert(14)>-->",
+    "<style>@import 'javascript:alert(15)'</style>",
+    "&lt;img src=x onerror=alert(16)&gt;",
+    "\u003cimg src=x onerror=alert(17)\u003e",
+    "<input autofocus onfocus=alert(18)>",
+    "<marquee onstart=alert(19)>",
+    "<object data=javascript:alert(20)>",
+    "javascript:alert(21)",
+    "<video><source onerror=alert(22)>",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def open_map(browser, html: Path):
+    page = browser.new_page()
+    errors, dialogs, requests = [], [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(html.resolve().as_uri())
+    page.wait_for_function("() => Object.values(window).some(v => v && v.cmSettlements)")
+    page.evaluate("() => { window.cmMap = Object.values(window).find(v => v && v.cmSettlements); }")
+    return page, errors, dialogs, requests
+
+
+@pytest.fixture(scope="module")
+def bundled_map(tmp_path_factory):
+    out = tmp_path_factory.mktemp("maps") / "kharkiv.html"
+    return render_map(REPO / "data" / "events", out, title="Kharkiv")
+
+
+def test_map_loads_offline_without_errors(browser, bundled_map):
+    page, errors, dialogs, requests = open_map(browser, bundled_map)
+    assert errors == [] and dialogs == []
+    # only the optional basemap tiles reach for the network
+    assert all("tile.openstreetmap.org" in url for url in requests if not url.startswith(("file:", "data:")))
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator(".cm-legend").count() == 1 and page.locator(".cm-search input").count() == 1
+    page.close()
+
+
+def test_one_marker_per_settlement(browser, bundled_map):
+    from conflictmap.store import load_events
+    from conflictmap.territory import control_changes
+
+    expected = control_changes(load_events(REPO / "data" / "events"))["place_key"].nunique()
+    page, *_ = open_map(browser, bundled_map)
+    assert page.evaluate("() => cmMap.cmSettlements.markers.length") == expected
+    page.close()
+
+
+def test_popup_shows_source_links(browser, bundled_map):
+    page, *_ = open_map(browser, bundled_map)
+    page.evaluate("""() => {
+        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
+        cmMap.cmSettlements.markers[i].openPopup();
+    }""")
+    popup = page.locator(".cm-popup")
+    assert popup.locator("h4").inner_text() == "Izium"
+    hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert "https://kyivindependent.com/uncategorized/donetsk-proxy-confirms-russian-retreat-from-izium-kharkiv-oblast" in hrefs
+    assert all(h.startswith("https://") for h in hrefs)
+    page.close()
+
+
+def test_slider_changes_colours_and_front_line(browser, bundled_map):
+    page, *_ = open_map(browser, bundled_map)
+    colour = """() => {
+        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
+        return cmMap.cmSettlements.markers[i].options.fillColor;
+    }"""
+    assert page.evaluate(colour) == "#0057b7"  # last day: Ukrainian
+    assert page.evaluate("() => cmMap.cmTerritory.line.getLayers().length") == 0  # no Russian-held place left
+    slider = page.locator(".cm-slider input")
+    slider.evaluate("""(s) => {
+        const days = JSON.parse(document.querySelector('script[type="application/json"]').textContent).dates;
+        s.value = days.indexOf("2022-09-09");
+        s.dispatchEvent(new Event('input'));
+    }""")
+    assert page.locator(".cm-day").inner_text() == "Control on 2022-09-09"
+    assert page.evaluate(colour) == "#d52b1e"  # Izium was still Russian-held
+    assert page.evaluate("() => cmMap.cmTerritory.line.getLayers().length") > 0
+    page.close()
+
+
+def test_search_box_flies_to_a_place(browser, bundled_map):
+    page, *_ = open_map(browser, bundled_map)
+    box = page.locator(".cm-search input")
+    box.fill("kupiansk-vuz")
+    box.press("Enter")
+    assert page.locator(".cm-popup h4").inner_text() == "Kupiansk-Vuzlovyi"
+    page.close()
+
+
+def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
+    features = []
+    for i, payload in enumerate(PAYLOADS):
+        feature = make_feature(f"x{i}", place=payload, notes=payload, date="2022-09-10")
+        feature["geometry"]["coordinates"] = [36.0 + i * 0.05, 49.5]
+        source = feature["properties"]["sources"][0]
+        source.update(publisher=payload, title=payload, quote=payload, published="2022-09-11")
+        features.append(feature)
+    path = write_events(tmp_path / "evil.geojson", features)
+    html = render_map(path, tmp_path / "evil.html", title="</title><script>alert('title')</script>")
+    text = html.read_text(encoding="utf-8")
+    assert "<img src=x onerror" not in text and "</script><script>alert(3)" not in text
+    page, errors, dialogs, _ = open_map(browser, html)
+    shown = page.evaluate("""() => cmMap.cmSettlements.markers.map(m => {
+        m.openPopup();
+        const box = m.getPopup().getElement().querySelector(".cm-popup");
+        const tags = box.querySelectorAll("img, script, iframe, svg, object, video, details, marquee, input, style");
+        const out = {place: box.querySelector("h4").textContent, notes: box.querySelector(".cm-notes").textContent,
+                     source: box.querySelector(".cm-sources li").textContent, tags: tags.length};
+        m.closePopup();
+        return out;
+    })""")
+    assert [s["place"] for s in shown] == PAYLOADS
+    assert [s["notes"] for s in shown] == PAYLOADS
+    assert all(s["tags"] == 0 for s in shown)
+    assert all(payload in s["source"] for s, payload in zip(shown, PAYLOADS))
+    page.wait_for_timeout(300)
+    assert dialogs == [] and errors == []
+    assert page.locator(".cm-title").text_content() == "</title><script>alert('title')</script>"
+    page.close()
+
+
+def test_non_http_links_never_become_links(browser, tmp_path):
+    feature = make_feature("a")
+    # validate refuses such files; a hand-built page must still not link them
+    from conflictmap.render import build_map
+    from conflictmap.store import events_frame
+
+    frame = events_frame([feature])
+    frame.at[0, "sources"] = [{"publisher": "P", "url": "javascript:alert(1)", "published": "2022-09-09"}]
+    html = tmp_path / "m.html"
+    html.write_text(build_map(frame).get_root().render(), encoding="utf-8")
+    page, errors, dialogs, _ = open_map(browser, html)
+    page.evaluate("() => cmMap.cmSettlements.markers[0].openPopup()")
+    assert page.locator(".cm-popup a").count() == 0
+    assert "P" in page.locator(".cm-sources").inner_text()
+    assert dialogs == [] and errors == []
+    page.close()

@@ -1,0 +1,51 @@
+"""The rendered HTML, read as text (the browser tests open it in Chromium)."""
+
+import json
+import re
+
+from conflictmap.render import build_map, render_map
+from conflictmap.render._html import script_json
+from conflictmap.store import events_frame
+from tests.conftest import make_feature, write_events
+
+
+def test_script_json_cannot_end_a_script_or_run_a_template():
+    text = script_json({"a": "</script><b>&{{ x }}{% y %}{# z #}\u2028"})
+    assert "</script>" not in text and "<b>" not in text
+    assert "{{" not in text and "{%" not in text and "{#" not in text
+    assert json.loads(text) == {"a": "</script><b>&{{ x }}{% y %}{# z #}\u2028"}
+
+
+def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
+    feature = make_feature("a", place="{{ 7*7 }} {% if 1 %}x{% endif %}", notes="{# hidden #}")
+    html = render_map(write_events(tmp_path / "e.geojson", [feature]), tmp_path / "m.html").read_text()
+    data = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1)
+    details = json.loads(data)["details"][0]
+    assert details["place"] == "{{ 7*7 }} {% if 1 %}x{% endif %}" and details["notes"] == "{# hidden #}"
+    assert "49 " not in html
+
+
+def test_offline_by_default_cdn_on_request():
+    frame = events_frame([make_feature("a")])
+    offline = build_map(frame).get_root().render()
+    assert "<script src=" not in offline.split("</head>")[0].replace('<script src="data:', "")
+    assert "L.version" in offline or "Leaflet" in offline
+    cdn = build_map(frame, cdn=True).get_root().render()
+    assert 'src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"' in cdn
+    assert len(cdn) < len(offline) / 2
+
+
+def test_unknown_region_falls_back_to_ukraine(tmp_path):
+    feature = make_feature("a", admin1="Narnia")
+    out = render_map(write_events(tmp_path / "e.geojson", [feature]), tmp_path / "m.html")
+    assert out.exists()
+
+
+def test_failed_render_writes_nothing(tmp_path):
+    out = tmp_path / "m.html"
+    bad = write_events(tmp_path / "e.geojson", [make_feature("a", date="2022-02-30")])
+    try:
+        render_map(bad, out)
+    except ValueError:
+        pass
+    assert not out.exists() and list(tmp_path.glob(".m.html*")) == []
