@@ -232,17 +232,21 @@ def render(
     out: Annotated[Optional[Path], typer.Option(help="HTML file to write [default: maps/<name>.html].")] = None,
     date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
+    cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network).")] = False,
 ) -> None:
-    """Render an interactive HTML map of the events.
+    """Render an interactive HTML map of the events, working offline by default.
 
-    Example: conflictmap render --events data/events --out maps/kharkiv-2022.html
+    Settlements are coloured by who held them on the chosen day; a slider steps
+    through the days, redrawing the control areas and the front line.
+
+    Example: conflictmap render --events data/events --date 2022-09-10 --out maps/kharkiv-09-10.html
     """
     from conflictmap.render import default_map_path, render_map
 
     events = events or default_events()
     with user_errors():
         out = out or default_map_path(events)
-        written = render_map(events, out, on=parse_day(date, "--date"), title=title)
+        written = render_map(events, out, on=parse_day(date, "--date"), title=title, cdn=cdn)
     typer.echo(f"wrote {written}")
 
 
