@@ -166,12 +166,15 @@ class ControlMap:
         return {s: round(float(areas[self._control == s].sum()), 1) for s in ("UA", "RU", "contested")}
 
     def areas(self) -> gpd.GeoDataFrame:
-        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""
-        frame = gpd.GeoDataFrame({"controller": self._control}, geometry=self.cells, crs=settings.EQUAL_AREA_CRS)
-        frame = frame[frame["controller"].isin(["UA", "RU", "contested"])]
-        dissolved = frame.dissolve(by="controller", as_index=False)
-        dissolved["area_km2"] = (dissolved.area / 1e6).round(1)
-        return dissolved.to_crs(settings.GEOGRAPHIC_CRS)
+        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``.
+
+        The cells tile the region without overlaps, so a coverage union dissolves them.
+        """
+        held = [c for c in ("UA", "RU", "contested") if (self._control == c).any()]
+        shapes = [shapely.coverage_union_all(self.cells[self._control == c]) for c in held]
+        areas = [round(float(shapely.area(g)) / 1e6, 1) for g in shapes]
+        frame = gpd.GeoDataFrame({"controller": held, "area_km2": areas}, geometry=shapes, crs=settings.EQUAL_AREA_CRS)
+        return frame.to_crs(settings.GEOGRAPHIC_CRS)
 
     def frontline(self) -> shapely.Geometry:
         """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
