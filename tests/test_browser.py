@@ -1,6 +1,5 @@
 """The rendered map in headless Chromium, with every network request blocked."""
 
-import json
 import shutil
 from pathlib import Path
 

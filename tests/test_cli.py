@@ -3,7 +3,7 @@ import json
 import pytest
 
 from conflictmap.store import read_features
-from tests.conftest import REPO, invoke, make_feature, run_cli, write_events
+from tests.conftest import invoke, make_feature, run_cli, write_events
 
 ADD = [
     "add", "--place", "Kupiansk", "--date", "2022-09-10", "--control-before", "RU", "--control-after", "UA",

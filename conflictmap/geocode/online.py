@@ -30,7 +30,6 @@ from conflictmap.errors import OnlineGeocodeError
 from conflictmap.geocode.cache import AnswerCache, request_key
 from conflictmap.geocode.gazetteer import GeocodeResult
 
-
 # geopy logs each retried error with its traceback; our one-line messages say it all.
 logging.getLogger("geopy").addHandler(logging.NullHandler())
 

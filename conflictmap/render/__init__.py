@@ -17,9 +17,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from conflictmap._io import atomic_write_text
+from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.render._html import RawHTML, script_json
-from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.controls import Fullscreen
 from conflictmap.render.legend import Legend
