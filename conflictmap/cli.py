@@ -12,13 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError, EventFileError, GeocodeError
 from conflictmap.model import Confidence, Control, DatePrecision
+
+if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
+    import geopandas as gpd
+    import shapely
 
 app = typer.Typer(
     help="Map who controls what in a war, one sourced event at a time.",
@@ -268,6 +272,8 @@ def geocode(
 
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
+    if not names:
+        fail("no names to geocode: give them as arguments, or - and one per line on stdin")
     resolver = Resolver()
     if online:
         from conflictmap.geocode.online import NominatimFallback
@@ -343,7 +349,7 @@ def frontline(
     typer.echo(f"wrote {out}")
 
 
-def _events_and_region(events: Optional[Path], region: Optional[str]):
+def _events_and_region(events: Optional[Path], region: Optional[str]) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
     """Load the events and the region polygon (named, or the oblast most events name)."""
     from conflictmap.boundaries import default_region_name, region_polygon
     from conflictmap.store import load_events
