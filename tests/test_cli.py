@@ -133,3 +133,18 @@ def test_subprocess_stats_on_bundled_data():
     assert proc.returncode == 0, proc.stderr
     figures = json.loads(proc.stdout)
     assert figures["date"] == "2022-09-12" and figures["settlements"]["UA"] > 0
+
+
+def test_schema_and_geocode_in_process(runner):
+    result = invoke(runner, "schema")
+    assert result.exit_code == 0 and "FeatureCollection" in result.stdout
+    result = invoke(runner, "geocode", "Izyium", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["place_id"] == "geonames:707292"
+
+
+def test_subprocess_frontline_writes_geojson(tmp_path):
+    out = tmp_path / "line.geojson"
+    proc = run_cli("frontline", "--date", "2022-09-10", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    kinds = [f["properties"]["kind"] for f in json.loads(out.read_text())["features"]]
+    assert kinds[0] == "frontline" and "area" in kinds

@@ -105,3 +105,21 @@ def test_a_valid_copy_of_each_feature_still_loads():
     # the corpus's features break one thing each: the unbroken feature itself is valid
     validate_collection(parse_collection("ok.geojson", VALID))
     assert copy.deepcopy(make_feature("x"))["id"] == "x"
+
+
+def test_fifty_megabytes_of_events_validate_in_one_piece(tmp_path):
+    """A 50 MB file is read, validated and listed whole; a duplicate id deep inside is still named."""
+    base = make_feature("x", notes="n" * 500)
+    features = []
+    for i in range(50_000):
+        feature = copy.deepcopy(base)
+        feature["id"] = f"big-{i}"
+        features.append(feature)
+    features[-1]["id"] = "big-7"  # one duplicate, at the very end
+    path = tmp_path / "big.geojson"
+    path.write_bytes(collection(*features))
+    assert path.stat().st_size > 50_000_000
+    proc = run_cli("validate", str(path))
+    assert proc.returncode == 1
+    assert f"{path}: big-7: id: error: duplicate id" in proc.stderr
+    assert "50000 events: 1 errors" in proc.stdout
