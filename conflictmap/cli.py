@@ -250,7 +250,7 @@ def render(
     events = events or default_events()
     with user_errors():
         out = out or default_map_path(events)
-        written = render_map(events, out, on=parse_day(date, "--date"), title=title, cdn=cdn)
+        written = render_map(events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True)
     typer.echo(f"wrote {written}")
 
 

@@ -70,6 +70,7 @@ def build_map(
     on: dt.date | None = None,
     title: str | None = None,
     cdn: bool = False,
+    progress: bool = False,
 ) -> folium.Map:
     """Build the interactive map of ``events`` showing control on ``on``.
 
@@ -79,6 +80,7 @@ def build_map(
     on : day shown first (default: the last day with a control change)
     title : shown in the top right corner
     cdn : link Leaflet from a CDN instead of inlining it
+    progress : show a progress bar (stderr) while the control areas are computed
     """
     if events.empty:
         raise ConflictmapError("no events to map")
@@ -93,7 +95,7 @@ def build_map(
         region = region_polygon(None)
     outline_layer(region, "Region outline").add_to(m)
     settlements = SettlementLayer(events, on=on)
-    TerritoryLayer(events, settlements.data["dates"], region, COLOURS).add_to(m)
+    TerritoryLayer(events, settlements.data["dates"], region, COLOURS, progress).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
@@ -118,6 +120,7 @@ def render_map(
     on: dt.date | None = None,
     title: str | None = None,
     cdn: bool = False,
+    progress: bool = False,
 ) -> Path:
     """Read the events at ``events_path`` and write the map to ``out`` (atomically).
 
@@ -125,7 +128,7 @@ def render_map(
     """
     out = Path(out)
     events = load_events(events_path)
-    m = build_map(events, on=on, title=title or out.stem, cdn=cdn)
+    m = build_map(events, on=on, title=title or out.stem, cdn=cdn, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, m.get_root().render())
     return out

@@ -15,6 +15,8 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+from rich.console import Console
+from rich.progress import track
 
 from conflictmap import settings
 from conflictmap.render._html import script_json
@@ -24,11 +26,17 @@ from conflictmap.territory import Timeline, control_map
 SIMPLIFY_DEG = 0.003
 
 
-def territory_by_day(events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry) -> dict[str, Any]:
-    """For each ISO day: a GeoJSON FeatureCollection of control areas (``controller``) and the front line."""
+def territory_by_day(
+    events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry, progress: bool = False
+) -> dict[str, Any]:
+    """For each ISO day: a GeoJSON FeatureCollection of control areas (``controller``) and the front line.
+
+    With ``progress``, a progress bar on stderr counts the days.
+    """
     timeline = Timeline(events)
     collections = {}
-    for day in days:
+    bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
+    for day in bar:
         control = control_map(timeline, dt.date.fromisoformat(day), region)
         areas = control.areas()[["controller", "geometry"]].assign(kind="area")
         line = gpd.GeoSeries([control.frontline()], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS)
@@ -77,8 +85,15 @@ class TerritoryLayer(MacroElement):
         """
     )
 
-    def __init__(self, events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry, colours: dict[str, str]) -> None:
+    def __init__(
+        self,
+        events: gpd.GeoDataFrame,
+        days: list[str],
+        region: shapely.Geometry,
+        colours: dict[str, str],
+        progress: bool = False,
+    ) -> None:
         super().__init__()
         self._name = "TerritoryLayer"
-        self.data_json = script_json(territory_by_day(events, days, region))
+        self.data_json = script_json(territory_by_day(events, days, region, progress))
         self.colours_json = script_json(colours)
