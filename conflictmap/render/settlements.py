@@ -41,7 +41,7 @@ def settlements_data(events: gpd.GeoDataFrame) -> dict[str, Any]:
     each change (same order); ``dates``: the distinct days with a change.
     """
     changes = control_changes(events)
-    keys, place_index = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+    _, place_index = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
     last = changes.assign(_i=place_index).drop_duplicates("_i", keep="last").sort_values("_i")
     places = [
         [name, round(x, 5), round(y, 5)]
@@ -73,7 +73,6 @@ def settlements_data(events: gpd.GeoDataFrame) -> dict[str, Any]:
         ],
         "details": details,
         "dates": sorted(set(days)),
-        "count": len(keys),
     }
 
 
