@@ -340,11 +340,11 @@ def frontline(
     from conflictmap._io import atomic_write_text
     from conflictmap.territory import frontline_collection
 
+    if not out.parent.is_dir():
+        fail(f"{out}: the folder does not exist")
     with user_errors():
         frame, area = _events_and_region(events, region)
         collection = frontline_collection(frame, parse_day(date, "--date"), area)
-        if not out.parent.is_dir():
-            fail(f"{out}: the folder does not exist")
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
 

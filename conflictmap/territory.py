@@ -61,7 +61,10 @@ class Timeline:
 
     def __init__(self, events: gpd.GeoDataFrame) -> None:
         changes = control_changes(events)
-        self.keys, codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+        #: the control changes sorted by (date, id), and each one's place (an index into ``keys``)
+        self.changes = changes
+        self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+        codes = self.codes
         order = np.lexsort((np.arange(len(codes)), changes["date"].to_numpy(), codes))
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
@@ -188,7 +191,24 @@ class ControlMap:
         return shapely.line_merge(shapely.union_all(lines))
 
     def frontline_km(self) -> float:
-        return round(float(shapely.length(self.frontline())) / 1000, 1)
+        return _km(self.frontline())
+
+    def shapes(self) -> gpd.GeoDataFrame:
+        """The front line, then the control areas (EPSG:4326).
+
+        Columns ``kind`` (frontline | area), ``controller`` and ``area_km2`` (areas),
+        ``length_km`` (the line).
+        """
+        line = self.frontline()
+        frame = gpd.GeoDataFrame(
+            {"kind": ["frontline"], "length_km": [_km(line)]}, geometry=[line], crs=settings.EQUAL_AREA_CRS
+        ).to_crs(settings.GEOGRAPHIC_CRS)
+        return pd.concat([frame, self.areas().assign(kind="area")], ignore_index=True)
+
+
+def _km(line: shapely.Geometry) -> float:
+    """Length of a line in the equal-area CRS, in km (one decimal)."""
+    return round(float(shapely.length(line)) / 1000, 1)
 
 
 @lru_cache(maxsize=8)
@@ -254,22 +274,14 @@ def territory_stats(
 
 def frontline_collection(events: gpd.GeoDataFrame, on: dt.date, region: shapely.Geometry) -> dict[str, object]:
     """GeoJSON of ``conflictmap frontline``: the line (property ``date``) and the control areas."""
-    now = control_map(events, on, region)
-    line = gpd.GeoSeries([now.frontline()], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS).iloc[0]
-    areas = now.areas()
+    shapes = control_map(events, on, region).shapes()
+    columns = ["kind", "controller", "area_km2", "length_km"]
     features = [
         {
             "type": "Feature",
-            "properties": {"date": on.isoformat(), "kind": "frontline", "length_km": now.frontline_km()},
-            "geometry": shapely.geometry.mapping(line),
+            "properties": {"date": on.isoformat(), **{c: v for c, v in zip(columns, values, strict=True) if pd.notna(v)}},
+            "geometry": shapely.geometry.mapping(geometry),
         }
-    ]
-    features += [
-        {
-            "type": "Feature",
-            "properties": {"date": on.isoformat(), "kind": "area", "controller": c, "area_km2": a},
-            "geometry": shapely.geometry.mapping(g),
-        }
-        for c, a, g in zip(areas["controller"], areas["area_km2"], areas.geometry, strict=True)
+        for *values, geometry in shapes[[*columns, "geometry"]].itertuples(index=False)
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -27,6 +27,7 @@ from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
 from conflictmap.store import event_files, load_events
+from conflictmap.territory import Timeline
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
 ATTRIBUTIONS = [
@@ -94,8 +95,9 @@ def build_map(
     except ConflictmapError:  # events naming no known oblast: measure in all of Ukraine
         region = region_polygon(None)
     outline_layer(region, "Region outline").add_to(m)
-    settlements = SettlementLayer(events, on=on)
-    TerritoryLayer(events, settlements.data["dates"], region, COLOURS, progress).add_to(m)
+    timeline = Timeline(events)
+    settlements = SettlementLayer(timeline, on=on)
+    TerritoryLayer(timeline, settlements.data["dates"], region, COLOURS, progress).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)

@@ -12,13 +12,13 @@ import datetime as dt
 from importlib.resources import files
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
+import shapely
 from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap.render._html import RawHTML, script_json
-from conflictmap.territory import control_changes
+from conflictmap.territory import Timeline
 
 COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
 _SOURCE_FIELDS = ("publisher", "title", "published", "url")
@@ -31,7 +31,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def settlements_data(events: gpd.GeoDataFrame) -> dict[str, Any]:
+def settlements_data(timeline: Timeline) -> dict[str, Any]:
     """The control changes as compact, columnar JSON-ready data.
 
     Returns
@@ -40,12 +40,12 @@ def settlements_data(events: gpd.GeoDataFrame) -> dict[str, Any]:
     before, after]`` per change, sorted by date; ``details``: the popup text of
     each change (same order); ``dates``: the distinct days with a change.
     """
-    changes = control_changes(events)
-    _, place_index = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
-    last = changes.assign(_i=place_index).drop_duplicates("_i", keep="last").sort_values("_i")
+    changes, place_index = timeline.changes, timeline.codes
     places = [
         [name, round(x, 5), round(y, 5)]
-        for name, x, y in zip(last["place"], last.geometry.x, last.geometry.y, strict=True)
+        for name, x, y in zip(
+            timeline.names, shapely.get_x(timeline.points), shapely.get_y(timeline.points), strict=True
+        )
     ]
     days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
     details = [
@@ -81,7 +81,7 @@ class SettlementLayer(Layer):
 
     Parameters
     ----------
-    events : the events (see :func:`conflictmap.store.load_events`)
+    timeline : the events' control changes (:class:`conflictmap.territory.Timeline`)
     on : the day shown first (default: the last day with a change)
     name : the layer's name in the layer control
     """
@@ -99,10 +99,10 @@ class SettlementLayer(Layer):
         """
     )
 
-    def __init__(self, events: gpd.GeoDataFrame, on: dt.date | None = None, name: str = "Settlements") -> None:
+    def __init__(self, timeline: Timeline, on: dt.date | None = None, name: str = "Settlements") -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "SettlementLayer"
-        data = settlements_data(events)
+        data = settlements_data(timeline)
         data["start"] = on.isoformat() if on else (data["dates"][-1] if data["dates"] else None)
         data["colours"] = COLOURS
         self.data = data

@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from rich.console import Console
 from rich.progress import track
 
-from conflictmap import settings
 from conflictmap.render._html import script_json
 from conflictmap.territory import Timeline, control_map
 
@@ -27,20 +24,16 @@ SIMPLIFY_DEG = 0.003
 
 
 def territory_by_day(
-    events: gpd.GeoDataFrame, days: list[str], region: shapely.Geometry, progress: bool = False
+    timeline: Timeline, days: list[str], region: shapely.Geometry, progress: bool = False
 ) -> dict[str, Any]:
     """For each ISO day: a GeoJSON FeatureCollection of control areas (``controller``) and the front line.
 
     With ``progress``, a progress bar on stderr counts the days.
     """
-    timeline = Timeline(events)
     collections = {}
     bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
     for day in bar:
-        control = control_map(timeline, dt.date.fromisoformat(day), region)
-        areas = control.areas()[["controller", "geometry"]].assign(kind="area")
-        line = gpd.GeoSeries([control.frontline()], crs=settings.EQUAL_AREA_CRS).to_crs(settings.GEOGRAPHIC_CRS)
-        shapes = pd.concat([areas, gpd.GeoDataFrame({"kind": ["frontline"]}, geometry=line)], ignore_index=True)
+        shapes = control_map(timeline, dt.date.fromisoformat(day), region).shapes()[["kind", "controller", "geometry"]]
         shapes["geometry"] = shapely.set_precision(shapes.geometry.simplify(SIMPLIFY_DEG).to_numpy(), 1e-5)
         collections[day] = shapes[~shapes.geometry.is_empty].__geo_interface__
     return collections
@@ -87,7 +80,7 @@ class TerritoryLayer(MacroElement):
 
     def __init__(
         self,
-        events: gpd.GeoDataFrame,
+        timeline: Timeline,
         days: list[str],
         region: shapely.Geometry,
         colours: dict[str, str],
@@ -95,5 +88,5 @@ class TerritoryLayer(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "TerritoryLayer"
-        self.data_json = script_json(territory_by_day(events, days, region, progress))
+        self.data_json = script_json(territory_by_day(timeline, days, region, progress))
         self.colours_json = script_json(colours)
