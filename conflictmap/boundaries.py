@@ -18,7 +18,7 @@ import shapely
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.translit import name_keys
+from conflictmap.geocode.gazetteer import matching_oblasts
 
 NATURAL_EARTH_ZIP = "ne_10m_admin_0_countries_deu.zip"
 
@@ -80,16 +80,11 @@ def region_polygon(name: str | None) -> shapely.Geometry:
     """
     if not name:
         return country_outline().union_all()
-    wanted = name_keys(name)
     table = oblasts()
-    from conflictmap.geocode.gazetteer import UA_ADMIN1
-
-    for names in UA_ADMIN1.values():
-        keys = set().union(*(name_keys(n) for n in names))
-        if any(k.startswith(w) or w.startswith(k) for k in keys for w in wanted if len(w) >= 4):
-            match = table[table["admin1"] == names[0]]
-            if not match.empty:
-                return match.geometry.iloc[0]
+    for oblast in matching_oblasts(name, min_length=4):
+        match = table[table["admin1"] == oblast]
+        if not match.empty:
+            return match.geometry.iloc[0]
     known = ", ".join(sorted(table["admin1"]))
     raise ConflictmapError(f"--region: unknown region {name!r}; known: {known}")
 

@@ -97,14 +97,24 @@ def _bigrams(key: str) -> set[str]:
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
-def _region_keys(region: str) -> set[str]:
-    return {k for k in name_keys(region) if len(k) >= 3}
-
-
 @cache
 def _admin1_keys() -> dict[str, set[str]]:
-    """Oblast name -> the match keys of all its spellings."""
+    """Oblast name -> the match keys of all its spellings, in admin-code order."""
     return {names[0]: set().union(*(name_keys(n) for n in names)) for names in UA_ADMIN1.values()}
+
+
+def matching_oblasts(region: str, min_length: int = 3) -> list[str]:
+    """The oblasts a region hint spells (Kharkiv, Kharkov, Харківська, ...), in admin-code order.
+
+    A hint matches when one folded key is a prefix of the other; hint keys shorter
+    than ``min_length`` letters are ignored.
+    """
+    wanted = {k for k in name_keys(region) if len(k) >= min_length}
+    return [
+        name
+        for name, keys in _admin1_keys().items()
+        if any(k.startswith(w) or w.startswith(k) for k in keys for w in wanted)
+    ]
 
 
 def _geonames_places() -> list[tuple[Place, list[str]]]:
@@ -219,7 +229,7 @@ def _curated_places(path: Path) -> list[tuple[Place, list[str]]]:
                 name=row["name"],
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
-                admin1=row["admin1"] or None,
+                admin1=next(iter(matching_oblasts(row["admin1"])), row["admin1"] or None),
                 country=row["country"],
                 population=int(row["population"] or 0),
                 source="curated",
@@ -304,12 +314,6 @@ class Gazetteer:
 
     # -- lookup -------------------------------------------------------------------------
 
-    def _in_region(self, place: Place, region_keys: set[str]) -> bool:
-        if place.admin1 is None:
-            return False
-        keys = _admin1_keys().get(place.admin1) or name_keys(place.admin1)
-        return any(k.startswith(r) or r.startswith(k) for k in keys for r in region_keys)
-
     def _candidates(self, keys: set[str]) -> dict[int, float]:
         """Place index -> score: 100 for exact keys, else the best fuzzy score."""
         scores: dict[int, float] = {}
@@ -335,8 +339,8 @@ class Gazetteer:
             return self._memo[memo_key]
         scores = self._candidates(keys)
         if region:
-            region_keys = _region_keys(region)
-            in_region = {i: s for i, s in scores.items() if self._in_region(self.places[i], region_keys)}
+            oblasts = set(matching_oblasts(region))
+            in_region = {i: s for i, s in scores.items() if self.places[i].admin1 in oblasts}
             scores = in_region or scores
         answer = None
         if scores:
