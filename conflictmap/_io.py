@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def temp_files(path: Path) -> list[Path]:
@@ -18,11 +21,19 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file, fsync and ``os.replace``.
+    """Write ``data`` to ``path`` atomically, see :func:`atomic_writer`."""
+    with atomic_writer(path) as out:
+        out.write(data)
 
-    The temp file sits in the same folder, so the rename is atomic; leftovers of
-    killed writers are removed first (call it under the file's lock when others
-    may write the same file).
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """Open a temp file beside ``path`` that replaces ``path`` when the block ends.
+
+    The temp file sits in the same folder, so the rename is atomic; it is fsynced
+    first, and removed instead when the block raises. Leftovers of killed
+    writers are removed first (use it under the file's lock when others may
+    write the same file).
     """
     path = Path(path)
     for stale in temp_files(path):
@@ -30,7 +41,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)

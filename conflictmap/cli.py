@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -347,6 +348,94 @@ def frontline(
         collection = frontline_collection(frame, parse_day(date, "--date"), area)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
+
+
+import_app = typer.Typer(
+    help="Turn other datasets into conflictmap event files.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(import_app, name="import")
+
+OutFile = Annotated[Path, typer.Option("--out", help="Event file to write (.geojson).")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")]
+
+
+def _save_imported(features: list[dict[str, Any]], out: Path, overwrite: bool) -> None:
+    from conflictmap.store import save_new_collection
+
+    save_new_collection(out, features, overwrite)
+    changes = sum(f["properties"]["event_type"] == "control_change" for f in features)
+    typer.echo(f"wrote {len(features)} events ({changes} control changes) to {out}")
+
+
+@import_app.command("acled")
+def import_acled(
+    file: Annotated[Path, typer.Argument(help="ACLED export, CSV.")],
+    out: OutFile,
+    published: Annotated[Optional[str], typer.Option(help="Day you downloaded the export, for files without a timestamp column.")] = None,
+    overwrite: Overwrite = False,
+) -> None:
+    """Import an ACLED CSV export: territory transfers become control changes.
+
+    Other rows keep their type (Battles -> battles); ACLED's source text and
+    every column without a place in the event model are kept.
+
+    Example: conflictmap import acled acled-ukraine.csv --out data/events/acled.geojson
+    """
+    from conflictmap.importers import events_from_acled
+
+    with user_errors():
+        features = events_from_acled(file, parse_day(published, "--published"))
+        _save_imported(features, out, overwrite)
+
+
+@import_app.command("viina")
+def import_viina(
+    file: Annotated[Path, typer.Argument(help="VIINA control table, CSV (ctr_YYYYMMDD columns).")],
+    out: OutFile,
+    overwrite: Overwrite = False,
+) -> None:
+    """Import a VIINA territorial control table: one control change per transition.
+
+    Example: conflictmap import viina control_latest_2022.csv --out data/events/viina-2022.geojson
+    """
+    from conflictmap.importers import events_from_viina
+
+    with user_errors():
+        _save_imported(events_from_viina(file), out, overwrite)
+
+
+class ExportFormat(str, Enum):
+    geojson = "geojson"
+    geoparquet = "geoparquet"
+    csv = "csv"
+    kml = "kml"
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    path: Annotated[Optional[Path], typer.Argument(help="Event file or folder [default: data/events].")] = None,
+    fmt: Annotated[Optional[ExportFormat], typer.Option("--format", help="Output format [default: from --out's suffix].")] = None,
+) -> None:
+    """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML.
+
+    GeoJSON and GeoParquet keep every field; CSV flattens the sources into
+    source1_publisher, source1_url, ...; KML is dated for Google Earth's time slider.
+
+    Example: conflictmap export data/events --format geoparquet --out events.parquet
+    """
+    from conflictmap.export import SUFFIX_FORMATS, WRITERS
+    from conflictmap.store import read_features
+
+    name = fmt.value if fmt else SUFFIX_FORMATS.get(out.suffix.lower())
+    if name is None:
+        fail(f"{out}: cannot tell the format from the suffix; pass --format")
+    if not out.parent.is_dir():
+        fail(f"{out}: the folder does not exist")
+    with user_errors():
+        features = read_features(path or default_events())
+        WRITERS[name](features, out)
+    typer.echo(f"wrote {len(features)} events to {out} ({name})")
 
 
 def _events_and_region(events: Optional[Path], region: Optional[str]) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:

@@ -25,6 +25,8 @@ COUNTRY_BBOX = {
     "RU": (19.5, 41.1, 180.0, 82.0),
 }
 
+#: Colour of each controller on maps and in exports (Ukraine's blue, a red, an amber, a grey).
+CONTROL_COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
 
 #: Identifies conflictmap to online services (Nominatim's usage policy asks for one).
 USER_AGENT = os.environ.get("CONFLICTMAP_USER_AGENT", "conflictmap/0.1 (offline-first conflict mapping)")

@@ -208,6 +208,29 @@ def append_event(path: str | Path, feature: dict[str, Any], timeout: float | Non
         write_collection(collection)
 
 
+def save_new_collection(
+    path: str | Path, features: list[dict[str, Any]], overwrite: bool = False
+) -> EventCollection:
+    """Validate ``features`` and write them as the event file ``path``.
+
+    Raises
+    ------
+    EventFileError
+        when ``path`` exists (unless ``overwrite``), its folder is missing, or a
+        feature is invalid or repeats an id.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise EventFileError(path, "the folder does not exist")
+    collection = EventCollection(path, features)
+    validate_collection(collection)
+    with locked(path):
+        if path.exists() and not overwrite:
+            raise EventFileError(path, "already exists (pass --overwrite to replace it)")
+        write_collection(collection)
+    return collection
+
+
 def events_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     """Build a GeoDataFrame (EPSG:4326) of validated features.
 

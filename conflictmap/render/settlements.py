@@ -17,10 +17,11 @@ import shapely
 from folium.map import Layer
 from jinja2 import Template
 
+from conflictmap import settings
 from conflictmap.render._html import RawHTML, script_json
 from conflictmap.territory import Timeline
 
-COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
+COLOURS = settings.CONTROL_COLOURS
 _SOURCE_FIELDS = ("publisher", "title", "published", "url")
 
 

@@ -1,0 +1,178 @@
+"""Events -> the formats of the tools analysts use next: GeoJSON, GeoParquet, CSV, KML.
+
+- GeoJSON and GeoParquet are lossless: every property, nested or not, comes back.
+  GeoParquet keeps ``sources`` as a list of structs; a column whose values
+  Arrow cannot type (say numbers in some rows, text in others) is stored as JSON
+  text named in the table's ``attrs["conflictmap_json_columns"]``
+  (``geopandas.read_parquet`` restores ``attrs``).
+- CSV has ``id``, ``lon``, ``lat``, one column per property (nested values as
+  JSON text) and the sources flattened to ``source1_publisher``,
+  ``source1_url``, ... ``source2_...``.
+- KML has one Placemark per event, dated (Google Earth's time slider),
+  coloured by ``control_after``, every field in ExtendedData and a balloon of
+  escaped text with http(s) links only.
+
+Every file is written through a temporary file and renamed: never half-written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from conflictmap import settings
+from conflictmap._io import atomic_writer
+from conflictmap.model import EventProperties
+from conflictmap.store import EventCollection, dumps_collection, events_frame
+
+#: Properties first in every table, in the model's order.
+MODEL_FIELDS = tuple(name for name in EventProperties.model_fields if name != "sources")
+SOURCE_FIELDS = ("publisher", "url", "published", "title", "quote")
+JSON_COLUMNS_ATTR = "conflictmap_json_columns"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _cell(value: Any) -> Any:
+    """A table cell: scalars as they are, lists and mappings as JSON text."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+
+
+def flat_record(feature: dict[str, Any]) -> dict[str, Any]:
+    """One event as one flat row: id, lon, lat, properties, ``source<i>_<field>``."""
+    lon, lat = feature["geometry"]["coordinates"]
+    record = {"id": feature["id"], "lon": lon, "lat": lat}
+    props = feature["properties"]
+    record.update((k, _cell(v)) for k, v in props.items() if k != "sources")
+    for i, source in enumerate(props["sources"], start=1):
+        record.update((f"source{i}_{k}", _cell(v)) for k, v in source.items())
+    return record
+
+
+def _table_columns(records: list[dict[str, Any]]) -> list[str]:
+    """Column order: id, lon, lat, model fields, other properties (sorted), then sources."""
+    seen = dict.fromkeys(key for record in records for key in record)
+    sources = [k for k in seen if re.fullmatch(r"source\d+_.+", k)]
+    others = sorted(k for k in seen if k not in sources and k not in {"id", "lon", "lat", *MODEL_FIELDS})
+
+    def source_order(key: str) -> tuple[int, int, str]:
+        number, field = key.removeprefix("source").split("_", 1)
+        rank = SOURCE_FIELDS.index(field) if field in SOURCE_FIELDS else len(SOURCE_FIELDS)
+        return int(number), rank, field
+
+    firsts = [k for k in ("id", "lon", "lat", *MODEL_FIELDS) if k in seen]
+    return firsts + others + sorted(sources, key=source_order)
+
+
+def to_geojson(features: list[dict[str, Any]], path: str | Path) -> None:
+    """Write one FeatureCollection in the store's stable form (sorted, 2-space indent)."""
+    with atomic_writer(path) as out:
+        out.write(dumps_collection(EventCollection(Path(path), features)).encode("utf-8"))
+
+
+def to_csv(features: list[dict[str, Any]], path: str | Path) -> None:
+    """Write a CSV table with lon/lat columns and the sources flattened."""
+    records = [flat_record(f) for f in features]
+    table = pd.DataFrame.from_records(records, columns=_table_columns(records))
+    with atomic_writer(path) as out:
+        table.to_csv(out, index=False, encoding="utf-8")
+
+
+def _arrow_ready(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Replace the columns Arrow cannot type with JSON text; return their names."""
+    import pyarrow as pa
+
+    json_columns = []
+    for column in frame.columns.drop(frame.geometry.name):
+        if frame[column].dtype != object:
+            continue
+        try:
+            pa.array(frame[column], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            frame[column] = frame[column].map(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+            json_columns.append(column)
+    return frame, json_columns
+
+
+def to_geoparquet(features: list[dict[str, Any]], path: str | Path) -> None:
+    """Write GeoParquet (WKB points, EPSG:4326) keeping every field."""
+    frame, json_columns = _arrow_ready(events_frame(features))
+    frame.attrs[JSON_COLUMNS_ATTR] = json_columns
+    with atomic_writer(path) as out:
+        frame.to_parquet(out, index=False, compression="zstd")
+
+
+def _xml_text(value: Any) -> str:
+    """Text XML 1.0 can hold: control characters become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _balloon(props: dict[str, Any]) -> str:
+    """The KML balloon: escaped text, links only for http(s) URLs."""
+    e = html.escape
+    lines = [f"<b>{e(props['place'])}</b>", e(f"{props['date']} ({props.get('date_precision', 'day')})")]
+    if props.get("control_after"):
+        lines.append(e(f"{props.get('control_before')} → {props['control_after']}, {props.get('confidence', 'claimed')}"))
+    for source in props["sources"]:
+        label = e(f"{source['publisher']}, {source['published']}")
+        url = str(source["url"])
+        linked = re.match(r"\s*https?://", url, re.IGNORECASE)
+        lines.append(f'<a href="{e(url.strip())}">{label}</a>' if linked else label)
+    return "<br>".join(lines)
+
+
+def _placemark(feature: dict[str, Any]) -> ET.Element:
+    props = feature["properties"]
+    mark = ET.Element("Placemark")
+    ET.SubElement(mark, "name").text = _xml_text(props["place"])
+    ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = str(props["date"])
+    ET.SubElement(mark, "styleUrl").text = f"#{props.get('control_after') or 'unknown'}"
+    ET.SubElement(mark, "description").text = _xml_text(_balloon(props))
+    data = ET.SubElement(mark, "ExtendedData")
+    for key, value in flat_record(feature).items():
+        if value is not None and key not in ("lon", "lat"):
+            ET.SubElement(ET.SubElement(data, "Data", name=_xml_text(key)), "value").text = _xml_text(value)
+    lon, lat = feature["geometry"]["coordinates"]
+    ET.SubElement(ET.SubElement(mark, "Point"), "coordinates").text = f"{lon!r},{lat!r}"
+    return mark
+
+
+def _kml_styles() -> Iterable[str]:
+    for control, colour in settings.CONTROL_COLOURS.items():
+        rr, gg, bb = colour[1:3], colour[3:5], colour[5:7]
+        yield (
+            f'<Style id="{control}"><IconStyle><color>ff{bb}{gg}{rr}</color></IconStyle>'
+            "<BalloonStyle><text>$[description]</text></BalloonStyle></Style>"
+        )
+
+
+def to_kml(features: list[dict[str, Any]], path: str | Path, name: str = "conflictmap events") -> None:
+    """Write KML 2.2 for Google Earth and QGIS, one Placemark per event, streamed."""
+    with atomic_writer(path) as out:
+        out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
+        out.write(f"<Document><name>{escape(_xml_text(name))}</name>\n".encode())
+        out.write("\n".join(_kml_styles()).encode() + b"\n")
+        for feature in features:
+            out.write(ET.tostring(_placemark(feature), encoding="utf-8", xml_declaration=False) + b"\n")
+        out.write(b"</Document>\n</kml>\n")
+
+
+WRITERS: dict[str, Callable[[list[dict[str, Any]], str | Path], None]] = {
+    "geojson": to_geojson,
+    "geoparquet": to_geoparquet,
+    "csv": to_csv,
+    "kml": to_kml,
+}
+
+#: The format a file name's suffix implies.
+SUFFIX_FORMATS = {
+    ".geojson": "geojson", ".json": "geojson", ".parquet": "geoparquet",
+    ".geoparquet": "geoparquet", ".csv": "csv", ".kml": "kml",
+}
