@@ -1,8 +1,8 @@
 """Rendering at scale: conflictmap's map against GeoDataFrame.explore() for the same events.
 
 Run: python benchmarks/bench_render.py [N]   (default N = 100,000 events)
-Synthetic events with every field filled (two sources each), 5 changes per place over 30 days in
-Kharkiv oblast. Prints time and HTML size of both, and, when Debian's chromium is installed, how long
+Synthetic events (benchmarks/_synthetic.py): every field filled, two sources each, 5 changes per
+place. Prints time and HTML size of both, and, when Debian's chromium is installed, how long
 conflictmap's page takes to load in it with the network blocked.
 """
 
@@ -14,44 +14,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-import shapely
+from _synthetic import synthetic
 
-from conflictmap.boundaries import region_polygon
 from conflictmap.render import build_map
 from conflictmap.store import events_frame
-
-
-def synthetic(n: int, rng: np.random.Generator) -> list[dict]:
-    region = region_polygon("Kharkiv")
-    west, south, east, north = region.bounds
-    places = n // 5
-    lon, lat = rng.uniform(west, east, places * 3), rng.uniform(south, north, places * 3)
-    inside = shapely.contains_xy(region, lon, lat)
-    lon, lat = lon[inside][:places], lat[inside][:places]
-    states = ["UA", "RU"]
-    features = []
-    for i in range(n):
-        p, step = i % places, i // places
-        day = pd.Timestamp("2022-09-01") + pd.Timedelta(days=step * 6 + int(rng.integers(0, 6)))
-        before, after = states[step % 2], states[(step + 1) % 2]
-        features.append({
-            "type": "Feature", "id": f"e{i}",
-            "geometry": {"type": "Point", "coordinates": [round(lon[p], 5), round(lat[p], 5)]},
-            "properties": {
-                "place": f"Place {p}", "place_id": f"geonames:{p}", "admin1": "Kharkiv", "country": "UA",
-                "date": day.strftime("%Y-%m-%d"), "date_precision": "day", "geo_precision": "settlement",
-                "event_type": "control_change", "control_before": before, "control_after": after,
-                "confidence": "claimed", "notes": f"synthetic event {i}",
-                "sources": [
-                    {"publisher": "Example News", "url": f"https://example.org/a/{i}", "published": day.strftime("%Y-%m-%d"),
-                     "title": f"Report {i}", "quote": "A short quote from the report."},
-                    {"publisher": "Another Outlet", "url": f"https://example.com/b/{i}", "published": day.strftime("%Y-%m-%d"),
-                     "title": f"Second report {i}", "quote": "Another short quote."},
-                ],
-            },
-        })
-    return features
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from conflictmap import settings
+from conflictmap.errors import EventFileError
 from conflictmap.model import (
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -22,7 +23,7 @@ from conflictmap.model import (
     feature_label,
     validation_errors,
 )
-from conflictmap.store import EventCollection
+from conflictmap.store import EventCollection, gc_paused
 
 Severity = Literal["error", "warning"]
 
@@ -90,17 +91,31 @@ def check_collections(
     today = today or dt.date.today()
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
-    for collection in collections:
-        file = str(collection.path)
-        for index, feature in enumerate(collection.features):
-            label = feature_label(feature, index)
-            try:
-                event = Event.model_validate(feature)
-            except ValidationError as exc:
-                problems += [Problem(file, label, f, m) for f, m in validation_errors(exc)]
-                continue
-            if event.id in first_seen:
-                problems.append(Problem(file, label, "id", f"duplicate id (first in {first_seen[event.id]})"))
-            first_seen.setdefault(event.id, file)
-            problems += check_event(event, file, today)
+    with gc_paused():
+        for collection in collections:
+            problems += _check_collection(collection, today, first_seen)
+    return problems
+
+
+def _check_collection(collection: EventCollection, today: dt.date, first_seen: dict[str, str]) -> list[Problem]:
+    """The problems of one file; ``first_seen`` (id -> file) carries ids across files."""
+    problems: list[Problem] = []
+    file = str(collection.path)
+    features = collection.features  # a lazy RawFeatures decodes each as it is read
+    for index in range(len(features)):
+        try:
+            feature = features[index]
+        except EventFileError as exc:
+            problems.append(Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message))
+            continue
+        label = feature_label(feature, index)
+        try:
+            event = Event.model_validate(feature)
+        except ValidationError as exc:
+            problems += [Problem(file, label, f, m) for f, m in validation_errors(exc)]
+            continue
+        if event.id in first_seen:
+            problems.append(Problem(file, label, "id", f"duplicate id (first in {first_seen[event.id]})"))
+        first_seen.setdefault(event.id, file)
+        problems += check_event(event, file, today)
     return problems

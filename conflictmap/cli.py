@@ -201,7 +201,7 @@ def validate(
         files = [f for p in (paths or [default_events()]) for f in event_files(p)]
     for file in files:
         try:
-            collections.append(read_collection(file))
+            collections.append(read_collection(file, lazy=True))
         except EventFileError as exc:
             unreadable.append(exc)
     problems = check_collections(collections)

@@ -15,7 +15,6 @@ import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -70,6 +69,8 @@ PRECISION_DAYS = {DatePrecision.DAY: 0, DatePrecision.WEEK: 7, DatePrecision.MON
 
 CONTROL_CHANGE = "control_change"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Scheme http or https, then a non-empty host (what ``urlsplit`` calls the netloc).
+_HTTP_URL = re.compile(r"\s*https?://[^/?#\s]", re.IGNORECASE)
 
 
 def _iso_date(value: Any) -> dt.date:
@@ -85,9 +86,8 @@ def _iso_date(value: Any) -> dt.date:
 
 
 def _http_url(value: str) -> str:
-    """Accept only absolute http(s) URLs; the string is kept exactly as written."""
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    """Accept only absolute http(s) URLs with a host; the string is kept exactly as written."""
+    if not _HTTP_URL.match(value):
         raise ValueError(f"only http(s) URLs are allowed, got {value!r}")
     return value
 
@@ -151,14 +151,9 @@ class EventProperties(BaseModel):
 
     @model_validator(mode="after")
     def _control_change_has_states(self) -> EventProperties:
-        if self.event_type == CONTROL_CHANGE:
-            missing = [
-                name
-                for name in ("control_before", "control_after")
-                if getattr(self, name) is None
-            ]
-            if missing:
-                raise ValueError(f"a control_change needs {' and '.join(missing)}")
+        if self.event_type == CONTROL_CHANGE and (self.control_before is None or self.control_after is None):
+            missing = [name for name in ("control_before", "control_after") if getattr(self, name) is None]
+            raise ValueError(f"a control_change needs {' and '.join(missing)}")
         return self
 
 

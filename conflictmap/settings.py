@@ -28,6 +28,9 @@ COUNTRY_BBOX = {
 #: Colour of each controller on maps and in exports (Ukraine's blue, a red, an amber, a grey).
 CONTROL_COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
 
+#: Most settlements a map draws one by one; beyond this it draws grid cells held by most of their places.
+MAP_MAX_PLACES = 5_000
+
 #: Identifies conflictmap to online services (Nominatim's usage policy asks for one).
 USER_AGENT = os.environ.get("CONFLICTMAP_USER_AGENT", "conflictmap/0.1 (offline-first conflict mapping)")
 #: Seconds to wait for one online request.

@@ -9,17 +9,21 @@ never half of one, and concurrent writers all land.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import gc
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import filelock
 import geopandas as gpd
+import msgspec
 import numpy as np
 import pandas as pd
 import shapely
@@ -63,6 +67,25 @@ def _decode(path: Path, raw: bytes) -> Any:
         ) from None
 
 
+def _is_utf8(raw: bytes, chunk: int = 1 << 24) -> bool:
+    """Whether ``raw`` is valid UTF-8, checked a chunk at a time (no copy of the whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(view), chunk):
+            decoder.decode(view[start : start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_feature(path: Path, feature: Any, index: int) -> dict[str, Any]:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise EventFileError(path, "expected a GeoJSON Feature", feature_label(feature, index), "type")
+    return feature
+
+
 def parse_collection(path: str | Path, raw: bytes) -> EventCollection:
     """Parse the bytes of an event file into an :class:`EventCollection`.
 
@@ -78,16 +101,63 @@ def parse_collection(path: str | Path, raw: bytes) -> EventCollection:
     if not isinstance(features, list):
         raise EventFileError(path, "'features' must be a list", field="features")
     for index, feature in enumerate(features):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise EventFileError(
-                path, "expected a GeoJSON Feature", feature_label(feature, index), "type"
-            )
+        _check_feature(path, feature, index)
     members = {k: v for k, v in doc.items() if k != "features"}
     return EventCollection(path, features, members)
 
 
-def read_collection(path: str | Path) -> EventCollection:
-    """Read one event file (structure only, see :func:`parse_collection`)."""
+class _Envelope(msgspec.Struct):
+    """A FeatureCollection whose features stay undecoded JSON text."""
+
+    type: Any = None
+    features: list[msgspec.Raw] | None = None
+
+
+_JSON_DECODER = msgspec.json.Decoder()
+
+
+class RawFeatures(Sequence[dict[str, Any]]):
+    """The features of a file, each decoded from its JSON text when asked for.
+
+    A million-event file is held as its bytes plus one slice per feature, and
+    read a feature at a time, instead of as a million nested dicts at once.
+    """
+
+    def __init__(self, path: Path, raws: list[msgspec.Raw]) -> None:
+        self.path = path
+        self._raws = raws
+
+    def __len__(self) -> int:
+        return len(self._raws)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._decode(index, self._raws[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for index, raw in enumerate(self._raws):
+            yield self._decode(index, raw)
+
+    def _decode(self, index: int, raw: msgspec.Raw) -> dict[str, Any]:
+        try:
+            feature = _JSON_DECODER.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise EventFileError(self.path, f"feature #{index}: {exc}") from None
+        return _check_feature(self.path, feature, index)
+
+
+def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
+    """Read one event file (structure only, see :func:`parse_collection`).
+
+    With ``lazy`` the features are a read-only :class:`RawFeatures` sequence,
+    decoded one by one as they are used: for reading large files, not for
+    writing them back.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -95,17 +165,38 @@ def read_collection(path: str | Path) -> EventCollection:
         raise EventFileError(path, "no such file") from None
     except OSError as exc:
         raise EventFileError(path, f"cannot read: {exc.strerror}") from None
-    return parse_collection(path, raw)
+    if lazy and not raw.startswith(b"\xef\xbb\xbf") and _is_utf8(raw):
+        try:
+            envelope = msgspec.json.decode(raw, type=_Envelope)
+        except msgspec.DecodeError:
+            envelope = None
+        if envelope and envelope.type == "FeatureCollection" and envelope.features is not None:
+            return EventCollection(path, RawFeatures(path, envelope.features), {"type": "FeatureCollection"})
+    return parse_collection(path, raw)  # the eager parse, and its messages for broken files
+
+
+def validated(
+    collection: EventCollection, seen: dict[str, Path] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield the features of ``collection``, each validated, raising at the first bad one.
+
+    Ids must be unique within the file and among those in ``seen`` (id -> file),
+    which is updated: pass one dict to check ids across files.
+    """
+    seen = {} if seen is None else seen
+    for index, feature in enumerate(collection.features):
+        event = parse_event(feature, str(collection.path), index)
+        if (other := seen.get(event.id)) is not None:
+            where = "" if other == collection.path else f" (also in {other})"
+            raise DuplicateEventError(collection.path, f"duplicate id{where}", event.id, "id")
+        seen[event.id] = collection.path
+        yield feature
 
 
 def validate_collection(collection: EventCollection) -> None:
     """Raise :class:`EventFileError` for the first invalid feature or repeated id."""
-    seen: set[str] = set()
-    for index, feature in enumerate(collection.features):
-        event = parse_event(feature, str(collection.path), index)
-        if event.id in seen:
-            raise DuplicateEventError(collection.path, "duplicate id", event.id, "id")
-        seen.add(event.id)
+    for _ in validated(collection):
+        pass
 
 
 def event_files(path: str | Path) -> list[Path]:
@@ -123,17 +214,13 @@ def read_collections(path: str | Path, validate: bool = True) -> list[EventColle
 
     With ``validate`` each feature is checked, and ids must be unique across files.
     """
-    collections = [read_collection(p) for p in event_files(path)]
-    if validate:
-        seen: dict[str, Path] = {}
-        for collection in collections:
-            validate_collection(collection)
-            for feature in collection.features:
-                if (other := seen.get(feature["id"])) is not None:
-                    raise DuplicateEventError(
-                        collection.path, f"duplicate id (also in {other})", feature["id"], "id"
-                    )
-                seen[feature["id"]] = collection.path
+    with gc_paused():
+        collections = [read_collection(p) for p in event_files(path)]
+        if validate:
+            seen: dict[str, Path] = {}
+            for collection in collections:
+                for _ in validated(collection, seen):
+                    pass
     return collections
 
 
@@ -257,6 +344,42 @@ def events_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     )
 
 
-def load_events(path: str | Path) -> gpd.GeoDataFrame:
-    """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326)."""
-    return events_frame(read_features(path))
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many objects.
+
+    Decoding a million features creates tens of millions of (acyclic) objects;
+    the collector would re-scan all of them again and again, tripling the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """``itertools.batched`` (Python 3.12) for 3.11."""
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+    """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326).
+
+    Files are read lazily and turned into rows ``chunk_size`` features at a
+    time, so memory holds the files' bytes and the frame, not every feature's
+    dicts at once.
+    """
+    seen: dict[str, Path] = {}
+    with gc_paused():
+        frames = [
+            events_frame(chunk)
+            for file in event_files(path)
+            for chunk in _batched(validated(read_collection(file, lazy=True), seen), chunk_size)
+        ]
+    if not frames:
+        return events_frame([])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -102,6 +102,74 @@ class Timeline:
         )
 
 
+def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:
+    """The smallest cell size (``start_deg`` doubled as often as needed) giving at most ``max_cells`` cells."""
+    xy = shapely.get_coordinates(timeline.points)
+    deg = start_deg
+    while len(np.unique(np.floor(xy / deg), axis=0)) > max_cells:
+        deg *= 2
+    return deg
+
+
+def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
+    """Control changes of grid cells, for maps of more places than markers can show.
+
+    Each square cell of ``cell_deg`` degrees is one place, at the mean point of
+    its places, held on a day by whoever holds most of its places (``contested``
+    on a tie). A cell changes hands when that majority changes; the change's
+    ``notes`` give the counts of that day.
+    """
+    xy = shapely.get_coordinates(timeline.points)
+    cells, cell_of_place = np.unique(np.floor(xy / cell_deg).astype(np.int64), axis=0, return_inverse=True)
+    cell_of_place = cell_of_place.ravel()
+    changes = timeline.changes
+    place = pd.Series(timeline.codes, index=changes.index)
+    after = changes["control_after"]
+    previous = after.groupby(place.to_numpy()).shift()  # the state each change ends
+    deltas = pd.concat([
+        pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": after, "n": 1}),
+        pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": previous, "n": -1}).dropna(),
+    ])
+    counts = (
+        deltas.pivot_table(index=["cell", "date"], columns="state", values="n", aggfunc="sum", fill_value=0)
+        .reindex(columns=list(STATES), fill_value=0)
+        .groupby(level="cell").cumsum()
+    )
+    values = counts.to_numpy()
+    top = np.sort(values, axis=1)
+    majority = np.where(top[:, -1] == top[:, -2], "contested", np.array(STATES)[values.argmax(axis=1)])
+    cell_ids = counts.index.get_level_values("cell").to_numpy()
+    new_cell = np.r_[True, cell_ids[1:] != cell_ids[:-1]]
+    before = np.where(new_cell, "unknown", np.roll(majority, 1))
+    flips = new_cell | (majority != before)
+    rows, cell_ids, dates = values[flips], cell_ids[flips], counts.index.get_level_values("date")[flips]
+    centres = pd.DataFrame(xy).groupby(cell_of_place).mean().to_numpy()[cell_ids]
+    totals = rows.sum(axis=1).tolist()
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"cell-{c}-{d:%Y%m%d}" for c, d in zip(cell_ids, dates, strict=True)],
+            "place": [
+                f"{n} place{'s' * (n != 1)} near {y:.2f}, {x:.2f}" for n, (x, y) in zip(totals, centres, strict=True)
+            ],
+            "place_id": [f"cell:{cells[c][0]},{cells[c][1]}" for c in cell_ids],
+            "date": dates,
+            "date_precision": "day",
+            "geo_precision": "approximate",
+            "event_type": CONTROL_CHANGE,
+            "control_before": before[flips],
+            "control_after": majority[flips],
+            "confidence": "claimed",
+            "notes": [
+                "Places held on this day: " + ", ".join(f"{s} {int(n)}" for s, n in zip(STATES, r, strict=True) if n)
+                for r in rows
+            ],
+            "sources": [[] for _ in range(len(rows))],
+        },
+        geometry=shapely.points(centres),
+        crs=timeline.crs,
+    )
+
+
 def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
     """Each place's state on ``on`` (see :meth:`Timeline.on`)."""
     return Timeline(events).on(on)

@@ -49,3 +49,24 @@ def test_failed_render_writes_nothing(tmp_path):
     except ValueError:
         pass
     assert not out.exists() and list(tmp_path.glob(".m.html*")) == []
+
+
+def test_more_places_than_markers_draws_grid_cells(monkeypatch):
+    features = [make_feature(f"e{i}", place=f"P{i}", place_id=f"geonames:{i}") for i in range(60)]
+    for i, f in enumerate(features):
+        f["geometry"]["coordinates"] = [36.0 + (i % 10) * 0.03, 49.3 + (i // 10) * 0.03]
+    frame = events_frame(features)
+    one_by_one = build_map(frame).get_root().render()
+    assert len(_settlements(one_by_one)["places"]) == 60 and "grid cells" not in one_by_one
+
+    monkeypatch.setattr("conflictmap.settings.MAP_MAX_PLACES", 10)
+    html = build_map(frame).get_root().render()
+    data = _settlements(html)
+    assert 0 < len(data["places"]) <= 10
+    assert all(re.fullmatch(r"\d+ places? near [\d.]+, [\d.]+", name) for name, _, _ in data["places"])
+    assert "60 places drawn as grid cells" in html
+    assert sum(int(d["place"].split()[0]) for d in data["details"]) == 60  # every place counted once, all UA
+
+
+def _settlements(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))

@@ -16,6 +16,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
@@ -27,7 +28,7 @@ from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
 from conflictmap.store import event_files, load_events
-from conflictmap.territory import Timeline
+from conflictmap.territory import Timeline, grid_cell_deg, grid_changes
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
 ATTRIBUTIONS = [
@@ -95,11 +96,16 @@ def build_map(
     except ConflictmapError:  # events naming no known oblast: measure in all of Ukraine
         region = region_polygon(None)
     outline_layer(region, "Region outline").add_to(m)
-    timeline = Timeline(events)
+    timeline, notes = Timeline(events), []
+    if len(timeline.keys) > settings.MAP_MAX_PLACES:
+        cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)
+        notes.append(f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
+                     "each held by whoever holds most of its places (counts in the popups).")
+        timeline = Timeline(grid_changes(timeline, cell_deg))
     settlements = SettlementLayer(timeline, on=on)
     TerritoryLayer(timeline, settlements.data["dates"], region, COLOURS, progress).add_to(m)
     settlements.add_to(m)
-    Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
+    Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
     if title:
         Title(title).add_to(m)
