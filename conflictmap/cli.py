@@ -433,7 +433,7 @@ def export(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors():
-        features = read_features(path or default_events())
+        features = read_features(path or default_events(), lazy=True)
         WRITERS[name](features, out)
     typer.echo(f"wrote {len(features)} events to {out} ({name})")
 

@@ -17,21 +17,23 @@ Every file is written through a temporary file and renamed: never half-written.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
-import pandas as pd
+import geopandas as gpd
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.model import EventProperties
-from conflictmap.store import EventCollection, dumps_collection, events_frame
+from conflictmap.store import collection_text, events_frame, gc_paused, sorted_features
 
 #: Properties first in every table, in the model's order.
 MODEL_FIELDS = tuple(name for name in EventProperties.model_fields if name != "sources")
@@ -56,7 +58,7 @@ def flat_record(feature: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _table_columns(records: list[dict[str, Any]]) -> list[str]:
+def _table_columns(records: Iterable[dict[str, Any]]) -> list[str]:
     """Column order: id, lon, lat, model fields, other properties (sorted), then sources."""
     seen = dict.fromkeys(key for record in records for key in record)
     sources = [k for k in seen if re.fullmatch(r"source\d+_.+", k)]
@@ -71,21 +73,30 @@ def _table_columns(records: list[dict[str, Any]]) -> list[str]:
     return firsts + others + sorted(sources, key=source_order)
 
 
-def to_geojson(features: list[dict[str, Any]], path: str | Path) -> None:
+def to_geojson(features: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Write one FeatureCollection in the store's stable form (sorted, 2-space indent)."""
     with atomic_writer(path) as out:
-        out.write(dumps_collection(EventCollection(Path(path), features)).encode("utf-8"))
+        for piece in collection_text({"type": "FeatureCollection"}, sorted_features(features)):
+            out.write(piece.encode("utf-8"))
 
 
-def to_csv(features: list[dict[str, Any]], path: str | Path) -> None:
-    """Write a CSV table with lon/lat columns and the sources flattened."""
-    records = [flat_record(f) for f in features]
-    table = pd.DataFrame.from_records(records, columns=_table_columns(records))
+def to_csv(features: Sequence[dict[str, Any]], path: str | Path) -> None:
+    """Write a CSV table with lon/lat columns and the sources flattened.
+
+    Two passes over ``features`` (the columns, then the rows), so a lazy
+    sequence is streamed, never held.
+    """
+    columns = _table_columns(flat_record(f) for f in features)
     with atomic_writer(path) as out:
-        table.to_csv(out, index=False, encoding="utf-8")
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        writer = csv.DictWriter(text, columns)
+        writer.writeheader()
+        writer.writerows(flat_record(f) for f in features)
+        text.flush()
+        text.detach()  # the atomic writer closes the file
 
 
-def _arrow_ready(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _arrow_ready(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Replace the columns Arrow cannot type with JSON text; return their names."""
     import pyarrow as pa
 
@@ -101,12 +112,13 @@ def _arrow_ready(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame, json_columns
 
 
-def to_geoparquet(features: list[dict[str, Any]], path: str | Path) -> None:
+def to_geoparquet(features: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Write GeoParquet (WKB points, EPSG:4326) keeping every field."""
-    frame, json_columns = _arrow_ready(events_frame(features))
-    frame.attrs[JSON_COLUMNS_ATTR] = json_columns
-    with atomic_writer(path) as out:
-        frame.to_parquet(out, index=False, compression="zstd")
+    with gc_paused():
+        frame, json_columns = _arrow_ready(events_frame(features))
+        frame.attrs[JSON_COLUMNS_ATTR] = json_columns
+        with atomic_writer(path) as out:
+            frame.to_parquet(out, index=False, compression="zstd")
 
 
 def _xml_text(value: Any) -> str:
@@ -153,7 +165,7 @@ def _kml_styles() -> Iterable[str]:
         )
 
 
-def to_kml(features: list[dict[str, Any]], path: str | Path, name: str = "conflictmap events") -> None:
+def to_kml(features: Iterable[dict[str, Any]], path: str | Path, name: str = "conflictmap events") -> None:
     """Write KML 2.2 for Google Earth and QGIS, one Placemark per event, streamed."""
     with atomic_writer(path) as out:
         out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
@@ -164,7 +176,7 @@ def to_kml(features: list[dict[str, Any]], path: str | Path, name: str = "confli
         out.write(b"</Document>\n</kml>\n")
 
 
-WRITERS: dict[str, Callable[[list[dict[str, Any]], str | Path], None]] = {
+WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], str | Path], None]] = {
     "geojson": to_geojson,
     "geoparquet": to_geoparquet,
     "csv": to_csv,

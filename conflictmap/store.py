@@ -9,17 +9,18 @@ never half of one, and concurrent writers all land.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import datetime as dt
 import gc
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import filelock
 import geopandas as gpd
@@ -29,7 +30,7 @@ import pandas as pd
 import shapely
 
 from conflictmap import settings
-from conflictmap._io import atomic_write_text
+from conflictmap._io import atomic_writer
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
 from conflictmap.model import EventProperties, feature_label, parse_event
 
@@ -130,13 +131,7 @@ class RawFeatures(Sequence[dict[str, Any]]):
     def __len__(self) -> int:
         return len(self._raws)
 
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
         return self._decode(index, self._raws[index])
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -209,13 +204,14 @@ def event_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def read_collections(path: str | Path, validate: bool = True) -> list[EventCollection]:
+def read_collections(path: str | Path, validate: bool = True, lazy: bool = False) -> list[EventCollection]:
     """Read every event file at ``path`` (a file or a folder).
 
-    With ``validate`` each feature is checked, and ids must be unique across files.
+    With ``validate`` each feature is checked, and ids must be unique across
+    files; ``lazy`` as in :func:`read_collection`.
     """
     with gc_paused():
-        collections = [read_collection(p) for p in event_files(path)]
+        collections = [read_collection(p, lazy) for p in event_files(path)]
         if validate:
             seen: dict[str, Path] = {}
             for collection in collections:
@@ -224,9 +220,37 @@ def read_collections(path: str | Path, validate: bool = True) -> list[EventColle
     return collections
 
 
-def read_features(path: str | Path) -> list[dict[str, Any]]:
-    """All validated feature mappings at ``path``, in file order."""
-    return [f for c in read_collections(path) for f in c.features]
+def read_features(path: str | Path, lazy: bool = False) -> Sequence[dict[str, Any]]:
+    """All validated feature mappings at ``path``, in file order.
+
+    With ``lazy``, a read-only sequence whose features are decoded when used.
+    """
+    collections = read_collections(path, lazy=lazy)
+    if not lazy:
+        return [f for c in collections for f in c.features]
+    return collections[0].features if len(collections) == 1 else FeatureChain([c.features for c in collections])
+
+
+class FeatureChain(Sequence[dict[str, Any]]):
+    """Several files' feature sequences as one read-only sequence."""
+
+    def __init__(self, parts: list[Sequence[dict[str, Any]]]) -> None:
+        self._parts = parts
+        self._ends = list(itertools.accumulate(len(p) for p in parts))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        if index < 0:
+            index += len(self)
+        part = bisect.bisect_right(self._ends, index)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._parts[part][index - (self._ends[part - 1] if part else 0)]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return itertools.chain.from_iterable(self._parts)
 
 
 def select_features(
@@ -251,15 +275,39 @@ def _sort_key(feature: dict[str, Any]) -> tuple[str, str]:
     return (str(feature["properties"]["date"]), str(feature["id"]))
 
 
+def collection_text(members: dict[str, Any], features: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The stable form, piece by piece, of ``features`` (already in order) and the other members.
+
+    The pieces join to ``json.dumps({**members, "features": [...]}, indent=2)``
+    plus a newline, without holding the whole text.
+    """
+    head = json.dumps({**members, "features": []}, ensure_ascii=False, indent=2)
+    yield head.removesuffix("[]\n}") + "["
+    separator = "\n"
+    for feature in features:
+        # JSON escapes "\n" inside strings, so every "\n" in the text is a line end
+        # (str.splitlines would also split at U+0085, U+2028, ... inside strings).
+        yield separator + "    " + json.dumps(feature, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        separator = ",\n"
+    yield ("\n  ]" if separator == ",\n" else "]") + "\n}\n"
+
+
+def sorted_features(features: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``features`` in the stable order, (date, id); a lazy sequence is decoded twice, never held."""
+    keys = [_sort_key(f) for f in features]
+    return (features[i] for i in sorted(range(len(keys)), key=keys.__getitem__))
+
+
 def dumps_collection(collection: EventCollection) -> str:
     """Serialise in the one stable form: sorted by (date, id), 2-space indent, UTF-8."""
-    doc = {**collection.members, "features": sorted(collection.features, key=_sort_key)}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return "".join(collection_text(collection.members, sorted_features(collection.features)))
 
 
 def write_collection(collection: EventCollection) -> None:
     """Write atomically in the stable form; call it while holding :func:`locked`."""
-    atomic_write_text(collection.path, dumps_collection(collection))
+    with atomic_writer(collection.path) as out:
+        for piece in collection_text(collection.members, sorted_features(collection.features)):
+            out.write(piece.encode("utf-8"))
 
 
 @contextmanager
@@ -318,13 +366,7 @@ def save_new_collection(
     return collection
 
 
-def events_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    """Build a GeoDataFrame (EPSG:4326) of validated features.
-
-    One row per event; one column per property (``sources`` stays a list) plus
-    ``id``; every field of the model is there, defaults filled in; ``date`` is
-    a ``datetime64`` column.
-    """
+def _frame_chunk(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     props = pd.DataFrame([f["properties"] for f in features])
     for name, info in EventProperties.model_fields.items():
         if info.is_required():
@@ -339,9 +381,22 @@ def events_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     coords = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).reshape(-1, 2)
     if "date" in props:
         props["date"] = pd.to_datetime(props["date"], format="%Y-%m-%d")
-    return gpd.GeoDataFrame(
-        props, geometry=shapely.points(coords), crs=settings.GEOGRAPHIC_CRS
-    )
+    return gpd.GeoDataFrame(props, geometry=shapely.points(coords), crs=settings.GEOGRAPHIC_CRS)
+
+
+def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+    """Build a GeoDataFrame (EPSG:4326) of validated features.
+
+    One row per event; one column per property (``sources`` stays a list) plus
+    ``id``; every field of the model is there, defaults filled in; ``date`` is
+    a ``datetime64`` column. Rows are built ``chunk_size`` features at a time,
+    so a lazy sequence of features is never all decoded at once.
+    """
+    with gc_paused():
+        frames = [_frame_chunk(chunk) for chunk in _batched(iter(features), chunk_size)]
+    if len(frames) > 1:
+        return pd.concat(frames, ignore_index=True)
+    return frames[0] if frames else _frame_chunk([])
 
 
 @contextmanager
@@ -366,20 +421,13 @@ def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+def load_events(path: str | Path) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326).
 
-    Files are read lazily and turned into rows ``chunk_size`` features at a
-    time, so memory holds the files' bytes and the frame, not every feature's
-    dicts at once.
+    Files are read lazily and validated as the rows are built, so memory holds
+    the files' bytes and the frame, not every feature's dicts at once.
     """
     seen: dict[str, Path] = {}
-    with gc_paused():
-        frames = [
-            events_frame(chunk)
-            for file in event_files(path)
-            for chunk in _batched(validated(read_collection(file, lazy=True), seen), chunk_size)
-        ]
-    if not frames:
-        return events_frame([])
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return events_frame(
+        itertools.chain.from_iterable(validated(read_collection(f, lazy=True), seen) for f in event_files(path))
+    )

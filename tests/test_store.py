@@ -173,3 +173,30 @@ def test_killed_writer_leaves_a_valid_file(tmp_path):
     assert all(p.suffix == ".geojson" for p in store.event_files(tmp_path))
     store.append_event(path, make_feature("after"))
     assert not list(tmp_path.glob(".e.geojson.*.tmp"))
+
+
+def test_streamed_stable_form_is_json_dumps():
+    """collection_text pieces join to exactly json.dumps(..., indent=2), line-break characters in strings included."""
+    odd = make_feature("odd", notes="a\x85b\u2028c\nd", place="Ізюм")
+    members = {"type": "FeatureCollection", "name": "x", "crs": {"a": [1, {}], "b": []}}
+    for features in ([], [odd], [make_feature("a"), odd]):
+        text = "".join(store.collection_text(members, features))
+        assert text == json.dumps({**members, "features": features}, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_lazy_features_of_a_folder_are_the_eager_ones(tmp_path):
+    write_events(tmp_path / "a.geojson", [make_feature("a1"), make_feature("a2", date="2022-09-01")])
+    write_events(tmp_path / "b.geojson", [make_feature("b1", date="2022-09-03")])
+    eager = store.read_features(tmp_path)
+    lazy = store.read_features(tmp_path, lazy=True)
+    assert isinstance(lazy, store.FeatureChain)
+    assert len(lazy) == 3 and list(lazy) == eager
+    assert [lazy[i] for i in range(-3, 3)] == eager + eager
+    with pytest.raises(IndexError):
+        lazy[3]
+    assert [f["id"] for f in store.sorted_features(lazy)] == ["a2", "b1", "a1"]
+    frame = store.events_frame(lazy, chunk_size=2)  # built two features at a time
+    assert frame["id"].tolist() == ["a1", "a2", "b1"]
+    write_events(tmp_path / "c.geojson", [make_feature("a1")])
+    with pytest.raises(store.DuplicateEventError, match="also in"):
+        store.read_features(tmp_path, lazy=True)
