@@ -25,8 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 import geopandas as gpd
 
@@ -121,9 +120,9 @@ def to_geoparquet(features: Sequence[dict[str, Any]], path: str | Path) -> None:
             frame.to_parquet(out, index=False, compression="zstd")
 
 
-def _xml_text(value: Any) -> str:
-    """Text XML 1.0 can hold: control characters become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", str(value))
+def _xml(value: Any) -> str:
+    """Escaped XML text; control characters, which XML 1.0 cannot hold, become U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", str(value)))
 
 
 def _balloon(props: dict[str, Any]) -> str:
@@ -140,20 +139,21 @@ def _balloon(props: dict[str, Any]) -> str:
     return "<br>".join(lines)
 
 
-def _placemark(feature: dict[str, Any]) -> ET.Element:
+def _placemark(feature: dict[str, Any]) -> str:
     props = feature["properties"]
-    mark = ET.Element("Placemark")
-    ET.SubElement(mark, "name").text = _xml_text(props["place"])
-    ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = str(props["date"])
-    ET.SubElement(mark, "styleUrl").text = f"#{props.get('control_after') or 'unknown'}"
-    ET.SubElement(mark, "description").text = _xml_text(_balloon(props))
-    data = ET.SubElement(mark, "ExtendedData")
-    for key, value in flat_record(feature).items():
-        if value is not None and key not in ("lon", "lat"):
-            ET.SubElement(ET.SubElement(data, "Data", name=_xml_text(key)), "value").text = _xml_text(value)
     lon, lat = feature["geometry"]["coordinates"]
-    ET.SubElement(ET.SubElement(mark, "Point"), "coordinates").text = f"{lon!r},{lat!r}"
-    return mark
+    data = "".join(
+        f"<Data name={quoteattr(_NOT_XML.sub(chr(0xFFFD), key))}><value>{_xml(value)}</value></Data>"
+        for key, value in flat_record(feature).items()
+        if value is not None and key not in ("lon", "lat")
+    )
+    return (
+        f"<Placemark><name>{_xml(props['place'])}</name>"
+        f"<TimeStamp><when>{_xml(props['date'])}</when></TimeStamp>"
+        f"<styleUrl>#{_xml(props.get('control_after') or 'unknown')}</styleUrl>"
+        f"<description>{_xml(_balloon(props))}</description><ExtendedData>{data}</ExtendedData>"
+        f"<Point><coordinates>{lon!r},{lat!r}</coordinates></Point></Placemark>\n"
+    )
 
 
 def _kml_styles() -> Iterable[str]:
@@ -169,10 +169,10 @@ def to_kml(features: Iterable[dict[str, Any]], path: str | Path, name: str = "co
     """Write KML 2.2 for Google Earth and QGIS, one Placemark per event, streamed."""
     with atomic_writer(path) as out:
         out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
-        out.write(f"<Document><name>{escape(_xml_text(name))}</name>\n".encode())
+        out.write(f"<Document><name>{_xml(name)}</name>\n".encode())
         out.write("\n".join(_kml_styles()).encode() + b"\n")
         for feature in features:
-            out.write(ET.tostring(_placemark(feature), encoding="utf-8", xml_declaration=False) + b"\n")
+            out.write(_placemark(feature).encode("utf-8"))
         out.write(b"</Document>\n</kml>\n")
 
 
