@@ -5,7 +5,8 @@ Run: python benchmarks/bench_scale.py [N ...] [STEP ...]
 
 Writes synthetic event files (benchmarks/_synthetic.py: every field filled, two
 sources each, 5 changes per place; the 1M file is 1.1 GB) in the store's
-stable form to a temp folder, then runs each step in a fresh process and prints
+stable form to a temp folder, with an ACLED export of N rows and a VIINA table
+of N/20 places x 41 columns beside each, then runs each step in a fresh process and prints
 its wall time and peak resident memory (VmHWM). Targets (issue #9): load +
 validate of 1M events under 30 s, peak memory under 4 GiB.
 """
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from _synthetic import synthetic
 
 from conflictmap.store import EventCollection, write_collection
@@ -33,6 +35,8 @@ STEPS = {
     "kml": ["export", "{events}", "--out", "{out}/events.kml"],
     "geojson": ["export", "{events}", "--out", "{out}/events.geojson"],
     "render": ["render", "--events", "{events}", "--out", "{out}/map.html"],
+    "import acled": ["import", "acled", "{events}.acled.csv", "--out", "{out}/acled.geojson"],
+    "import viina": ["import", "viina", "{events}.viina.csv", "--out", "{out}/viina.geojson"],
 }
 
 
@@ -59,9 +63,35 @@ def run_step(step: str, events: str, out: str) -> None:
 
 
 def events_file(n: int, folder: Path) -> Path:
+    """The synthetic events, and beside them an ACLED export and a VIINA table of as many events."""
     path = folder / f"events-{n}.geojson"
     if not path.exists():
         write_collection(EventCollection(path, synthetic(n, np.random.default_rng(0))))
+    rng = np.random.default_rng(1)
+    if not (acled := Path(f"{path}.acled.csv")).exists():
+        transfers = ["Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
+        pd.DataFrame({
+            "event_id_cnty": [f"UKR{i}" for i in range(n)],
+            "event_date": pd.Timestamp("2022-09-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+            "time_precision": rng.integers(1, 4, n), "event_type": "Battles",
+            "sub_event_type": rng.choice(transfers, n),
+            "actor1": "Military Forces of Ukraine (2019-)", "actor2": "Military Forces of Russia (2000-)",
+            "country": "Ukraine", "admin1": "Kharkiv", "admin2": "Izium", "location": [f"Place {i % 5000}" for i in range(n)],
+            "latitude": rng.uniform(49.0, 50.4, n).round(4), "longitude": rng.uniform(35.5, 38.0, n).round(4),
+            "geo_precision": rng.integers(1, 4, n), "source": "Ukrinform; Ukrainska Pravda", "source_scale": "National",
+            "notes": "On a day in September 2022, a synthetic event.", "fatalities": rng.integers(0, 5, n),
+            "timestamp": 1663027200,
+        }).to_csv(acled, index=False)
+    if not (viina := Path(f"{path}.viina.csv")).exists():
+        places, columns = max(n // 20, 1), 41  # every place flips about every other column: ~n events
+        codes = np.cumsum(rng.integers(0, 2, (places, columns)), axis=1) % 2
+        table = pd.DataFrame(np.array(["UA", "RU"])[codes],
+                             columns=[f"ctr_202209{d // 4 + 1:02d}{(d % 4) * 6:02d}0000" for d in range(columns)])
+        table.insert(0, "geonameid", np.arange(places) + 700000)
+        table.insert(1, "name", [f"Place {i}" for i in range(places)])
+        table.insert(2, "longitude", rng.uniform(35.5, 38.0, places).round(4))
+        table.insert(3, "latitude", rng.uniform(49.0, 50.4, places).round(4))
+        table.to_csv(viina, index=False)
     return path
 
 
