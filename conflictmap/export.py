@@ -21,6 +21,7 @@ import csv
 import html
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -95,6 +96,12 @@ def to_csv(features: Sequence[dict[str, Any]], path: str | Path) -> None:
         text.detach()  # the atomic writer closes the file
 
 
+def _json_or_none(value: Any) -> str | None:
+    """A cell as JSON text; a missing value (``None`` or NaN) stays missing."""
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return None if missing else json.dumps(value, ensure_ascii=False)
+
+
 def _arrow_ready(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Replace the columns Arrow cannot type with JSON text; return their names."""
     import pyarrow as pa
@@ -106,7 +113,7 @@ def _arrow_ready(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
         try:
             pa.array(frame[column], from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            frame[column] = frame[column].map(lambda v: None if v is None else json.dumps(v, ensure_ascii=False))
+            frame[column] = frame[column].map(_json_or_none)
             json_columns.append(column)
     return frame, json_columns
 

@@ -75,6 +75,8 @@ def test_geoparquet_keeps_every_field(tmp_path, features):
             elif key in json_columns:
                 got = json.loads(got)
             assert _plain(got) == value, (feature["id"], key)
+        if "mixed" not in feature["properties"]:
+            assert pd.isna(row["mixed"])  # absent stays absent, not the text "NaN"
 
 
 def test_csv_flattens_sources_and_keeps_lon_lat(tmp_path, features):
