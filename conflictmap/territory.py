@@ -147,7 +147,7 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
     totals = rows.sum(axis=1).tolist()
     return gpd.GeoDataFrame(
         {
-            "id": [f"cell-{c}-{d:%Y%m%d}" for c, d in zip(cell_ids, dates, strict=True)],
+            "id": [f"cell-{c}-{d}" for c, d in zip(cell_ids, dates.strftime("%Y%m%d"), strict=True)],
             "place": [
                 f"{n} place{'s' * (n != 1)} near {y:.2f}, {x:.2f}" for n, (x, y) in zip(totals, centres, strict=True)
             ],
