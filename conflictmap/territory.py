@@ -187,6 +187,11 @@ class Tessellation:
     def areas_km2(self) -> np.ndarray:
         return shapely.area(self.cells) / 1e6
 
+    @cached_property
+    def shared(self) -> np.ndarray:
+        """What each touching pair (``left``, ``right``) shares: an edge, or a point at a corner."""
+        return shapely.intersection(self.cells[self.left], self.cells[self.right])
+
 
 @lru_cache(maxsize=8)
 def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
@@ -252,7 +257,7 @@ class ControlMap:
         t, control = self.tessellation, self._control
         a, b = control[t.left], control[t.right]
         facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
-        shared = shapely.get_parts(shapely.intersection(t.cells[t.left[facing]], t.cells[t.right[facing]]))
+        shared = shapely.get_parts(t.shared[facing])
         lines = shared[shapely.get_type_id(shared) == 1]  # LineStrings; cells meeting at a corner give points
         if len(lines) == 0:
             return shapely.MultiLineString([])

@@ -119,7 +119,7 @@ def test_slider_changes_colours_and_front_line(browser, bundled_map):
     assert page.evaluate("() => cmMap.cmTerritory.line.getLayers().length") == 0  # no Russian-held place left
     slider = page.locator(".cm-slider input")
     slider.evaluate("""(s) => {
-        const days = JSON.parse(document.querySelector('script[type="application/json"]').textContent).dates;
+        const days = JSON.parse(document.querySelector('script[id^="settlement_layer"]').textContent).dates;
         s.value = days.indexOf("2022-09-09");
         s.dispatchEvent(new Event('input'));
     }""")

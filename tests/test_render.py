@@ -19,7 +19,7 @@ def test_script_json_cannot_end_a_script_or_run_a_template():
 def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
     feature = make_feature("a", place="{{ 7*7 }} {% if 1 %}x{% endif %}", notes="{# hidden #}")
     html = render_map(write_events(tmp_path / "e.geojson", [feature]), tmp_path / "m.html").read_text()
-    data = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1)
+    data = re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
     details = json.loads(data)["details"][0]
     assert details["place"] == "{{ 7*7 }} {% if 1 %}x{% endif %}" and details["notes"] == "{# hidden #}"
     assert "49 " not in html
@@ -69,4 +69,4 @@ def test_more_places_than_markers_draws_grid_cells(monkeypatch):
 
 
 def _settlements(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
+    return json.loads(re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from branca.element import Element
+from branca.element import Element, MacroElement
 
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 #: branca compiles what a MacroElement renders as a Jinja template once more, so Jinja's
@@ -24,6 +24,18 @@ def script_json(value: Any) -> str:
     for unsafe, escaped in (*_UNSAFE.items(), *_JINJA.items()):
         text = text.replace(unsafe, escaped)
     return text
+
+
+def add_json_block(element: MacroElement, data_json: str) -> None:
+    """Put ``data_json`` in the page as ``<script type="application/json" id="<name>_data">``.
+
+    The block goes into the page as is, outside Jinja: a MacroElement's own
+    output is compiled as a template once more, which costs seconds on
+    megabytes of data. Scripts read it with ``JSON.parse(el.textContent)``.
+    """
+    block_id = f"{element.get_name()}_data"
+    block = RawHTML(f'<script type="application/json" id="{block_id}">{data_json}</script>')
+    element.get_root().html.add_child(block, name=block_id)
 
 
 class RawHTML(Element):

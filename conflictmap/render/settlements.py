@@ -18,7 +18,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
-from conflictmap.render._html import RawHTML, script_json
+from conflictmap.render._html import RawHTML, add_json_block, script_json
 from conflictmap.territory import Timeline
 
 COLOURS = settings.CONTROL_COLOURS
@@ -89,9 +89,6 @@ class SettlementLayer(Layer):
 
     _template = Template(
         """
-        {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data_json }}</script>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
         conflictmapSettlements({{ this.get_name() }}, {{ this._parent.get_name() }},
@@ -112,4 +109,5 @@ class SettlementLayer(Layer):
     def render(self, **kwargs: Any) -> None:
         script = (files("conflictmap.render") / "settlements.js").read_text(encoding="utf-8")
         self.get_root().header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_settlements_js")
+        add_json_block(self, self.data_json)
         super().render(**kwargs)

@@ -16,7 +16,7 @@ from jinja2 import Template
 from rich.console import Console
 from rich.progress import track
 
-from conflictmap.render._html import script_json
+from conflictmap.render._html import add_json_block, script_json
 from conflictmap.territory import Timeline, control_map
 
 #: Simplification of the embedded shapes, in degrees (~300 m: well below the method's own error).
@@ -47,7 +47,7 @@ class TerritoryLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var map = {{ this._parent.get_name() }};
-          var byDay = {{ this.data_json }};
+          var byDay = JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent);
           var colours = {{ this.colours_json }};
           var areas = L.geoJSON(null, {
             style: function (f) {
@@ -90,3 +90,7 @@ class TerritoryLayer(MacroElement):
         self._name = "TerritoryLayer"
         self.data_json = script_json(territory_by_day(timeline, days, region, progress))
         self.colours_json = script_json(colours)
+
+    def render(self, **kwargs: Any) -> None:
+        add_json_block(self, self.data_json)
+        super().render(**kwargs)
