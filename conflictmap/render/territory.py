@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -34,7 +35,8 @@ def territory_by_day(
     bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
     for day in bar:
         shapes = control_map(timeline, dt.date.fromisoformat(day), region).shapes()[["kind", "controller", "geometry"]]
-        shapes["geometry"] = shapely.set_precision(shapes.geometry.simplify(SIMPLIFY_DEG).to_numpy(), 1e-5)
+        simplified = shapes.geometry.simplify(SIMPLIFY_DEG).to_numpy()
+        shapes["geometry"] = shapely.transform(simplified, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
         collections[day] = shapes[~shapes.geometry.is_empty].__geo_interface__
     return collections
 
