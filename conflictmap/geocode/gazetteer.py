@@ -343,11 +343,14 @@ class Gazetteer:
             in_region = {i: s for i, s in scores.items() if self.places[i].admin1 in oblasts}
             scores = in_region or scores
         answer = None
-        if scores:
+        if len(scores) == 1:
+            ((i, score),) = scores.items()
+            answer = (self.places[i], round(score, 1), [])
+        elif scores:
             order = sorted(scores, key=lambda i: (-scores[i], -self.places[i].population, self.places[i].place_id))
             close = [i for i in order if scores[i] >= scores[order[0]] - self.ambiguity_margin][:10]
-            candidates = [{**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close]
-            answer = (self.places[order[0]], round(scores[order[0]], 1), candidates if len(close) > 1 else [])
+            candidates = [{**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close] if len(close) > 1 else []
+            answer = (self.places[order[0]], round(scores[order[0]], 1), candidates)
         if len(self._memo) >= 100_000:
             self._memo.clear()
         self._memo[memo_key] = answer
