@@ -33,7 +33,7 @@ import geopandas as gpd
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.model import EventProperties
-from conflictmap.store import collection_text, events_frame, gc_paused, sorted_features
+from conflictmap.store import EventCollection, events_frame, gc_paused, write_collection
 
 #: Properties first in every table, in the model's order.
 MODEL_FIELDS = tuple(name for name in EventProperties.model_fields if name != "sources")
@@ -75,9 +75,7 @@ def _table_columns(records: Iterable[dict[str, Any]]) -> list[str]:
 
 def to_geojson(features: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Write one FeatureCollection in the store's stable form (sorted, 2-space indent)."""
-    with atomic_writer(path) as out:
-        for piece in collection_text({"type": "FeatureCollection"}, sorted_features(features)):
-            out.write(piece.encode("utf-8"))
+    write_collection(EventCollection(Path(path), features))
 
 
 def to_csv(features: Sequence[dict[str, Any]], path: str | Path) -> None:

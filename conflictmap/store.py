@@ -44,12 +44,13 @@ class EventCollection:
     Attributes
     ----------
     path : where it was read from (or will be written to)
-    features : the feature mappings, exactly as read
+    features : the feature mappings, exactly as read (a list, or a read-only
+        :class:`RawFeatures` when read lazily)
     members : the FeatureCollection's other members (``name``, ``crs``, ...)
     """
 
     path: Path
-    features: list[dict[str, Any]] = field(default_factory=list)
+    features: Sequence[dict[str, Any]] = field(default_factory=list)
     members: dict[str, Any] = field(default_factory=lambda: {"type": "FeatureCollection"})
 
 
@@ -244,9 +245,9 @@ class FeatureChain(Sequence[dict[str, Any]]):
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
         if index < 0:
             index += len(self)
-        part = bisect.bisect_right(self._ends, index)
         if not 0 <= index < len(self):
             raise IndexError(index)
+        part = bisect.bisect_right(self._ends, index)
         return self._parts[part][index - (self._ends[part - 1] if part else 0)]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -298,13 +299,11 @@ def sorted_features(features: Sequence[dict[str, Any]]) -> Iterator[dict[str, An
     return (features[i] for i in sorted(range(len(keys)), key=keys.__getitem__))
 
 
-def dumps_collection(collection: EventCollection) -> str:
-    """Serialise in the one stable form: sorted by (date, id), 2-space indent, UTF-8."""
-    return "".join(collection_text(collection.members, sorted_features(collection.features)))
-
-
 def write_collection(collection: EventCollection) -> None:
-    """Write atomically in the stable form; call it while holding :func:`locked`."""
+    """Write atomically in the one stable form: sorted by (date, id), 2-space indent, UTF-8.
+
+    Call it while holding :func:`locked` when others may write the same file.
+    """
     with atomic_writer(collection.path) as out:
         for piece in collection_text(collection.members, sorted_features(collection.features)):
             out.write(piece.encode("utf-8"))
