@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from importlib.resources import files
@@ -61,9 +61,9 @@ class Place(NamedTuple):
 JSON_FIELDS = ("query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class GeocodeResult:
-    """The answer for one query; ``lat``/``lon`` are ``None`` when unresolved.
+    """The answer for one query (immutable); ``lat``/``lon`` are ``None`` when unresolved.
 
     ``candidates`` (only when ``ambiguous``) are shared with the gazetteer's memo:
     read them, do not modify them.
@@ -78,7 +78,7 @@ class GeocodeResult:
     place_id: str | None = None
     score: float = 0.0
     ambiguous: bool = False
-    candidates: list[dict[str, Any]] = field(default_factory=list)
+    candidates: tuple[dict[str, Any], ...] = ()
     source: str | None = None
     geo_precision: str | None = None
 
@@ -88,7 +88,7 @@ class GeocodeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``conflictmap geocode --json``."""
-        return {name: getattr(self, name) for name in JSON_FIELDS}
+        return {name: list(value) if name == "candidates" else value for name in JSON_FIELDS if (value := getattr(self, name)) is not None or True}
 
 
 def _bigrams(key: str) -> set[str]:
@@ -271,7 +271,8 @@ class Gazetteer:
             for gram in _bigrams(key):
                 postings.setdefault(gram, []).append(k)
         self.postings = {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
-        self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, list[dict[str, Any]]] | None] = {}
+        self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, tuple[dict[str, Any], ...]] | None] = {}
+        self._results: dict[tuple[str, str | None], GeocodeResult] = {}
 
     def _fuzzy_shortlist(self, key: str, slack: int = 3) -> list[str]:
         """Keys sharing nearly as many bigrams with ``key`` as the best: the only ones fuzzy-scored.
@@ -332,7 +333,7 @@ class Gazetteer:
                     scores[i] = max(scores.get(i, 0.0), float(score))
         return scores
 
-    def _answer(self, keys: frozenset[str], region: str | None) -> tuple[Place, float, list[dict[str, Any]]] | None:
+    def _answer(self, keys: frozenset[str], region: str | None) -> tuple[Place, float, tuple[dict[str, Any], ...]] | None:
         """Best place, its score and the close candidates (memoised per keys and region)."""
         memo_key = (keys, region)
         if memo_key in self._memo:
@@ -345,15 +346,13 @@ class Gazetteer:
         answer = None
         if len(scores) == 1:
             ((i, score),) = scores.items()
-            answer = (self.places[i], round(score, 1), [])
+            answer = (self.places[i], round(score, 1), ())
         elif scores:
             order = sorted(scores, key=lambda i: (-scores[i], -self.places[i].population, self.places[i].place_id))
             close = [i for i in order if scores[i] >= scores[order[0]] - self.ambiguity_margin][:10]
-            candidates = [{**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close] if len(close) > 1 else []
-            answer = (self.places[order[0]], round(scores[order[0]], 1), candidates)
-        if len(self._memo) >= 100_000:
-            self._memo.clear()
-        self._memo[memo_key] = answer
+            candidates = tuple({**self.places[i]._asdict(), "score": round(scores[i], 1)} for i in close)
+            answer = (self.places[order[0]], round(scores[order[0]], 1), candidates if len(close) > 1 else ())
+        _remember(self._memo, memo_key, answer)
         return answer
 
     def geocode(self, query: str, region: str | None = None) -> GeocodeResult:
@@ -364,11 +363,24 @@ class Gazetteer:
         answer ``ambiguous``; they are listed in ``candidates``. Nothing scoring
         ``fuzzy_cutoff`` or more: an unresolved result, never a far guess.
         """
+        memo_key = (query, region)
+        if (result := self._results.get(memo_key)) is not None:
+            return result
         answer = self._answer(name_keys(query), region)
         if answer is None:
-            return GeocodeResult(query)
-        best, score, candidates = answer
-        return GeocodeResult(
-            query, best.name, best.lat, best.lon, best.admin1, best.country, best.place_id,
-            score, bool(candidates), list(candidates), best.source, best.geo_precision,
-        )
+            result = GeocodeResult(query)
+        else:
+            best, score, candidates = answer
+            result = GeocodeResult(
+                query, best.name, best.lat, best.lon, best.admin1, best.country, best.place_id,
+                score, bool(candidates), candidates, best.source, best.geo_precision,
+            )
+        _remember(self._results, memo_key, result)
+        return result
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int = 100_000) -> None:
+    """Store ``value`` in a memo that is emptied when it reaches ``limit`` entries."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value

@@ -154,11 +154,11 @@ class NominatimFallback:
         best = answer[0]
         address = best.get("address") or {}
         spots = {(round(float(a["lat"]), 1), round(float(a["lon"]), 1)) for a in answer}
-        candidates = [
+        candidates = tuple(
             {"name": a.get("display_name"), "lat": float(a["lat"]), "lon": float(a["lon"]),
              "place_id": f"osm:{a.get('osm_type')}/{a.get('osm_id')}"}
             for a in answer
-        ]
+        )
         return GeocodeResult(
             query=query,
             name=best.get("name") or best.get("display_name"),
@@ -169,7 +169,7 @@ class NominatimFallback:
             place_id=f"osm:{best.get('osm_type')}/{best.get('osm_id')}",
             score=100.0,
             ambiguous=len(spots) > 1,
-            candidates=candidates if len(spots) > 1 else [],
+            candidates=candidates if len(spots) > 1 else (),
             source=source,
             geo_precision="settlement",
         )

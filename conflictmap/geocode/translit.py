@@ -35,19 +35,17 @@ _RU = str.maketrans({
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UA_WORD_INITIAL = re.compile(r"(?:(?<=^)|(?<=[\s\-]))([єїйюя])")
 _ZGH = re.compile(r"зг")
-#: Folds that make romanisations meet: y/j/i, g/h/kh, ye/e, doubled letters.
-_FOLDS = (
-    (re.compile(r"ye"), "e"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"g"), "h"),
-    (re.compile(r"[yj]"), "i"),
-    (re.compile(r"(.)\1+"), r"\1"),
-)
+#: Folds that make romanisations meet, in order: ye/e, kh/h, g/h, then y/j/i, then doubled letters.
+_FOLDS = (("ye", "e"), ("kh", "h"), ("g", "h"))
+_Y_J = str.maketrans("yj", "ii")
+_DOUBLED = re.compile(r"(.)\1+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def strip_diacritics(text: str) -> str:
     """Drop accents and other combining marks: ``Čuhujiv`` -> ``Cuhujiv``."""
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -66,9 +64,9 @@ def romanise_russian(text: str) -> str:
 def fold(latin: str) -> str:
     """Fold a romanised name into a match key: ``Balakliya`` -> ``balaklia``."""
     key = strip_diacritics(latin).lower()
-    for pattern, replacement in _FOLDS:
-        key = pattern.sub(replacement, key)
-    return _NOT_LETTER.sub("", key)
+    for old, new in _FOLDS:
+        key = key.replace(old, new)
+    return _NOT_LETTER.sub("", _DOUBLED.sub(r"\1", key.translate(_Y_J)))
 
 
 @lru_cache(maxsize=1 << 16)
