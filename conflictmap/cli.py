@@ -149,7 +149,8 @@ def list_events(
     since: Annotated[Optional[str], typer.Option(help="Only events on or after this date.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
     place: Annotated[Optional[str], typer.Option(help="Only places whose name contains TEXT.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line (every event).")] = False,
+    limit: Annotated[int, typer.Option(min=0, help="Rows of the table at most; 0 for all.")] = 1000,
 ) -> None:
     """List events as a table, or as JSON lines.
 
@@ -159,7 +160,7 @@ def list_events(
 
     with user_errors():
         features = select_features(
-            read_features(path or default_events()),
+            read_features(path or default_events(), lazy=True),
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
             place=place,
@@ -171,14 +172,16 @@ def list_events(
     from rich.console import Console
     from rich.table import Table
 
+    shown = features[:limit] if limit else features
     table = Table("date", "place", "change", "confidence", "sources", "id")
-    for f in features:
+    for f in shown:
         p = f["properties"]
         change = f"{p.get('control_before', '')} -> {p.get('control_after', '')}"
         change = change if p.get("control_after") else p.get("event_type", "")
         table.add_row(p["date"], p["place"], change, p.get("confidence", "claimed"), str(len(p["sources"])), f["id"])
     Console(highlight=False).print(table)
-    typer.echo(f"{len(features)} events")
+    more = f" (the first {len(shown):,} shown; --limit 0 for all, or --json)" if len(shown) < len(features) else ""
+    typer.echo(f"{len(features)} events{more}")
 
 
 @app.command()

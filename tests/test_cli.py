@@ -148,3 +148,15 @@ def test_subprocess_frontline_writes_geojson(tmp_path):
     assert proc.returncode == 0, proc.stderr
     kinds = [f["properties"]["kind"] for f in json.loads(out.read_text())["features"]]
     assert kinds[0] == "frontline" and "area" in kinds
+
+
+def test_list_table_is_limited_json_is_not(runner, tmp_path):
+    from tests.conftest import make_feature, write_events
+
+    path = write_events(tmp_path / "e.geojson", [make_feature(f"e{i:02d}", date=f"2022-09-{i + 1:02d}") for i in range(12)])
+    table = invoke(runner, "list", str(path), "--limit", "5")
+    assert table.exit_code == 0
+    assert "e04" in table.stdout and "e05" not in table.stdout
+    assert "12 events (the first 5 shown; --limit 0 for all, or --json)" in table.stdout
+    assert "the first" not in invoke(runner, "list", str(path), "--limit", "0").stdout
+    assert len(invoke(runner, "list", str(path), "--json", "--limit", "5").stdout.splitlines()) == 12
