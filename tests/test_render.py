@@ -22,7 +22,7 @@ def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
     data = re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
     details = json.loads(data)["details"][0]
     assert details["place"] == "{{ 7*7 }} {% if 1 %}x{% endif %}" and details["notes"] == "{# hidden #}"
-    assert "49 " not in html
+    assert "49 " not in re.sub(r"_[0-9a-f]{32}", "", html)  # 7*7 never evaluated (element ids are random hex)
 
 
 def test_offline_by_default_cdn_on_request():
