@@ -108,13 +108,6 @@ def parse_collection(path: str | Path, raw: bytes) -> EventCollection:
     return EventCollection(path, features, members)
 
 
-class _Envelope(msgspec.Struct):
-    """A FeatureCollection whose features stay undecoded JSON text."""
-
-    type: Any = None
-    features: list[msgspec.Raw] | None = None
-
-
 _JSON_DECODER = msgspec.json.Decoder()
 
 
@@ -151,8 +144,9 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
     """Read one event file (structure only, see :func:`parse_collection`).
 
     With ``lazy`` the features are a read-only :class:`RawFeatures` sequence,
-    decoded one by one as they are used: for reading large files, not for
-    writing them back.
+    decoded one by one as they are used (the other members are decoded as
+    usual): :func:`write_collection` can stream them back, but they cannot be
+    changed in place.
     """
     path = Path(path)
     try:
@@ -163,11 +157,13 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
         raise EventFileError(path, f"cannot read: {exc.strerror}") from None
     if lazy and not raw.startswith(b"\xef\xbb\xbf") and _is_utf8(raw):
         try:
-            envelope = msgspec.json.decode(raw, type=_Envelope)
-        except msgspec.DecodeError:
-            envelope = None
-        if envelope and envelope.type == "FeatureCollection" and envelope.features is not None:
-            return EventCollection(path, RawFeatures(path, envelope.features), {"type": "FeatureCollection"})
+            top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+            members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}
+            features = msgspec.json.decode(top["features"], type=list[msgspec.Raw])
+        except (msgspec.DecodeError, KeyError):
+            members = None
+        if members is not None and members.get("type") == "FeatureCollection":
+            return EventCollection(path, RawFeatures(path, features), members)
     return parse_collection(path, raw)  # the eager parse, and its messages for broken files
 
 
@@ -328,18 +324,22 @@ def append_event(path: str | Path, feature: dict[str, Any], timeout: float | Non
     """Add one validated feature to an event file, creating the file if needed.
 
     The whole read-modify-write happens under the file's lock, so concurrent
-    appends from several processes all land.
+    appends from several processes all land. The file is read lazily and
+    rewritten as a stream: a large file is never held as dicts.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise EventFileError(path, "the folder does not exist")
     with locked(path, timeout):
-        collection = read_collection(path) if path.exists() else EventCollection(path)
-        validate_collection(collection)
-        if any(f["id"] == feature["id"] for f in collection.features):
+        collection = read_collection(path, lazy=True) if path.exists() else EventCollection(path)
+        seen: dict[str, Path] = {}
+        with gc_paused():
+            for _ in validated(collection, seen):
+                pass
+        if feature["id"] in seen:
             raise DuplicateEventError(path, "an event with this id is already in the file", feature["id"], "id")
-        collection.features.append(feature)
-        write_collection(collection)
+        features = FeatureChain([collection.features, [feature]])
+        write_collection(EventCollection(path, features, collection.members))
 
 
 def save_new_collection(

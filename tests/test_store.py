@@ -200,3 +200,14 @@ def test_lazy_features_of_a_folder_are_the_eager_ones(tmp_path):
     write_events(tmp_path / "c.geojson", [make_feature("a1")])
     with pytest.raises(store.DuplicateEventError, match="also in"):
         store.read_features(tmp_path, lazy=True)
+
+
+def test_lazy_read_and_append_keep_the_other_members(tmp_path):
+    members = {"name": "Kharkiv", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}}
+    path = write_events(tmp_path / "e.geojson", [make_feature("b", date="2022-09-10")], **members)
+    lazy = store.read_collection(path, lazy=True)
+    assert lazy.members == store.read_collection(path).members == {"type": "FeatureCollection", **members}
+    store.append_event(path, make_feature("a", date="2022-09-09"))
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: v for k, v in doc.items() if k != "features"} == {"type": "FeatureCollection", **members}
+    assert [f["id"] for f in doc["features"]] == ["a", "b"]
