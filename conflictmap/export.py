@@ -33,7 +33,7 @@ import geopandas as gpd
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.model import EventProperties
-from conflictmap.store import EventCollection, events_frame, gc_paused, write_collection
+from conflictmap.store import EventCollection, events_frame, write_collection
 
 #: Properties first in every table, in the model's order.
 MODEL_FIELDS = tuple(name for name in EventProperties.model_fields if name != "sources")
@@ -118,11 +118,10 @@ def _arrow_ready(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
 
 def to_geoparquet(features: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Write GeoParquet (WKB points, EPSG:4326) keeping every field."""
-    with gc_paused():
-        frame, json_columns = _arrow_ready(events_frame(features))
-        frame.attrs[JSON_COLUMNS_ATTR] = json_columns
-        with atomic_writer(path) as out:
-            frame.to_parquet(out, index=False, compression="zstd")
+    frame, json_columns = _arrow_ready(events_frame(features))
+    frame.attrs[JSON_COLUMNS_ATTR] = json_columns
+    with atomic_writer(path) as out:
+        frame.to_parquet(out, index=False, compression="zstd")
 
 
 def _xml(value: Any) -> str:

@@ -220,12 +220,16 @@ def parse_event(feature: Any, file: str | Path | None = None, index: int = 0) ->
         raise EventFileError(file, message, feature_label(feature, index), field) from None
 
 
+def slug(text: str, separator: str = "-") -> str:
+    """Lower-case ASCII words joined by ``separator``: ``"Explosions/Remote violence"`` -> ``explosions-remote-violence``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
+
+
 def make_event_id(place: str, date: dt.date, control_after: str | None, url: str) -> str:
     """A stable id from what identifies an event: ``<place-slug>-<date>-<hash>``."""
-    ascii_name = unicodedata.normalize("NFKD", place).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "event"
     key = json.dumps([place, date.isoformat(), control_after, url], ensure_ascii=False)
-    return f"{slug}-{date.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+    return f"{slug(place) or 'event'}-{date.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
 
 
 def new_event(

