@@ -6,6 +6,7 @@ from importlib.resources import files
 import pytest
 
 from conflictmap.geocode import Gazetteer, geocode_names
+from conflictmap.geocode.gazetteer import Place
 from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
 from conflictmap.store import read_features
 from tests.conftest import invoke, run_cli
@@ -111,6 +112,22 @@ def test_typo_is_scored_below_an_exact_match(gazetteer):
     assert result.name == "Balakliya" and 80 <= result.score < 100
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["Novoselivka", "Novoselavka", "Novoselivska", "Novselivka", "Novoeslivka", "Novosalivky"],
+    ids=["exact", "wrong letter", "extra letter", "missing letter", "swapped letters", "two typos"],
+)
+def test_typos_find_the_place_and_only_it(query):
+    places = [
+        (Place("1", "Novoselivka", 49.0, 37.0, "Kharkiv", "UA", 900, "gazetteer"), ["Novoselivka"]),
+        (Place("2", "Novoselytsia", 48.0, 30.0, "Odesa", "UA", 800, "gazetteer"), ["Novoselytsia"]),
+        (Place("3", "Nove Selo", 50.0, 25.0, "Lviv", "UA", 700, "gazetteer"), ["Nove Selo"]),
+    ]
+    result = Gazetteer(places).geocode(query)
+    assert (result.place_id, result.ambiguous) == ("1", False)
+    assert (result.score == 100) == (query == "Novoselivka")
+
+
 def test_curated_row_resolves_and_its_namesake_makes_it_ambiguous(gazetteer):
     result = gazetteer.geocode("Гракове")
     assert (result.source, result.place_id) == ("curated", "katottg:UA63140150040031976")
@@ -126,8 +143,9 @@ def test_katottg_village_is_placed_at_its_hromada_centre(gazetteer):
 
 def test_index_is_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path))
+    (tmp_path / "gazetteer-0000000000000000.pickle").write_bytes(b"built from older data")
     first = Gazetteer.default()
-    (cached,) = tmp_path.glob("gazetteer-*.pickle")
+    (cached,) = tmp_path.glob("gazetteer-*.pickle")  # the stale one is gone
     assert Gazetteer.default().geocode("Izium").place_id == first.geocode("Izium").place_id
     cached.write_bytes(b"broken")
     assert Gazetteer.default().geocode("Izium").resolved  # a broken cache is rebuilt

@@ -91,6 +91,11 @@ class GeocodeResult:
         return {name: list(value) if name == "candidates" else value for name in JSON_FIELDS if (value := getattr(self, name)) is not None or True}
 
 
+def _deletions(key: str) -> set[str]:
+    """``key`` with one letter dropped, at each position."""
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
 def _bigrams(key: str) -> set[str]:
     """Letter pairs of ``^key$`` (the ends count, so a typo inside still leaves most)."""
     padded = f"^{key}$"
@@ -271,16 +276,38 @@ class Gazetteer:
             for gram in _bigrams(key):
                 postings.setdefault(gram, []).append(k)
         self.postings = {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
+        deletions: dict[str, list[str]] = {}
+        for key in self.index:
+            for shorter in _deletions(key):
+                deletions.setdefault(shorter, []).append(key)
+        self.deletions = {shorter: tuple(keys) for shorter, keys in deletions.items()}
         self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, tuple[dict[str, Any], ...]] | None] = {}
         self._results: dict[tuple[str, str | None], GeocodeResult] = {}
 
-    def _fuzzy_shortlist(self, key: str, slack: int = 3) -> list[str]:
-        """Keys sharing nearly as many bigrams with ``key`` as the best: the only ones fuzzy-scored.
+    def _one_typo_away(self, key: str) -> set[str]:
+        """Keys one typo from ``key``: a letter wrong, missing or extra, or two letters swapped.
 
-        A key a typo or two away keeps all but a few of its bigrams, so it stays
-        within ``slack`` of the best count; scoring this shortlist instead of every
-        key is what makes fuzzy lookup fast.
+        Found through the index of every key with one letter dropped (as SymSpell
+        does): a missing letter is a key among ``key``'s deletions, an extra one
+        has ``key`` among its deletions, a wrong or swapped one shares a deletion.
         """
+        near = set(self.deletions.get(key, ()))
+        for shorter in _deletions(key):
+            if shorter in self.index:
+                near.add(shorter)
+            near.update(self.deletions.get(shorter, ()))
+        return near
+
+    def _fuzzy_shortlist(self, key: str, slack: int = 3) -> list[str]:
+        """Keys worth fuzzy-scoring against ``key``: those one typo away, else the bigram shortlist.
+
+        The bigram shortlist, for spellings further off, holds the keys sharing
+        nearly as many letter pairs with ``key`` as the best: a key a few typos
+        away keeps all but a few of its bigrams, so it stays within ``slack`` of
+        the best count.
+        """
+        if near := self._one_typo_away(key):
+            return list(near)
         hits = [self.postings[g] for g in _bigrams(key) if g in self.postings]
         if not hits:
             return []
@@ -309,6 +336,9 @@ class Gazetteer:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(cache_file, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+            for stale in cache_file.parent.glob("gazetteer-*.pickle"):
+                if stale != cache_file:
+                    stale.unlink(missing_ok=True)  # built from older data or code
         except OSError:
             pass  # a read-only cache folder only costs start-up time
         return gazetteer
