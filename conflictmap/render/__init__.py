@@ -20,7 +20,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.render._html import RawHTML, script_json
+from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.controls import Fullscreen
 from conflictmap.render.legend import Legend
@@ -138,5 +138,7 @@ def render_map(
     events = load_events(events_path)
     m = build_map(events, on=on, title=title or out.stem, cdn=cdn, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, m.get_root().render())
+    page = m.get_root()
+    number_elements(page)
+    atomic_write_text(out, page.render())
     return out

@@ -1,4 +1,4 @@
-"""Python values into a page: JSON that no text inside can break out of."""
+"""Writing the page: JSON that no text inside can break out of, raw blocks, stable ids."""
 
 from __future__ import annotations
 
@@ -24,6 +24,23 @@ def script_json(value: Any) -> str:
     for unsafe, escaped in (*_UNSAFE.items(), *_JINJA.items()):
         text = text.replace(unsafe, escaped)
     return text
+
+
+def number_elements(root: Element) -> None:
+    """Give every element under ``root`` an id from its place in the tree.
+
+    branca draws random ids, so each render of the same events wrote a
+    different file; numbered ids make the output a function of its input.
+    Ids are unique within one page only: call this on the page's root
+    (``Figure``) just before rendering it.
+    """
+    stack = [root]
+    number = 0
+    while stack:
+        element = stack.pop()
+        element._id = f"{number:x}"
+        number += 1
+        stack.extend(reversed(element._children.values()))
 
 
 def add_json_block(element: MacroElement, data_json: str) -> None:
