@@ -77,6 +77,9 @@ def add(
     source_published: Annotated[str, typer.Option(help="Publication date of the source, YYYY-MM-DD.")],
     lat: Annotated[Optional[float], typer.Option(help="Latitude (WGS 84).")] = None,
     lon: Annotated[Optional[float], typer.Option(help="Longitude (WGS 84).")] = None,
+    place_id: Annotated[
+        Optional[str], typer.Option(help="Gazetteer id to place the event at, e.g. geonames:712926 (see geocode).")
+    ] = None,
     event_type: Annotated[str, typer.Option(help="control_change, clash, strike, ...")] = "control_change",
     confidence: Annotated[Confidence, typer.Option()] = Confidence.CLAIMED,
     source_title: Annotated[Optional[str], typer.Option(help="Title of the source.")] = None,
@@ -89,7 +92,8 @@ def add(
     """Append one event to FILE, with a generated stable id.
 
     Without --lat/--lon the place is looked up in the offline gazetteer (with
-    --admin1 as the region hint); an unknown or ambiguous name is an error.
+    --admin1 as the region hint); an unknown or ambiguous name is an error,
+    which lists the candidates' ids: --place-id picks one of them.
 
     Example:
 
@@ -98,18 +102,20 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.geocode import resolve_place
+    from conflictmap.geocode import place_by_id, resolve_place
     from conflictmap.model import new_event
     from conflictmap.store import append_event
 
     if (lat is None) != (lon is None):
         fail("give both --lat and --lon, or neither")
+    if place_id is not None and lat is not None:
+        fail("give --place-id or --lat and --lon, not both")
     located: dict[str, Any] = {}
     with user_errors():
         event_date = parse_day(date, "--date")
         if lat is None or lon is None:
             try:
-                found = resolve_place(place, region=admin1)
+                found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
             except GeocodeError as exc:
                 fail(f"{file}: new event: {exc}")
             lat, lon = found.lat, found.lon

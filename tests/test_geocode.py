@@ -182,5 +182,26 @@ def test_add_geocodes_when_no_coordinates(runner, tmp_path):
     assert result.exit_code == 2 and "cannot find" in result.stderr
 
 
+def test_add_places_the_event_by_gazetteer_id(runner, tmp_path):
+    path = tmp_path / "g.geojson"
+    base = ["add", "--file", str(path), "--place", "Balakliia", "--date", "2022-09-10", "--control-before", "RU",
+            "--control-after", "UA", "--source-url", "https://example.org/a", "--source-publisher", "P",
+            "--source-published", "2022-09-10"]
+    result = invoke(runner, *base)
+    assert result.exit_code == 2 and "geonames:712926" in result.stderr  # the ambiguity lists ids to choose from
+    result = invoke(runner, *base, "--place-id", "geonames:712926")
+    assert result.exit_code == 0, result.stderr
+    (feature,) = read_features(path)
+    assert feature["properties"]["place_id"] == "geonames:712926"
+    assert feature["properties"]["admin1"] == "Kharkiv" and feature["properties"]["geo_precision"] == "settlement"
+    assert feature["geometry"]["coordinates"] == pytest.approx([36.86, 49.46], abs=0.02)
+    before = path.read_bytes()
+    for extra, message in ((["--place-id", "geonames:0"], "'geonames:0' is not in the gazetteer"),
+                           (["--place-id", "geonames:712926", "--lat", "49", "--lon", "36"], "not both")):
+        result = invoke(runner, *base, *extra)
+        assert result.exit_code == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before
+
+
 def test_geocode_names_keeps_order():
     assert [r.query for r in geocode_names(["Izium", "Kharkiv"])] == ["Izium", "Kharkiv"]

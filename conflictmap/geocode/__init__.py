@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from conflictmap.errors import GeocodeError, OnlineGeocodeError
 from conflictmap.geocode.gazetteer import Gazetteer, GeocodeResult, Place
 
-__all__ = ["Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "resolve_place"]
+__all__ = ["Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "place_by_id", "resolve_place"]
 
 
 @dataclass
@@ -68,9 +68,17 @@ def resolve_place(name: str, region: str | None = None) -> GeocodeResult:
         )
     if result.ambiguous:
         options = "; ".join(
-            f"{c['name']} ({c['admin1']}, {c['lat']:.4f}, {c['lon']:.4f})" for c in result.candidates
+            f"{c['name']} ({c['admin1']}, {c['lat']:.4f}, {c['lon']:.4f}) {c['place_id']}" for c in result.candidates
         )
         raise GeocodeError(
-            f"place: {name!r} is ambiguous: {options}. Pass --admin1 to choose the oblast, or --lat and --lon"
+            f"place: {name!r} is ambiguous: {options}. Pass --admin1 to choose the oblast, --place-id, or --lat and --lon"
         )
     return result
+
+
+def place_by_id(place_id: str) -> Place:
+    """The gazetteer entry with ``place_id`` (``geonames:...``, ``katottg:...``), else :class:`GeocodeError`."""
+    place = Gazetteer.default().by_id.get(place_id)
+    if place is None:
+        raise GeocodeError(f"place_id: {place_id!r} is not in the gazetteer (see `conflictmap geocode NAME`)")
+    return place

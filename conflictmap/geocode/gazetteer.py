@@ -262,6 +262,7 @@ class Gazetteer:
         ambiguity_margin: float = 3.0,
     ) -> None:
         self.places = [place for place, _ in entries]
+        self.by_id = {place.place_id: place for place in self.places}
         self.fuzzy_cutoff = fuzzy_cutoff
         self.ambiguity_margin = ambiguity_margin
         index: dict[str, set[int]] = {}
