@@ -71,7 +71,8 @@ def resolve_place(name: str, region: str | None = None) -> GeocodeResult:
             f"{c['name']} ({c['admin1']}, {c['lat']:.4f}, {c['lon']:.4f}) {c['place_id']}" for c in result.candidates
         )
         raise GeocodeError(
-            f"place: {name!r} is ambiguous: {options}. Pass --admin1 to choose the oblast, --place-id, or --lat and --lon"
+            f"place: {name!r} is ambiguous: {options}. "
+            "Pass --admin1 to choose the oblast, --place-id, or --lat and --lon"
         )
     return result
 
