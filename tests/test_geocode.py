@@ -1,12 +1,14 @@
+import csv
 import json
 import math
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
 from conflictmap.geocode import Gazetteer, geocode_names
-from conflictmap.geocode.gazetteer import Place
+from conflictmap.geocode.gazetteer import Place, _curated_places
 from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
 from conflictmap.store import read_features
 from tests.conftest import invoke, run_cli
@@ -128,17 +130,60 @@ def test_typos_find_the_place_and_only_it(query):
     assert (result.score == 100) == (query == "Novoselivka")
 
 
-def test_curated_row_resolves_and_its_namesake_makes_it_ambiguous(gazetteer):
-    result = gazetteer.geocode("Гракове")
-    assert (result.source, result.place_id) == ("curated", "katottg:UA63140150040031976")
-    assert {c["place_id"] for c in result.candidates} == {"katottg:UA63140150040031976", "katottg:UA63080050100088282"}
+@cache
+def _postal_rows() -> list[dict[str, str]]:
+    with (Path(__file__).parent.parent / "data" / "gazetteer" / "geonames-postal-ua.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
 
 
-def test_katottg_village_is_placed_at_its_hromada_centre(gazetteer):
-    result = gazetteer.geocode("Гряниківка", region="Kharkiv")  # Dvorichna hromada, not in GeoNames
+def postal_point(name: str, admin2: str) -> tuple[float, float]:
+    (row,) = [r for r in _postal_rows() if r["name"] == name and r["admin2"] == admin2]
+    return float(row["lat"]), float(row["lon"])
+
+
+def test_katottg_villages_take_their_own_points_from_the_postal_file(gazetteer):
+    result = gazetteer.geocode("Гракове", region="Kharkiv")  # one near Chuhuiv, one near Dvorichna
+    by_id = {c["place_id"]: c for c in result.candidates}
+    assert set(by_id) == {"katottg:UA63140150040031976", "katottg:UA63080050100088282"}
+    chuhuiv = by_id["katottg:UA63140150040031976"]
+    assert chuhuiv["geo_precision"] == "settlement"
+    assert km(chuhuiv["lat"], chuhuiv["lon"], *postal_point("Гракове", "Chuhuivskyi")) < 0.1
+    dvorichna = by_id["katottg:UA63080050100088282"]
+    assert km(dvorichna["lat"], dvorichna["lon"], *postal_point("Гракове", "Dvorichanskyi")) < 0.1
+
+
+def test_katottg_village_without_a_post_office_is_placed_at_its_hromada_centre(gazetteer):
+    result = gazetteer.geocode("Шигимажине")  # Bohodukhiv hromada; no postal place of that name
     assert (result.source, result.geo_precision) == ("katottg", "approximate")
-    assert result.place_id == "katottg:UA63080050110044547"
-    assert km(result.lat, result.lon, *expected_point("Dvorichna", "07")) < 1
+    assert result.place_id == "katottg:UA63020010620081132"
+    assert km(result.lat, result.lon, *expected_point("Bohodukhiv", "07")) < 1
+
+
+def test_postal_place_of_a_known_town_is_not_a_second_place(gazetteer):
+    # GeoNames' postal file puts Kupiansk's main post office 14 km from the town, with no accuracy
+    assert postal_point("Куп'янськ", "Kupianskyi") == (49.6136, 37.5081)
+    result = gazetteer.geocode("Kupiansk", region="Kharkiv")
+    assert (result.place_id, result.ambiguous) == ("geonames:703656", False)
+    assert "geonames-postal:63700" not in gazetteer.by_id
+
+
+def test_kharkiv_oblast_has_a_point_for_most_settlements(gazetteer):
+    own = [p for p in gazetteer.places if p.admin1 == "Kharkiv" and p.geo_precision == "settlement"]
+    assert len(own) >= 1_200  # KATOTTG lists 1,751 settlements in the oblast
+    assert len({(p.lat, p.lon) for p in own}) >= 1_200
+
+
+def test_curated_rows_are_read_with_their_precision(tmp_path):
+    path = tmp_path / "curated.csv"
+    path.write_text(
+        "place_id,name,alternatenames,lat,lon,admin1,country,population,precision,source\n"
+        "x:1,Testove,Тестове|Testovo,49.5,36.5,Харківська,UA,12,approximate,a report\n",
+        encoding="utf-8",
+    )
+    ((place, names),) = _curated_places(path)
+    assert (place.place_id, place.admin1, place.geo_precision, place.source) == ("x:1", "Kharkiv", "approximate", "curated")
+    assert names == ["Testove", "Тестове", "Testovo"]
+    assert Gazetteer([(place, names)]).geocode("Testovo").place_id == "x:1"
 
 
 def test_index_is_cached_on_disk(tmp_path, monkeypatch):

