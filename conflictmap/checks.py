@@ -2,7 +2,8 @@
 
 Each rule looks at validated events and yields :class:`Problem` s; a problem is
 an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
-republished years after the events it reports).
+republished years after the events it reports, or a report the map layer does
+not bear out: see :mod:`conflictmap.layers`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from conflictmap import settings
 from conflictmap.errors import EventFileError
+from conflictmap.layers import Change, compare_layers
 from conflictmap.model import (
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -91,14 +93,21 @@ def check_collections(
     today = today or dt.date.today()
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
+    changes: list[Change] = []
     with gc_paused():
         for collection in collections:
-            problems += _check_collection(collection, today, first_seen)
-    return problems
+            problems += _check_collection(collection, today, first_seen, changes)
+    return problems + [
+        Problem(c.change.file, c.change.id, "control_after", c.message(), "warning")
+        for c in compare_layers(changes)
+        if not c.agrees
+    ]
 
 
-def _check_collection(collection: EventCollection, today: dt.date, first_seen: dict[str, str]) -> list[Problem]:
-    """The problems of one file; ``first_seen`` (id -> file) carries ids across files."""
+def _check_collection(
+    collection: EventCollection, today: dt.date, first_seen: dict[str, str], changes: list[Change]
+) -> list[Problem]:
+    """The problems of one file; ``first_seen`` (id -> file) carries ids across files, ``changes`` collects its control changes."""
     problems: list[Problem] = []
     file = str(collection.path)
     features = collection.features  # a lazy RawFeatures decodes each as it is read
@@ -118,4 +127,6 @@ def _check_collection(collection: EventCollection, today: dt.date, first_seen: d
             problems.append(Problem(file, label, "id", f"duplicate id (first in {first_seen[event.id]})"))
         first_seen.setdefault(event.id, file)
         problems += check_event(event, file, today)
+        if (change := Change.of(event, file)) is not None:
+            changes.append(change)
     return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -411,6 +412,62 @@ def import_viina(
 
     with user_errors():
         _save_imported(events_from_viina(file), out, overwrite)
+
+
+def parse_time(value: str, option: str) -> dt.datetime:
+    """Parse an ISO 8601 time (UTC unless it carries an offset) or Unix seconds, or fail with one line."""
+    try:
+        when = dt.datetime.fromtimestamp(int(value), dt.timezone.utc) if value.isdigit() else dt.datetime.fromisoformat(value)
+    except (ValueError, OverflowError):
+        fail(f"{option}: {value!r} is not a time (ISO 8601, e.g. 2022-09-10T14:05+03:00, or Unix seconds)")
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+@import_app.command("deepstate")
+def import_deepstate(
+    snapshots: Annotated[list[Path], typer.Argument(help="Snapshot files (GeoJSON) or folders of them.")],
+    out: OutFile,
+    region: Annotated[Optional[str], typer.Option(help="Oblast whose settlements to follow [default: all Ukraine].")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
+    time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name is not <unix seconds>.geojson.")] = None,
+    source_url: Annotated[str, typer.Option(help="URL each event cites; {time} and {file} are replaced by the snapshot's Unix seconds and file name.")] = "https://deepstatemap.live/",
+    overwrite: Overwrite = False,
+) -> None:
+    """Import DeepStateMap snapshots: each settlement's state per snapshot, one control change per change.
+
+    Every settlement of the gazetteer with its own point (in --region) takes the state of the
+    polygon holding it (outside every polygon: Ukrainian-held); layer names no rule knows are
+    reported and left out.
+
+    Example: conflictmap import deepstate geojsons/ --region Kharkiv --since 2022-09-05 --until 2022-10-07 --out kharkiv-deepstate.geojson
+    """
+    from rich.console import Console
+    from rich.progress import track
+
+    from conflictmap.importers.deepstate import (
+        KYIV, events_from_deepstate, gazetteer_settlements, read_snapshots, snapshot_files, snapshot_time,
+    )
+
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    with user_errors():
+        files = snapshot_files(snapshots)
+        if time is not None and len(files) != 1:
+            fail(f"--time: gives the time of one snapshot, but {len(files)} were named")
+        when = parse_time(time, "--time") if time is not None else None
+        if first or last:
+            days = [snapshot_time(f).astimezone(KYIV).date() for f in files]
+            files = [f for f, d in zip(files, days, strict=True) if (not first or d >= first) and (not last or d <= last)]
+        if not files:
+            fail("no snapshot between --since and --until")
+        settlements = gazetteer_settlements(region)
+        console = Console(stderr=True)
+        read = read_snapshots(files, when, lambda items: track(items, "Reading snapshots", console=console))
+        unknown = sum((s.unknown_layers for s in read), start=Counter())
+        if unknown:
+            names = ", ".join(f"{name!r} ({n})" for name, n in unknown.most_common())
+            typer.echo(f"warning: polygons with a layer name no rule knows were left out: {names}", err=True)
+        _save_imported(events_from_deepstate(read, settlements, source_url), out, overwrite)
 
 
 class ExportFormat(str, Enum):

@@ -64,6 +64,19 @@ class GeoPrecision(StrEnum):
     APPROXIMATE = "approximate"
 
 
+class Layer(StrEnum):
+    """The kind of record an event comes from; an event file holds one.
+
+    ``reports``: news and official statements, curated by hand (the primary layer);
+    ``maps``: snapshots of a control map (DeepStateMap) turned into per-place changes;
+    ``datasets``: event datasets (ACLED, VIINA).
+    """
+
+    REPORTS = "reports"
+    MAPS = "maps"
+    DATASETS = "datasets"
+
+
 #: Largest distance, in days, between ``date`` and the true date for each precision.
 PRECISION_DAYS = {DatePrecision.DAY: 0, DatePrecision.WEEK: 7, DatePrecision.MONTH: 31}
 
@@ -146,6 +159,7 @@ class EventProperties(BaseModel):
     control_before: Control | None = None
     control_after: Control | None = None
     confidence: Confidence = Confidence.CLAIMED
+    layer: Layer = Layer.REPORTS
     sources: Annotated[list[Source], Field(min_length=1)]
     notes: str | None = None
 

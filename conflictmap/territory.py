@@ -20,6 +20,7 @@ import shapely
 import shapely.geometry
 
 from conflictmap import settings
+from conflictmap.layers import LAYER_RANK
 from conflictmap.model import CONTROL_CHANGE
 
 STATES = ("UA", "RU", "contested", "unknown")
@@ -55,8 +56,10 @@ class Timeline:
     """The control changes of every place, indexed for fast look-up by day.
 
     Build it once from the events; :meth:`on` then answers for any day with one
-    vectorised binary search. Each place is drawn at (and named after) its latest
-    report.
+    vectorised binary search: a place's state is its latest change at or before
+    the day, of any layer, a report outranking a map snapshot on the same day
+    (:mod:`conflictmap.layers`). Each place is drawn at (and named after) its
+    latest change.
     """
 
     def __init__(self, events: gpd.GeoDataFrame) -> None:
@@ -65,7 +68,9 @@ class Timeline:
         self.changes = changes
         self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
         codes = self.codes
-        order = np.lexsort((np.arange(len(codes)), changes["date"].to_numpy(), codes))
+        # each place's changes by date, same-day changes by layer (a report outranks a map): see conflictmap.layers
+        rank = changes["layer"].map(LAYER_RANK).fillna(LAYER_RANK["reports"]).to_numpy()
+        order = np.lexsort((np.arange(len(codes)), rank, changes["date"].to_numpy(), codes))
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
         self._after = changes["control_after"].to_numpy()[order]

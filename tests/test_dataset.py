@@ -13,15 +13,35 @@ def test_no_errors_and_every_event_sourced():
     problems = check_collections(collections)
     assert [p for p in problems if p.severity == "error"] == []
     for feature in (f for c in collections for f in c.features):
-        sources = feature["properties"]["sources"]
-        assert sources and all(s["url"].startswith(("http://", "https://")) and s.get("quote") for s in sources)
+        props = feature["properties"]
+        sources = props["sources"]
+        assert sources and all(s["url"].startswith(("http://", "https://")) for s in sources)
+        if props.get("layer", "reports") == "reports":  # a report quotes its source; a map snapshot has no words
+            assert all(s.get("quote") for s in sources), feature["id"]
+        else:
+            assert props["layer"] == "maps" and all(s["publisher"] == "DeepStateMap" for s in sources)
 
 
-def test_each_settlements_chain_of_control_is_consistent():
+def test_each_file_holds_one_layer():
+    layers = [{f["properties"].get("layer", "reports") for f in c.features} for c in read_collections(EVENTS)]
+    assert sorted(map(sorted, layers)) == [["maps"], ["reports"]]
+
+
+def test_each_settlements_chain_of_control_is_consistent_within_each_layer():
     changes = control_changes(load_events(EVENTS))
-    for key, chain in changes.groupby("place_key", sort=False):
+    for key, chain in changes.groupby(["place_key", "layer"], sort=False):
         befores, afters = chain["control_before"].tolist(), chain["control_after"].tolist()
         assert befores[1:] == afters[:-1], f"{key}: {list(zip(befores, afters))}"
+
+
+def test_map_layer_follows_every_kharkiv_settlement_through_the_offensive():
+    frame = load_events(EVENTS)
+    maps = frame[frame["layer"] == "maps"]
+    assert maps["place_id"].nunique() >= 1_200
+    first = maps.groupby("place_id")["date"].min()
+    assert (first == first.min()).all() and str(first.min().date()) == "2022-04-03"  # each from the first snapshot
+    in_offensive = maps[(maps["date"] >= "2022-09-06") & (maps["date"] <= "2022-10-03")]
+    assert len(in_offensive) >= 300
 
 
 def test_seed_article_events_are_there_and_warned():

@@ -21,7 +21,7 @@ import pandas as pd
 
 from conflictmap.errors import EventFileError
 from conflictmap.importers._table import coordinates, first_bad, read_table
-from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, slug
+from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer, slug
 
 ACLED_URL = "https://acleddata.com/"
 
@@ -132,6 +132,7 @@ def events_from_acled(path: str | Path, published: dt.date | None = None) -> lis
             "date": day,
             "date_precision": TIME_PRECISION[row["time_precision"]].value,
             "geo_precision": GEO_PRECISION[row["geo_precision"]].value,
+            "layer": Layer.DATASETS.value,
         }
         if row["sub_event_type"] in TERRITORY_TRANSFERS:
             props["event_type"] = CONTROL_CHANGE

@@ -18,20 +18,15 @@ from typing import Any
 import numpy as np
 
 from conflictmap.errors import EventFileError
+from conflictmap.importers._status import date_precision, status_changes
 from conflictmap.importers._table import coordinates, first_bad, read_table
-from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision
+from conflictmap.model import CONTROL_CHANGE, Control, GeoPrecision, Layer
 
 VIINA_URL = "https://github.com/zhukovyuri/VIINA"
 REQUIRED = ("geonameid", "name", "longitude", "latitude")
 STATUS_COLUMN = re.compile(r"ctr_(\d{8})(\d{6})?")
 #: VIINA's status values, in the order of their codes (0 means no observation).
 STATES = (Control.UA, Control.RU, Control.CONTESTED)
-
-
-def _precision(gap: dt.timedelta) -> DatePrecision:
-    if gap <= dt.timedelta(days=1):
-        return DatePrecision.DAY
-    return DatePrecision.WEEK if gap <= dt.timedelta(days=7) else DatePrecision.MONTH
 
 
 def _status_columns(path: Path, columns: list[str]) -> list[tuple[str, dt.datetime]]:
@@ -71,17 +66,14 @@ def events_from_viina(path: str | Path) -> list[dict[str, Any]]:
         first_bad(path, table, ~values.isin(names.keys()), column, "expected UA, RU, CONTESTED or empty", label)
         codes[:, j] = values.map(names).to_numpy()
 
-    # Index of the latest observation up to each column, -1 before the first.
-    observed = np.where(codes > 0, np.arange(codes.shape[1]), -1)
-    latest = np.maximum.accumulate(observed, axis=1)
-    previous = np.concatenate([np.full((len(table), 1), -1), latest[:, :-1]], axis=1)
-    prev_codes = np.take_along_axis(codes, np.maximum(previous, 0), axis=1)
-    rows, cols = np.nonzero((codes > 0) & (previous >= 0) & (codes != prev_codes))
-
+    changes = status_changes(codes)
     times = [when for _, when in status_columns]
     features = []
-    for row, col in zip(rows.tolist(), cols.tolist()):
-        when, before = times[col], times[previous[row, col]]
+    for row, col, prev, before_code, after_code in zip(
+        changes.rows.tolist(), changes.cols.tolist(), changes.previous.tolist(),
+        changes.before.tolist(), changes.after.tolist(), strict=True,
+    ):
+        when, before = times[col], times[prev]
         geonameid, column = label.iat[row], status_columns[col][0]
         features.append({
             "type": "Feature",
@@ -92,11 +84,12 @@ def events_from_viina(path: str | Path) -> list[dict[str, Any]]:
                 "place_id": f"geonames:{geonameid}",
                 "country": "UA",
                 "date": when.date().isoformat(),
-                "date_precision": _precision(when - before).value,
+                "date_precision": date_precision(when - before).value,
                 "geo_precision": GeoPrecision.SETTLEMENT.value,
                 "event_type": CONTROL_CHANGE,
-                "control_before": STATES[prev_codes[row, col] - 1].value,
-                "control_after": STATES[codes[row, col] - 1].value,
+                "layer": Layer.DATASETS.value,
+                "control_before": STATES[before_code - 1].value,
+                "control_after": STATES[after_code - 1].value,
                 "sources": [{
                     "publisher": "VIINA 2.0",
                     "url": VIINA_URL,

@@ -1,0 +1,54 @@
+"""Control changes from a table of observed statuses: one row per place, one column per observation.
+
+Shared by the importers of datasets and map snapshots that say, at each observation time, who
+held each place (VIINA's control table, DeepStateMap's snapshots).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from conflictmap.model import DatePrecision
+
+
+def date_precision(gap: dt.timedelta) -> DatePrecision:
+    """The precision of a change first seen ``gap`` after the observation before it."""
+    if gap <= dt.timedelta(days=1):
+        return DatePrecision.DAY
+    return DatePrecision.WEEK if gap <= dt.timedelta(days=7) else DatePrecision.MONTH
+
+
+@dataclass(frozen=True)
+class StatusChanges:
+    """The changes found in a status table, one entry per change (arrays of equal length).
+
+    ``previous`` is the column of the observation before (``-1`` for a place's first
+    observation, whose ``before`` code is 0).
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    previous: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+
+
+def status_changes(codes: np.ndarray, first: bool = False) -> StatusChanges:
+    """Each change of a row's status between two observations (vectorised).
+
+    Parameters
+    ----------
+    codes : integer array (places x observation times, oldest first); 0 = not observed,
+        a gap rather than a change
+    first : also report each place's first observation, as a change from code 0
+    """
+    observed = np.where(codes > 0, np.arange(codes.shape[1]), -1)
+    latest = np.maximum.accumulate(observed, axis=1)  # the latest observation up to each column
+    previous = np.concatenate([np.full((codes.shape[0], 1), -1), latest[:, :-1]], axis=1)
+    prev_codes = np.where(previous >= 0, np.take_along_axis(codes, np.maximum(previous, 0), axis=1), 0)
+    starts = previous >= 0 if not first else np.ones_like(previous, dtype=bool)
+    rows, cols = np.nonzero((codes > 0) & starts & (codes != prev_codes))
+    return StatusChanges(rows, cols, previous[rows, cols], prev_codes[rows, cols], codes[rows, cols])
