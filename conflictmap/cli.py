@@ -20,7 +20,7 @@ import typer
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError, EventFileError, GeocodeError
-from conflictmap.model import Confidence, Control, DatePrecision
+from conflictmap.model import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
     import geopandas as gpd
@@ -64,6 +64,10 @@ def parse_day(value: Optional[str], option: str) -> Optional[dt.date]:
 
 def default_events() -> Path:
     return settings.data_dir() / "events"
+
+
+LayerOption = Annotated[Optional[Layer], typer.Option(help="Only events of this layer of sources.")]
+SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")]
 
 
 @app.command()
@@ -156,12 +160,14 @@ def list_events(
     since: Annotated[Optional[str], typer.Option(help="Only events on or after this date.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
     place: Annotated[Optional[str], typer.Option(help="Only places whose name contains TEXT.")] = None,
+    layer: LayerOption = None,
+    source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line (every event).")] = False,
     limit: Annotated[int, typer.Option(min=0, help="Rows of the table at most; 0 for all.")] = 1000,
 ) -> None:
     """List events as a table, or as JSON lines.
 
-    Example: conflictmap list data/events --since 2022-09-06 --place kup
+    Example: conflictmap list data/events --since 2022-09-06 --place kup --layer reports
     """
     from conflictmap.store import read_features, select_features
 
@@ -171,6 +177,8 @@ def list_events(
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
             place=place,
+            layer=layer.value if layer else None,
+            source=source,
         )
     if as_json:
         for feature in features:
@@ -180,12 +188,13 @@ def list_events(
     from rich.table import Table
 
     shown = features[:limit] if limit else features
-    table = Table("date", "place", "change", "confidence", "sources", "id")
+    table = Table("date", "place", "change", "confidence", "layer", "sources", "id")
     for f in shown:
         p = f["properties"]
         change = f"{p.get('control_before', '')} -> {p.get('control_after', '')}"
         change = change if p.get("control_after") else p.get("event_type", "")
-        table.add_row(p["date"], p["place"], change, p.get("confidence", "claimed"), str(len(p["sources"])), f["id"])
+        layer_name = p.get("layer", Layer.REPORTS.value)
+        table.add_row(p["date"], p["place"], change, p.get("confidence", "claimed"), layer_name, str(len(p["sources"])), f["id"])
     Console(highlight=False).print(table)
     more = f" (the first {len(shown):,} shown; --limit 0 for all, or --json)" if len(shown) < len(features) else ""
     typer.echo(f"{len(features)} events{more}")
@@ -248,6 +257,8 @@ def render(
     date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
     cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network).")] = False,
+    layer: LayerOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Render an interactive HTML map of the events, working offline by default.
 
@@ -261,7 +272,10 @@ def render(
     events = events or default_events()
     with user_errors():
         out = out or default_map_path(events)
-        written = render_map(events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True)
+        written = render_map(
+            events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True,
+            layer=layer.value if layer else None, source=source,
+        )
     typer.echo(f"wrote {written}")
 
 
@@ -311,6 +325,8 @@ def stats(
     since: Annotated[Optional[str], typer.Option(help="Count what Russia held on this day and Ukraine holds on --date.")] = None,
     region: Annotated[Optional[str], typer.Option(help="Oblast to measure in [default: the oblast most events name].")] = None,
     events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    layer: LayerOption = None,
+    source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Settlements and km² held and recaptured on a day, and the front line's length.
@@ -323,7 +339,7 @@ def stats(
     from conflictmap.territory import territory_stats
 
     with user_errors():
-        frame, area = _events_and_region(events, region)
+        frame, area = _events_and_region(events, region, layer, source)
         figures = territory_stats(frame, parse_day(date, "--date"), parse_day(since, "--since"), area)
     if as_json:
         typer.echo(json.dumps(figures))
@@ -504,10 +520,14 @@ def export(
     typer.echo(f"wrote {len(features)} events to {out} ({name})")
 
 
-def _events_and_region(events: Optional[Path], region: Optional[str]) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
-    """Load the events and the region polygon (named, or the oblast most events name)."""
+def _events_and_region(
+    events: Optional[Path], region: Optional[str], layer: Optional[Layer] = None, source: Optional[str] = None
+) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
+    """Load the events (of ``layer``, cited to ``source``) and the region polygon (named, or the oblast most events name)."""
     from conflictmap.boundaries import default_region_name, region_polygon
-    from conflictmap.store import load_events
+    from conflictmap.store import load_events, select_events
 
-    frame = load_events(events or default_events())
+    frame = select_events(load_events(events or default_events()), layer.value if layer else None, source)
+    if frame.empty:
+        raise ConflictmapError("no events of that layer or source")
     return frame, region_polygon(region or default_region_name(frame))

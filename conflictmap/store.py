@@ -32,7 +32,7 @@ import shapely
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
-from conflictmap.model import EventProperties, feature_label, parse_event
+from conflictmap.model import EventProperties, Layer, feature_label, parse_event
 
 EVENT_FILE_SUFFIXES = (".geojson", ".json")
 
@@ -261,17 +261,34 @@ def select_features(
     since: dt.date | None = None,
     until: dt.date | None = None,
     place: str | None = None,
+    layer: str | None = None,
+    source: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Features dated within ``[since, until]`` whose place contains ``place`` (any case)."""
+    """Features dated within ``[since, until]`` whose place contains ``place`` (any case),
+    of ``layer``, with a source whose publisher contains ``source`` (any case)."""
     lo, hi = (d.isoformat() if d else None for d in (since, until))
     needle = place.casefold() if place else None
+    publisher = source.casefold() if source else None
     return [
         f
         for f in features
         if (lo is None or f["properties"]["date"] >= lo)
         and (hi is None or f["properties"]["date"] <= hi)
         and (needle is None or needle in f["properties"]["place"].casefold())
+        and (layer is None or f["properties"].get("layer", Layer.REPORTS.value) == layer)
+        and (publisher is None or any(publisher in s["publisher"].casefold() for s in f["properties"]["sources"]))
     ]
+
+
+def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: str | None = None) -> gpd.GeoDataFrame:
+    """The rows of ``layer`` with a source whose publisher contains ``source`` (any case)."""
+    keep = np.ones(len(events), dtype=bool)
+    if layer is not None:
+        keep &= (events["layer"] == layer).to_numpy()
+    if source is not None:
+        needle = source.casefold()
+        keep &= events["sources"].map(lambda sources: any(needle in s["publisher"].casefold() for s in sources)).to_numpy(bool)
+    return events if keep.all() else events[keep]
 
 
 def _sort_key(feature: dict[str, Any]) -> tuple[str, str]:

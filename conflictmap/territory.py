@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
+from pyproj import Transformer
 
 from conflictmap import settings
 from conflictmap.layers import LAYER_RANK
@@ -69,7 +70,8 @@ class Timeline:
         self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
         codes = self.codes
         # each place's changes by date, same-day changes by layer (a report outranks a map): see conflictmap.layers
-        rank = changes["layer"].map(LAYER_RANK).fillna(LAYER_RANK["reports"]).to_numpy()
+        layers = changes["layer"] if "layer" in changes else pd.Series("reports", index=changes.index)
+        rank = layers.map(LAYER_RANK).fillna(LAYER_RANK["reports"]).to_numpy()
         order = np.lexsort((np.arange(len(codes)), rank, changes["date"].to_numpy(), codes))
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
@@ -80,6 +82,21 @@ class Timeline:
         self.points = latest.geometry.to_numpy()
         self.crs = events.crs
         self._first = np.searchsorted(self._codes, np.arange(len(self.keys)))
+        # each change's (place, day) as one sortable number, for the binary search of latest()
+        self._combined = self._codes.astype(np.int64) * 1_000_000 + self._days.astype(np.int64)
+        self._inside: dict[bytes, np.ndarray] = {}
+
+    def latest(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """For each place (in ``keys`` order): whether it has a state on ``day``, and the
+        position of its latest change at or before the day among the sorted changes."""
+        wanted = np.arange(len(self.keys), dtype=np.int64) * 1_000_000 + np.datetime64(day, "D").astype(np.int64)
+        last = np.searchsorted(self._combined, wanted, side="right") - 1
+        return last >= self._first, last
+
+    def states(self, day: dt.date) -> np.ndarray:
+        """Each place's state on ``day`` (in ``keys`` order), ``""`` where it has none."""
+        has_state, last = self.latest(day)
+        return np.where(has_state, self._after[np.maximum(last, 0)], "")
 
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
         """Each place's state on ``day``, in a stable order (by place key); places with none left out.
@@ -88,23 +105,49 @@ class Timeline:
         -------
         GeoDataFrame: ``place_key``, ``place``, ``control``, ``since`` and the point.
         """
-        day64 = np.datetime64(day, "D")
-        # position of each place's last change at or before the day, within the sorted changes
-        combined = self._codes.astype(np.int64) * 1_000_000 + self._days.astype(np.int64)
-        wanted = np.arange(len(self.keys), dtype=np.int64) * 1_000_000 + day64.astype(np.int64)
-        last = np.searchsorted(combined, wanted, side="right") - 1
-        has_state = last >= self._first
-        idx = last[has_state]
+        has_state, last = self.latest(day)
+        return self.places_frame(np.flatnonzero(has_state), last)
+
+    def places_frame(self, places: np.ndarray, last: np.ndarray) -> gpd.GeoDataFrame:
+        idx = last[places]
         return gpd.GeoDataFrame(
             {
-                "place_key": self.keys[has_state],
-                "place": self.names[has_state],
+                "place_key": self.keys[places],
+                "place": self.names[places],
                 "control": self._after[idx],
                 "since": self._days[idx].astype("datetime64[ns]"),
             },
-            geometry=self.points[has_state],
+            geometry=self.points[places],
             crs=self.crs,
         )
+
+    @cached_property
+    def projected_xy(self) -> np.ndarray:
+        """The places' points in the equal-area CRS, as an (n, 2) array of coordinates."""
+        return shapely.get_coordinates(to_equal_area(self.points))
+
+    def inside(self, region: shapely.Geometry) -> np.ndarray:
+        """Which places lie in ``region`` (EPSG:4326), remembered per region."""
+        key = shapely.to_wkb(region)
+        if key not in self._inside:
+            xy = shapely.get_coordinates(self.points)
+            self._inside[key] = shapely.contains_xy(region, xy[:, 0], xy[:, 1])
+        return self._inside[key]
+
+
+@cache
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def to_equal_area(geometries: np.ndarray) -> np.ndarray:
+    """Geometries from EPSG:4326 to the equal-area CRS (vectorised, no frame)."""
+    return shapely.transform(geometries, _transformer(settings.GEOGRAPHIC_CRS, settings.EQUAL_AREA_CRS).transform, interleaved=False)
+
+
+def to_geographic(geometries: np.ndarray) -> np.ndarray:
+    """Geometries from the equal-area CRS to EPSG:4326 (vectorised, no frame)."""
+    return shapely.transform(geometries, _transformer(settings.EQUAL_AREA_CRS, settings.GEOGRAPHIC_CRS).transform, interleaved=False)
 
 
 def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:
@@ -222,11 +265,14 @@ _EMPTY = Tessellation(np.empty(0, dtype=object), np.empty(0, dtype=int), np.empt
 class ControlMap:
     """Control on one day within a region: each place's state, its cell, and what follows.
 
-    Build it with :func:`control_map`.
+    Build it with :func:`control_map`; ``index`` are the places drawn (positions in the
+    timeline's ``keys``), ``control`` their states, ``cells`` their cells, in that order.
     """
 
     on: dt.date
-    places: gpd.GeoDataFrame  # place_key, place, control, since; points in EPSG:4326
+    timeline: Timeline
+    index: np.ndarray
+    last: np.ndarray
     tessellation: Tessellation
 
     @property
@@ -234,32 +280,45 @@ class ControlMap:
         return self.tessellation.cells
 
     @cached_property
-    def _control(self) -> np.ndarray:
-        return self.places["control"].to_numpy()
+    def control(self) -> np.ndarray:
+        return self.timeline._after[self.last[self.index]]
+
+    @cached_property
+    def place_keys(self) -> np.ndarray:
+        return self.timeline.keys[self.index]
+
+    @cached_property
+    def places(self) -> gpd.GeoDataFrame:
+        """``place_key``, ``place``, ``control``, ``since`` and the point (EPSG:4326) of each place drawn."""
+        return self.timeline.places_frame(self.index, self.last)
 
     def settlements(self) -> dict[str, int]:
         """Number of places per state (UA, RU, contested, unknown)."""
-        return {state: int((self._control == state).sum()) for state in STATES}
+        return {state: int((self.control == state).sum()) for state in STATES}
 
     def controlled_km2(self) -> dict[str, float]:
         """Area of the cells held by each side, in km²."""
         areas = self.tessellation.areas_km2
-        return {s: round(float(areas[self._control == s].sum()), 1) for s in ("UA", "RU", "contested")}
+        return {s: round(float(areas[self.control == s].sum()), 1) for s in ("UA", "RU", "contested")}
 
-    def areas(self) -> gpd.GeoDataFrame:
-        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``.
+    def held_areas(self) -> tuple[list[str], np.ndarray]:
+        """The controllers holding ground and, for each, its cells dissolved (EPSG:3035).
 
         The cells tile the region without overlaps, so a coverage union dissolves them.
         """
-        held = [c for c in ("UA", "RU", "contested") if (self._control == c).any()]
-        shapes = [shapely.coverage_union_all(self.cells[self._control == c]) for c in held]
+        held = [c for c in ("UA", "RU", "contested") if (self.control == c).any()]
+        return held, np.array([shapely.coverage_union_all(self.cells[self.control == c]) for c in held], dtype=object)
+
+    def areas(self) -> gpd.GeoDataFrame:
+        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""
+        held, shapes = self.held_areas()
         areas = [round(float(shapely.area(g)) / 1e6, 1) for g in shapes]
         frame = gpd.GeoDataFrame({"controller": held, "area_km2": areas}, geometry=shapes, crs=settings.EQUAL_AREA_CRS)
         return frame.to_crs(settings.GEOGRAPHIC_CRS)
 
     def frontline(self) -> shapely.Geometry:
         """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
-        t, control = self.tessellation, self._control
+        t, control = self.tessellation, self.control
         a, b = control[t.left], control[t.right]
         facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
         shared = shapely.get_parts(t.shared[facing])
@@ -292,8 +351,7 @@ def _km(line: shapely.Geometry) -> float:
 @lru_cache(maxsize=8)
 def _projected_wkb(region_wkb: bytes) -> bytes:
     """A region (WKB, EPSG:4326) in the equal-area CRS, as WKB: projected once per region."""
-    series = gpd.GeoSeries([shapely.from_wkb(region_wkb)], crs=settings.GEOGRAPHIC_CRS)
-    return shapely.to_wkb(series.to_crs(settings.EQUAL_AREA_CRS).iloc[0])
+    return shapely.to_wkb(to_equal_area(shapely.from_wkb(region_wkb)))
 
 
 def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapely.Geometry) -> ControlMap:
@@ -303,23 +361,21 @@ def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapel
     Places reported at the same point (to 1 m) share one cell: the first one's state wins.
     """
     timeline = events if isinstance(events, Timeline) else Timeline(events)
-    places = timeline.on(on)
-    shapely.prepare(region)
-    places = places[shapely.contains_xy(region, places.geometry.x, places.geometry.y)]
-    points = places.geometry.to_crs(settings.EQUAL_AREA_CRS).to_numpy()
-    keep = ~pd.DataFrame(shapely.get_coordinates(points).round(0)).duplicated().to_numpy()
-    places, points = places[keep].reset_index(drop=True), points[keep]
-    if len(points) == 0:
-        return ControlMap(on, places, _EMPTY)
-    region_wkb = _projected_wkb(shapely.to_wkb(region))
-    return ControlMap(on, places, _tessellate(shapely.to_wkb(shapely.multipoints(points)), region_wkb))
+    has_state, last = timeline.latest(on)
+    index = np.flatnonzero(has_state & timeline.inside(region))
+    _, first = np.unique(timeline.projected_xy[index].round(0), axis=0, return_index=True)
+    index = index[np.sort(first)]
+    if len(index) == 0:
+        return ControlMap(on, timeline, index, last, _EMPTY)
+    points = shapely.multipoints(timeline.projected_xy[index])
+    tessellation = _tessellate(shapely.to_wkb(points), _projected_wkb(shapely.to_wkb(region)))
+    return ControlMap(on, timeline, index, last, tessellation)
 
 
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
     """Places and km² held by Russia in ``before`` and by Ukraine in ``after``."""
-    was_ru = before.places["control"].to_numpy() == "RU"
-    now_ua = after.places["control"].to_numpy() == "UA"
-    settlements = int(after.places["place_key"][now_ua].isin(before.places["place_key"][was_ru]).sum())
+    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    settlements = int(np.isin(after.place_keys[now_ua], before.place_keys[was_ru]).sum())
     if before.tessellation is after.tessellation:  # the same places: compare cell by cell
         km2 = float(after.tessellation.areas_km2[was_ru & now_ua].sum())
     else:

@@ -7,6 +7,7 @@ self-contained HTML file. Each layer kind has its own module.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
-from conflictmap.store import event_files, load_events
+from conflictmap.store import event_files, load_events, select_events
 from conflictmap.territory import Timeline, grid_cell_deg, grid_changes
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
@@ -116,9 +117,10 @@ def build_map(
 
 
 def default_map_path(events_path: str | Path) -> Path:
-    """``maps/<name>.html``: the name of the one event file, else of the folder."""
-    files_found = event_files(events_path)
-    name = files_found[0].stem if len(files_found) == 1 else Path(events_path).resolve().name
+    """``maps/<name>.html``: the name the event files share (``kharkiv-2022`` for
+    ``kharkiv-2022.geojson`` and ``kharkiv-2022-deepstate.geojson``), else the folder's."""
+    stems = [f.stem for f in event_files(events_path)]
+    name = os.path.commonprefix(stems).rstrip("-_. ") or Path(events_path).resolve().name
     return Path("maps") / f"{name}.html"
 
 
@@ -129,13 +131,16 @@ def render_map(
     title: str | None = None,
     cdn: bool = False,
     progress: bool = False,
+    layer: str | None = None,
+    source: str | None = None,
 ) -> Path:
     """Read the events at ``events_path`` and write the map to ``out`` (atomically).
 
-    Returns the path written.
+    ``layer`` and ``source`` keep only the events of that layer, or cited to a
+    publisher containing that text. Returns the path written.
     """
     out = Path(out)
-    events = load_events(events_path)
+    events = select_events(load_events(events_path), layer, source)
     m = build_map(events, on=on, title=title or out.stem, cdn=cdn, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()

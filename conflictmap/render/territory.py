@@ -12,13 +12,14 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.geometry
 from branca.element import MacroElement
 from jinja2 import Template
 from rich.console import Console
 from rich.progress import track
 
 from conflictmap.render._html import add_json_block, script_json
-from conflictmap.territory import Timeline, control_map
+from conflictmap.territory import Timeline, control_map, to_geographic
 
 #: Simplification of the embedded shapes, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
@@ -29,15 +30,31 @@ def territory_by_day(
 ) -> dict[str, Any]:
     """For each ISO day: a GeoJSON FeatureCollection of control areas (``controller``) and the front line.
 
-    With ``progress``, a progress bar on stderr counts the days.
+    Days whose places and states within the region are those of the day before share its
+    shapes. With ``progress``, a progress bar on stderr counts the days.
     """
-    collections = {}
+    collections: dict[str, Any] = {}
+    previous: tuple[Any, bytes] | None = None
     bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
     for day in bar:
-        shapes = control_map(timeline, dt.date.fromisoformat(day), region).shapes()[["kind", "controller", "geometry"]]
-        simplified = shapes.geometry.simplify(SIMPLIFY_DEG).to_numpy()
-        shapes["geometry"] = shapely.transform(simplified, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
-        collections[day] = shapes[~shapes.geometry.is_empty].__geo_interface__
+        now = control_map(timeline, dt.date.fromisoformat(day), region)
+        key = (now.tessellation, now.control.astype(str).tobytes())
+        if previous is not None and key[0] is previous[0] and key[1] == previous[1]:
+            collections[day] = collections[last_day]
+            continue
+        previous, last_day = key, day
+        held, areas = now.held_areas()
+        shapes = shapely.simplify(to_geographic(np.array([now.frontline(), *areas], dtype=object)), SIMPLIFY_DEG)
+        shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
+        properties = [{"kind": "frontline"}] + [{"kind": "area", "controller": c} for c in held]
+        collections[day] = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)}
+                for p, g in zip(properties, shapes, strict=True)
+                if not shapely.is_empty(g)
+            ],
+        }
     return collections
 
 

@@ -1,0 +1,186 @@
+"""DeepStateMap snapshots: layer names, states per settlement, changes between snapshots, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conflictmap.errors import EventFileError
+from conflictmap.importers.deepstate import (
+    Settlement, events_from_deepstate, layer_state, read_snapshot, read_snapshots, snapshot_files,
+)
+from conflictmap.model import parse_event
+from conflictmap.store import read_features
+from tests.conftest import invoke
+
+#: Three settlements in a row, west to east (lon 36.0, 36.2, 36.4 at lat 49.5).
+WEST, MIDDLE, EAST = (Settlement(f"test:{n}", n.title(), "Kharkiv", lon, 49.5) for n, lon in
+                      (("west", 36.0), ("middle", 36.2), ("east", 36.4)))
+
+
+def box(west: float, east: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[west, 49.0], [east, 49.0], [east, 50.0], [west, 50.0], [west, 49.0]]]}
+
+
+def snapshot(folder: Path, seconds: int, *layers: tuple[str, dict], extra: list | None = None) -> Path:
+    """A snapshot file named by its Unix time, one polygon feature per (name, geometry)."""
+    features = [{"type": "Feature", "properties": {"name": n}, "geometry": g} for n, g in layers]
+    features += extra or []
+    path = folder / f"{seconds}.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+# 2022-09-05 12:00 and 2022-09-06 12:00 UTC, then ten days later
+T0, T1, T2 = 1662379200, 1662465600, 1663329600
+
+
+@pytest.mark.parametrize(("name", "state"), [
+    ("Окуповано /// Occupied", "RU"),
+    ("Окуповано /// Occupied\xa0/// geoJSON.status.occupied\n", "RU"),
+    ("ОРДЛО /// CADR and CALR\n", "RU"),
+    ("Окупований Крим /// Occupied Crimea", "RU"),
+    ("Під питанням /// Contensed\n", "contested"),
+    ("Статус невідомий /// Unknown status", "unknown"),
+    ("Ситуація невідома /// Situation is unknown", "unknown"),
+    ("Звільнено 25.03 /// Liberated 25.03\xa0/// geoJSON.status.dismissed_at {{at:25.03}}", "UA"),
+    ("Звільнено /// Taken back", "UA"),
+    ("Ст\ufffd\ufffdтус невідомий /// Unknown status", "unknown"),  # a broken letter in the archive
+    ("Зміїний ///\xa0Snake Island", "ignore"),
+    ("24.03", None),
+    ("Повідомляється про відхід орків", None),
+])
+def test_layer_names_map_to_states(name, state):
+    assert layer_state(name) == state
+
+
+def test_states_per_snapshot_become_changes_dated_in_kyiv_time(tmp_path):
+    files = [
+        snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.1, 36.5))),  # middle and east occupied
+        snapshot(tmp_path, T1, ("Окуповано /// Occupied", box(36.3, 36.5)),
+                 ("Під питанням /// Contested", box(36.1, 36.3))),  # middle contested
+        snapshot(tmp_path, T2, ("Окуповано /// Occupied", box(36.3, 36.5))),  # middle free, east still occupied
+    ]
+    features = events_from_deepstate(read_snapshots(files), [WEST, MIDDLE, EAST], "https://example.org/{file}?t={time}")
+    got = [(f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
+            f["properties"]["control_after"], f["properties"]["date_precision"]) for f in features]
+    assert sorted(got) == sorted([
+        ("West", "2022-09-05", "unknown", "UA", "month"),  # the first snapshot: each settlement's start
+        ("Middle", "2022-09-05", "unknown", "RU", "month"),
+        ("East", "2022-09-05", "unknown", "RU", "month"),
+        ("Middle", "2022-09-06", "RU", "contested", "day"),
+        ("Middle", "2022-09-16", "contested", "UA", "month"),  # ten days after the snapshot before
+    ])
+    for feature in features:
+        parse_event(feature)
+        source = feature["properties"]["sources"][0]
+        assert feature["properties"]["layer"] == "maps" and source["publisher"] == "DeepStateMap"
+    (last,) = [f for f in features if f["properties"]["date"] == "2022-09-16"]
+    assert last["properties"]["sources"][0]["url"] == f"https://example.org/{T2}.geojson?t={T2}"
+    assert last["id"] == f"deepstate-test-middle-{T2}"
+
+
+def test_overlapping_layers_occupied_wins_and_points_are_ignored(tmp_path):
+    marker = {"type": "Feature", "properties": {"name": "a unit"}, "geometry": {"type": "Point", "coordinates": [36.2, 49.5]}}
+    path = snapshot(tmp_path, T0, ("Звільнено /// Liberated", box(35.9, 36.5)), ("Окуповано /// Occupied", box(36.1, 36.3)),
+                    ("Статус невідомий /// Unknown status", box(36.3, 36.5)), extra=[marker])
+    snap = read_snapshot(path)
+    assert not snap.unknown_layers
+    features = events_from_deepstate([snap], [WEST, MIDDLE, EAST])
+    assert {f["properties"]["place"]: f["properties"]["control_after"] for f in features} == {
+        "West": "UA", "Middle": "RU", "East": "unknown",
+    }
+
+
+def test_unknown_layer_names_are_counted_not_guessed(tmp_path):
+    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.1, 36.3)), ("24.03", box(36.3, 36.5)))
+    snap = read_snapshot(path)
+    assert dict(snap.unknown_layers) == {"24.03": 1}
+    features = events_from_deepstate([snap], [EAST])
+    assert features[0]["properties"]["control_after"] == "UA"  # the unknown polygon is left out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json", "not GeoJSON"),
+    ('{"type": "Feature", "features": []}', "not a GeoJSON FeatureCollection"),
+    ('{"type": "FeatureCollection", "features": [{"properties": {"name": "x"}, "geometry": {"type": "Polygon", '
+     '"coordinates": [[[36, 49], [37, 49], [37, 50], [36, 49]]]}}]}', "no layer the importer knows; layers: 'x'"),
+])
+def test_bad_snapshots_are_one_error_naming_the_file(tmp_path, content, message):
+    path = tmp_path / f"{T0}.geojson"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EventFileError, match=message) as info:
+        read_snapshot(path)
+    assert str(path) in str(info.value)
+
+
+def test_a_time_must_be_readable_from_the_file_name(tmp_path):
+    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.1, 36.3)))
+    renamed = path.rename(tmp_path / "today.geojson")
+    with pytest.raises(EventFileError, match="cannot read the snapshot's time"):
+        read_snapshot(renamed)
+    assert read_snapshot(renamed, dt.datetime(2022, 9, 5, 9, tzinfo=dt.timezone.utc)).time.day == 5
+
+
+def test_folders_expand_and_bad_paths_fail(tmp_path):
+    a, b = snapshot(tmp_path, T1, ("Окуповано", box(36, 37))), snapshot(tmp_path, T0, ("Окуповано", box(36, 37)))
+    assert snapshot_files([tmp_path]) == [b, a]
+    with pytest.raises(EventFileError, match="no such file or folder"):
+        snapshot_files([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EventFileError, match="no .geojson snapshot"):
+        snapshot_files([tmp_path / "empty"])
+
+
+def test_cli_imports_the_settlements_of_an_oblast(tmp_path, runner):
+    # Balakliia (36.844, 49.456) and Kupiansk (37.616, 49.710): occupied, then Balakliia freed
+    snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    snapshot(tmp_path, T2, ("Окуповано /// Occupied", box(37.0, 38.0)))
+    out = tmp_path / "out.geojson"
+    result = invoke(runner, "import", "deepstate", str(tmp_path), "--region", "Kharkiv", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    features = read_features(out)
+    freed = {f["properties"]["place_id"] for f in features if f["properties"]["control_before"] == "RU"}
+    assert "geonames:712926" in freed and "geonames:703656" not in freed  # Balakliia, not Kupiansk
+    places = {f["properties"]["place_id"] for f in features}
+    assert len(places) >= 1_200  # every Kharkiv settlement with its own point has a starting state
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--since", "2022-13-01"], "--since: '2022-13-01' is not a date"),
+    (["--since", "2023-01-01"], "no snapshot between --since and --until"),
+    (["--time", "yesterday"], "--time: gives the time of one snapshot, but 2 were named"),
+    (["--region", "Narnia"], "unknown region 'Narnia'"),
+])
+def test_cli_bad_options_are_one_line_and_write_nothing(tmp_path, runner, args, message):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    snapshot(folder, T0, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    snapshot(folder, T1, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    out = tmp_path / "out.geojson"
+    result = invoke(runner, "import", "deepstate", str(folder), "--out", str(out), *args)
+    assert result.exit_code == 2
+    assert message in result.output and result.output.count("Error:") == 1 and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_cli_bad_snapshot_fails_before_writing(tmp_path, runner):
+    snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    (tmp_path / f"{T1}.geojson").write_text("{", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    result = invoke(runner, "import", "deepstate", str(tmp_path), "--out", str(out))
+    assert result.exit_code == 2 and f"{T1}.geojson: not GeoJSON" in result.output
+    assert not out.exists()
+
+
+def test_cli_time_of_a_single_snapshot(tmp_path, runner):
+    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.5, 38.0))).rename(tmp_path / "latest.geojson")
+    out = tmp_path / "out.geojson"
+    bad = invoke(runner, "import", "deepstate", str(path), "--region", "Kharkiv", "--time", "yesterday", "--out", str(out))
+    assert bad.exit_code == 2 and "--time: 'yesterday' is not a time" in bad.output and not out.exists()
+    good = invoke(runner, "import", "deepstate", str(path), "--region", "Kharkiv", "--time", "2022-09-05T23:30", "--out", str(out))
+    assert good.exit_code == 0, good.output
+    assert {f["properties"]["date"] for f in read_features(out)} == {"2022-09-06"}  # 23:30 UTC is the 6th in Kyiv
