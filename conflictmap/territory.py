@@ -47,10 +47,18 @@ def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
 
 
 def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The control changes, with a ``place_key`` column, sorted by (date, id)."""
+    """The control changes, with a ``place_key`` column, sorted by date, then layer rank
+    (a report after a map snapshot of the same day: it wins, see :mod:`conflictmap.layers`), then id."""
     changes = events[events["event_type"] == CONTROL_CHANGE]
-    changes = changes.assign(place_key=place_keys(changes))
-    return changes.sort_values(["date", "id"], kind="stable")
+    changes = changes.assign(place_key=place_keys(changes), _rank=layer_ranks(changes))
+    return changes.sort_values(["date", "_rank", "id"], kind="stable").drop(columns="_rank")
+
+
+def layer_ranks(events: pd.DataFrame) -> np.ndarray:
+    """Each event's layer rank (:data:`conflictmap.layers.LAYER_RANK`); events without a layer are reports."""
+    if "layer" not in events:
+        return np.full(len(events), LAYER_RANK["reports"])
+    return events["layer"].map(LAYER_RANK).fillna(LAYER_RANK["reports"]).astype(int).to_numpy()
 
 
 class Timeline:
@@ -60,24 +68,23 @@ class Timeline:
     vectorised binary search: a place's state is its latest change at or before
     the day, of any layer, a report outranking a map snapshot on the same day
     (:mod:`conflictmap.layers`). Each place is drawn at (and named after) its
-    latest change.
+    latest change in its highest-ranked layer: a report's spelling over a map's.
     """
 
     def __init__(self, events: gpd.GeoDataFrame) -> None:
         changes = control_changes(events)
-        #: the control changes sorted by (date, id), and each one's place (an index into ``keys``)
+        #: the control changes as :func:`control_changes` sorts them, and each one's place (an index into ``keys``)
         self.changes = changes
         self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
         codes = self.codes
-        # each place's changes by date, same-day changes by layer (a report outranks a map): see conflictmap.layers
-        layers = changes["layer"] if "layer" in changes else pd.Series("reports", index=changes.index)
-        rank = layers.map(LAYER_RANK).fillna(LAYER_RANK["reports"]).to_numpy()
-        order = np.lexsort((np.arange(len(codes)), rank, changes["date"].to_numpy(), codes))
+        order = np.lexsort((np.arange(len(codes)), codes))  # by place, keeping the changes' order
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
         self._after = changes["control_after"].to_numpy()[order]
-        last = np.r_[np.flatnonzero(np.diff(self._codes)), len(self._codes) - 1] if len(order) else np.array([], int)
-        latest = changes.iloc[order[last]]
+        # each place is named after (and drawn at) its latest change of its highest-ranked layer
+        by_rank = np.lexsort((np.arange(len(codes)), layer_ranks(changes), codes))
+        last = np.r_[np.flatnonzero(np.diff(codes[by_rank])), len(codes) - 1] if len(codes) else np.array([], int)
+        latest = changes.iloc[by_rank[last]]
         self.names = latest["place"].to_numpy()
         self.points = latest.geometry.to_numpy()
         self.crs = events.crs
@@ -372,16 +379,19 @@ def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapel
     return ControlMap(on, timeline, index, last, tessellation)
 
 
+def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
+    """The ground held by Russia in ``before`` and by Ukraine in ``after`` (EPSG:3035)."""
+    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    if before.tessellation is after.tessellation:  # the same places: compare cell by cell
+        return shapely.coverage_union_all(after.cells[was_ru & now_ua])
+    return shapely.intersection(shapely.union_all(before.cells[was_ru]), shapely.union_all(after.cells[now_ua]))
+
+
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
     """Places and km² held by Russia in ``before`` and by Ukraine in ``after``."""
     was_ru, now_ua = before.control == "RU", after.control == "UA"
     settlements = int(np.isin(after.place_keys[now_ua], before.place_keys[was_ru]).sum())
-    if before.tessellation is after.tessellation:  # the same places: compare cell by cell
-        km2 = float(after.tessellation.areas_km2[was_ru & now_ua].sum())
-    else:
-        ru, ua = shapely.union_all(before.cells[was_ru]), shapely.union_all(after.cells[now_ua])
-        km2 = float(shapely.area(shapely.intersection(ru, ua))) / 1e6
-    return settlements, round(km2, 1)
+    return settlements, round(float(shapely.area(recaptured_area(before, after))) / 1e6, 1)
 
 
 def territory_stats(
