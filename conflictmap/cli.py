@@ -257,6 +257,7 @@ def render(
     date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
     cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network).")] = False,
+    since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the first day with a change].")] = None,
     layer: LayerOption = None,
     source: SourceOption = None,
 ) -> None:
@@ -274,7 +275,7 @@ def render(
         out = out or default_map_path(events)
         written = render_map(
             events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True,
-            layer=layer.value if layer else None, source=source,
+            layer=layer.value if layer else None, source=source, since=parse_day(since, "--since"),
         )
     typer.echo(f"wrote {written}")
 

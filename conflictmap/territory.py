@@ -21,8 +21,8 @@ import shapely.geometry
 from pyproj import Transformer
 
 from conflictmap import settings
-from conflictmap.layers import LAYER_RANK
-from conflictmap.model import CONTROL_CHANGE
+from conflictmap.layers import LAYER_RANK, SLACK_DAYS
+from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision
 
 STATES = ("UA", "RU", "contested", "unknown")
 
@@ -54,6 +54,28 @@ def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return changes.sort_values(["date", "_rank", "id"], kind="stable").drop(columns="_rank")
 
 
+def outranked_by(changes: pd.DataFrame) -> np.ndarray:
+    """For each change, the layers (bit ``1 << rank``) that set it aside: a change of a
+    higher-ranked layer at the same place, at most its date precision plus
+    :data:`~conflictmap.layers.SLACK_DAYS` days earlier (a report outranks the map
+    snapshots of the days it speaks for). 0 for a change that counts."""
+    ranks = layer_ranks(changes)
+    window = changes["date_precision"].map(lambda p: PRECISION_DAYS[DatePrecision(p)]).to_numpy() + SLACK_DAYS
+    frame = pd.DataFrame({
+        "key": changes["place_key"].to_numpy(), "date": changes["date"].to_numpy(),
+        "until": changes["date"].to_numpy() + pd.to_timedelta(window, "D").to_numpy(),
+        "rank": ranks, "position": np.arange(len(changes)),
+    }).sort_values("date", kind="stable")
+    outranked = np.zeros(len(changes), dtype=np.int64)
+    for rank in np.unique(ranks)[1:]:
+        higher = frame[frame["rank"] == rank][["key", "date", "until"]].rename(columns={"date": "since"})
+        lower = frame[frame["rank"] < rank]
+        matched = pd.merge_asof(lower, higher, left_on="date", right_on="since", by="key", direction="backward")
+        hit = matched["until_y"].notna() & (matched["date"] <= matched["until_y"])
+        outranked[matched.loc[hit, "position"].to_numpy()] |= 1 << int(rank)
+    return outranked
+
+
 def layer_ranks(events: pd.DataFrame) -> np.ndarray:
     """Each event's layer rank (:data:`conflictmap.layers.LAYER_RANK`); events without a layer are reports."""
     if "layer" not in events:
@@ -66,8 +88,9 @@ class Timeline:
 
     Build it once from the events; :meth:`on` then answers for any day with one
     vectorised binary search: a place's state is its latest change at or before
-    the day, of any layer, a report outranking a map snapshot on the same day
-    (:mod:`conflictmap.layers`). Each place is drawn at (and named after) its
+    the day, of any layer, except changes a higher-ranked layer sets aside
+    (:func:`outranked_by`: a report outranks the map snapshots of the days it
+    speaks for; :mod:`conflictmap.layers`). Each place is drawn at (and named after) its
     latest change in its highest-ranked layer: a report's spelling over a map's.
     """
 
@@ -76,8 +99,11 @@ class Timeline:
         #: the control changes as :func:`control_changes` sorts them, and each one's place (an index into ``keys``)
         self.changes = changes
         self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+        #: the layers (bits) setting each change aside (:func:`outranked_by`); such changes set no state
+        self.outranked = outranked_by(changes)
         codes = self.codes
         order = np.lexsort((np.arange(len(codes)), codes))  # by place, keeping the changes' order
+        order = order[self.outranked[order] == 0]
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
         self._after = changes["control_after"].to_numpy()[order]
@@ -92,6 +118,7 @@ class Timeline:
         # each change's (place, day) as one sortable number, for the binary search of latest()
         self._combined = self._codes.astype(np.int64) * 1_000_000 + self._days.astype(np.int64)
         self._inside: dict[bytes, np.ndarray] = {}
+        self._cells: dict[tuple[bytes, bytes], tuple[np.ndarray, Tessellation]] = {}
 
     def latest(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """For each place (in ``keys`` order): whether it has a state on ``day``, and the
@@ -133,9 +160,23 @@ class Timeline:
         """The places' points in the equal-area CRS, as an (n, 2) array of coordinates."""
         return shapely.get_coordinates(to_equal_area(self.points))
 
-    def inside(self, region: shapely.Geometry) -> np.ndarray:
-        """Which places lie in ``region`` (EPSG:4326), remembered per region."""
-        key = shapely.to_wkb(region)
+    def cells_of(self, drawn: np.ndarray, region_wkb: bytes) -> tuple[np.ndarray, Tessellation]:
+        """The places of a mask that get a cell (one per point, to 1 m: the first place's), and their
+        tessellation of a region (WKB, EPSG:4326); remembered per mask, since most days share one."""
+        key = (np.packbits(drawn).tobytes(), region_wkb)
+        if key not in self._cells:
+            index = np.flatnonzero(drawn)
+            _, first = np.unique(self.projected_xy[index].round(0), axis=0, return_index=True)
+            index = index[np.sort(first)]
+            if len(index) == 0:
+                self._cells[key] = index, _EMPTY
+            else:
+                points = shapely.to_wkb(shapely.multipoints(self.projected_xy[index]))
+                self._cells[key] = index, _tessellate(points, _projected_wkb(region_wkb))
+        return self._cells[key]
+
+    def inside(self, region: shapely.Geometry, key: bytes) -> np.ndarray:
+        """Which places lie in ``region`` (EPSG:4326, ``key`` its WKB), remembered per region."""
         if key not in self._inside:
             xy = shapely.get_coordinates(self.points)
             self._inside[key] = shapely.contains_xy(region, xy[:, 0], xy[:, 1])
@@ -369,13 +410,8 @@ def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapel
     """
     timeline = events if isinstance(events, Timeline) else Timeline(events)
     has_state, last = timeline.latest(on)
-    index = np.flatnonzero(has_state & timeline.inside(region))
-    _, first = np.unique(timeline.projected_xy[index].round(0), axis=0, return_index=True)
-    index = index[np.sort(first)]
-    if len(index) == 0:
-        return ControlMap(on, timeline, index, last, _EMPTY)
-    points = shapely.multipoints(timeline.projected_xy[index])
-    tessellation = _tessellate(shapely.to_wkb(points), _projected_wkb(shapely.to_wkb(region)))
+    region_wkb = shapely.to_wkb(region)
+    index, tessellation = timeline.cells_of(has_state & timeline.inside(region, region_wkb), region_wkb)
     return ControlMap(on, timeline, index, last, tessellation)
 
 

@@ -1,7 +1,7 @@
 """Render the bundled events and save a screenshot of the map for the README (docs/map.png).
 
 Needs Debian's chromium and the playwright package (the test extra).
-Run from the repository root: python scripts/screenshot.py [--date 2022-09-10]
+Run from the repository root: python scripts/screenshot.py [--date 2022-09-11] [--out docs/map.png]
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from conflictmap.render import render_map
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--date", default="2022-09-10")
+    parser.add_argument("--date", help="day shown [default: the event files' own, 2022-09-11]")
     parser.add_argument("--out", default="docs/map.png")
     args = parser.parse_args()
     import datetime as dt
 
     with tempfile.TemporaryDirectory() as tmp:
-        html = render_map("data/events", Path(tmp) / "map.html", on=dt.date.fromisoformat(args.date), title="Kharkiv oblast, 2022")
+        on = dt.date.fromisoformat(args.date) if args.date else None
+        html = render_map("data/events", Path(tmp) / "map.html", on=on)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1280, "height": 820})

@@ -115,8 +115,11 @@ def test_slider_changes_colours_and_front_line(browser, bundled_map):
         const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
         return cmMap.cmSettlements.markers[i].options.fillColor;
     }"""
-    assert page.evaluate(colour) == "#0057b7"  # last day: Ukrainian
-    slider = page.locator(".cm-slider input")
+    # the opening day (11 Sep, from the file's metadata): a report of the 10th says Ukrainian,
+    # which sets aside the map snapshot of the 11th that marks Izium's status unknown
+    assert page.locator(".cm-day").inner_text() == "Control on 2022-09-11"
+    assert page.evaluate(colour) == "#0057b7"
+    slider = page.locator(".cm-slider input[type=range]")
     slider.evaluate("""(s) => {
         const days = JSON.parse(document.querySelector('script[id^="settlement_layer"]').textContent).dates;
         s.value = days.indexOf("2022-09-09");
@@ -184,4 +187,44 @@ def test_non_http_links_never_become_links(browser, tmp_path):
     assert page.locator(".cm-popup a").count() == 0
     assert "P" in page.locator(".cm-sources").inner_text()
     assert dialogs == [] and errors == []
+    page.close()
+
+
+def test_source_switch_recolours_and_swaps_the_areas(browser, bundled_map):
+    page, errors, *_ = open_map(browser, bundled_map)
+    colour = """() => {
+        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
+        return cmMap.cmSettlements.markers[i].options.fillColor;
+    }"""
+    figures = page.locator(".cm-figures")
+    with_reports = figures.inner_text()
+    assert "Retaken since 2022-09-05" in with_reports
+    page.get_by_role("checkbox", name="reports (62)").uncheck()
+    assert page.evaluate(colour) == "#8c8c8c"  # the map layer alone: status unknown on the 11th
+    assert page.evaluate("() => cmMap.cmTerritory.state.variant") == "maps"
+    assert figures.inner_text() != with_reports
+    page.get_by_role("checkbox", name="maps (2,515)").uncheck()  # nothing left: no areas, one line of text
+    assert page.evaluate("() => cmMap.cmTerritory.areas.getLayers().length") == 0
+    assert "No control areas" in figures.inner_text()
+    page.get_by_role("checkbox", name="reports (62)").check()
+    assert page.evaluate("() => cmMap.cmTerritory.state.variant") == "reports"
+    assert page.evaluate("() => cmMap.cmTerritory.areas.getLayers().length") > 0
+    assert errors == []
+    page.close()
+
+
+def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map):
+    import datetime as dt
+
+    from conflictmap.boundaries import region_polygon
+    from conflictmap.store import load_events
+    from conflictmap.territory import territory_stats
+
+    stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 9, 11), dt.date(2022, 9, 5),
+                            region_polygon("Kharkiv"))
+    page, *_ = open_map(browser, bundled_map)
+    assert page.evaluate("() => cmMap.cmTerritory.retaken.getLayers().length") > 0
+    km2 = page.locator(".cm-figures").inner_text().split("Retaken since 2022-09-05: ")[1].split(" km")[0]
+    assert int(km2.replace(",", "")) == round(stats["recaptured_km2"]) > 3_000
+    assert page.locator(".cm-chart polygon").count() == 3
     page.close()

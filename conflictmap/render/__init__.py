@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -20,7 +21,7 @@ from jinja2 import Template
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.boundaries import default_region_name, region_polygon
-from conflictmap.errors import ConflictmapError
+from conflictmap.errors import ConflictmapError, EventFileError
 from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.controls import Fullscreen
@@ -28,14 +29,15 @@ from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
-from conflictmap.store import event_files, load_events, select_events
+from conflictmap.store import event_files, load_events, read_collection, select_events
 from conflictmap.territory import Timeline, grid_cell_deg, grid_changes
 
-LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested"}
+LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
 ATTRIBUTIONS = [
-    "Events: conflictmap event files; every event cites its sources (see popups).",
+    "Events: conflictmap event files; every event cites its sources (see popups). Map layer: states read "
+    "off DeepStateMap's archived snapshots, per settlement.",
     "Places: GeoNames (CC BY 4.0); KATOTTG register of Ukraine.",
-    "Ukraine outline: Natural Earth (public domain); oblast outline derived from GeoNames places.",
+    "Outlines: Natural Earth (public domain).",
     "Shaded areas and front line: Voronoi cells of the settlements with a known state (an estimate).",
 ]
 __all__ = ["build_map", "default_map_path", "render_map"]
@@ -74,6 +76,7 @@ def build_map(
     title: str | None = None,
     cdn: bool = False,
     progress: bool = False,
+    since: dt.date | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``events`` showing control on ``on``.
 
@@ -81,6 +84,7 @@ def build_map(
     ----------
     events : events as from :func:`conflictmap.store.load_events`
     on : day shown first (default: the last day with a control change)
+    since : the day the retaken ground is counted from (default: the first day with a change)
     title : shown in the top right corner
     cdn : link Leaflet from a CDN instead of inlining it
     progress : show a progress bar (stderr) while the control areas are computed
@@ -98,13 +102,19 @@ def build_map(
         region = region_polygon(None)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
+    layers = sorted(set(timeline.changes["layer"]))
+    variants = {"+".join(layers): timeline}
     if len(timeline.keys) > settings.MAP_MAX_PLACES:
         cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)
         notes.append(f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
                      "each held by whoever holds most of its places (counts in the popups).")
         timeline = Timeline(grid_changes(timeline, cell_deg))
-    settlements = SettlementLayer(timeline, on=on)
-    TerritoryLayer(timeline, settlements.data["dates"], region, COLOURS, progress).add_to(m)
+        variants = {"+".join(layers): timeline}  # cells mix the layers: no switch between them
+    elif len(layers) > 1:
+        variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
+    settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
+    days = settlements.data["dates"]
+    TerritoryLayer(variants, days, region, COLOURS, since.isoformat() if since else None, progress).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
@@ -114,6 +124,34 @@ def build_map(
     west, south, east, north = shapely.bounds(shapely.union(region, shapely.box(*events.total_bounds)))
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def map_metadata(events_path: str | Path) -> dict[str, Any]:
+    """The map settings the event files carry as FeatureCollection members, the first file's first.
+
+    ``title`` (else ``name``): the map's title; ``map``: an object whose ``date`` is the day
+    the map opens on and ``since`` the day retaken ground is counted from (``YYYY-MM-DD``).
+
+    Raises
+    ------
+    EventFileError
+        naming the file and member of a value that is not of that form.
+    """
+    found: dict[str, Any] = {}
+    for path in reversed(event_files(events_path)):
+        members = read_collection(path, lazy=True).members
+        settings_member = members.get("map", {})
+        if not isinstance(settings_member, dict):
+            raise EventFileError(path, "expected an object with date and since", field="map")
+        for key in ("date", "since"):
+            if key in settings_member:
+                try:
+                    found[key] = dt.date.fromisoformat(str(settings_member[key]))
+                except ValueError:
+                    raise EventFileError(path, f"expected YYYY-MM-DD, got {settings_member[key]!r}", field=f"map.{key}") from None
+        if isinstance(title := members.get("title") or members.get("name"), str) and title.strip():
+            found["title"] = title.strip()
+    return found
 
 
 def default_map_path(events_path: str | Path) -> Path:
@@ -133,15 +171,21 @@ def render_map(
     progress: bool = False,
     layer: str | None = None,
     source: str | None = None,
+    since: dt.date | None = None,
 ) -> Path:
     """Read the events at ``events_path`` and write the map to ``out`` (atomically).
 
     ``layer`` and ``source`` keep only the events of that layer, or cited to a
-    publisher containing that text. Returns the path written.
+    publisher containing that text. What is not given comes from the event files'
+    metadata (:func:`map_metadata`). Returns the path written.
     """
     out = Path(out)
     events = select_events(load_events(events_path), layer, source)
-    m = build_map(events, on=on, title=title or out.stem, cdn=cdn, progress=progress)
+    meta = map_metadata(events_path)
+    m = build_map(
+        events, on=on or meta.get("date"), title=title or meta.get("title") or out.stem, cdn=cdn,
+        progress=progress, since=since or meta.get("since"),
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()
     number_elements(page)

@@ -54,6 +54,7 @@ class Legend(MacroElement):
         self._name = "Legend"
         items: list[list[Any]] = [[colours[k], labels[k], None] for k in labels]
         items.append(["#0057b7", "recaptured (Russia \u2192 Ukraine)", "#ffd500"])
+        items.append(["#ffd500", "ground retaken since the day in the panel (tint)", None])
         items.append(["#ffffff", "no report yet on this day", None])
         items.append(["#111111", "front line (dashed): where Ukrainian- and Russian-held areas meet", None])
         self.spec_json = script_json({"items": items, "attributions": attributions})

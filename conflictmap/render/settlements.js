@@ -4,8 +4,13 @@ function conflictmapSettlements(layer, map, data) {
   "use strict";
   var renderer = L.canvas({padding: 0.5});
   var LABELS = {UA: "Ukraine", RU: "Russia", contested: "contested", unknown: "unknown"};
+  var LAYERS = {reports: "reports", maps: "maps", datasets: "datasets"};
   var byPlace = data.places.map(function () { return []; });
   data.changes.forEach(function (c, i) { byPlace[c[0]].push(i); });
+  var enabled = data.layers.map(function () { return true; });  // by index into data.layers
+  function enabledBits() {
+    return data.layers.reduce(function (bits, layer, k) { return enabled[k] ? bits | layer[2] : bits; }, 0);
+  }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -22,13 +27,16 @@ function conflictmapSettlements(layer, map, data) {
     } catch (e) { return null; }
   }
 
-  // State of place p on day: the last change at or before day; recaptured: the
-  // day of the last RU -> UA change, when the place is Ukrainian again.
+  // State of place p on day: the last change at or before day of the layers switched on,
+  // leaving out changes a switched-on layer sets aside (a map snapshot within the days a
+  // report speaks for); the changes come in the order of the rule (by date, a report after
+  // a map snapshot of the same day). recaptured: the day of the last RU -> UA change, when
+  // the place is Ukrainian again.
   function stateOn(p, day) {
-    var state = null, recaptured = null, last = null;
+    var state = null, recaptured = null, last = null, bits = enabledBits();
     byPlace[p].forEach(function (i) {
       var c = data.changes[i];
-      if (c[1] > day) return;
+      if (c[1] > day || !enabled[c[4]] || (c[5] & bits)) return;
       state = c[3]; last = i;
       if (c[3] === "UA" && c[2] === "RU") recaptured = c[1];
       else if (c[3] !== "UA") recaptured = null;
@@ -47,7 +55,9 @@ function conflictmapSettlements(layer, map, data) {
       head.appendChild(document.createTextNode(" (" + d.date_precision + ") "));
       head.appendChild(el("span", (LABELS[d.before] || d.before) + " \u2192 " + (LABELS[d.after] || d.after)));
       item.appendChild(head);
-      item.appendChild(el("div", d.place + " \u00b7 " + d.confidence + " \u00b7 location " + d.geo_precision, "cm-meta"));
+      item.appendChild(el("div", d.place + " \u00b7 " + (LAYERS[d.layer] || d.layer) + " \u00b7 " + d.confidence +
+        " \u00b7 location " + d.geo_precision, "cm-meta"));
+      if (data.changes[i][5] & enabledBits()) item.appendChild(el("div", "Set aside: a report of these days outranks it.", "cm-meta"));
       if (d.notes) item.appendChild(el("div", d.notes, "cm-notes"));
       var list = el("ul", null, "cm-sources");
       d.sources.forEach(function (s) {
@@ -71,7 +81,7 @@ function conflictmapSettlements(layer, map, data) {
   }
 
   var markers = data.places.map(function (place, p) {
-    var marker = L.circleMarker([place[2], place[1]], {renderer: renderer, radius: 6, weight: 1});
+    var marker = L.circleMarker([place[2], place[1]], {renderer: renderer, radius: data.places.length > 400 ? 4 : 6, weight: 1});
     marker.bindPopup(function () { return popup(p); }, {maxWidth: 360});
     marker.bindTooltip(el("span", place[0]));
     marker.addTo(layer);
@@ -100,6 +110,26 @@ function conflictmapSettlements(layer, map, data) {
     map.fire("conflictmap:day", {day: day});
   }
 
+  // One checkbox per source layer: the settlements, areas and figures follow the layers switched on.
+  function layerSwitch(update) {
+    var row = el("div", "Sources: ", "cm-layers");
+    data.layers.forEach(function (layer, k) {
+      var label = el("label");
+      var box = el("input");
+      box.type = "checkbox"; box.checked = true; box.value = layer[0];
+      box.addEventListener("change", function () {
+        enabled[k] = box.checked;
+        map.fire("conflictmap:layers", {layers: data.layers.filter(function (_, j) { return enabled[j]; })
+          .map(function (l) { return l[0]; })});
+        update();
+      });
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + (LAYERS[layer[0]] || layer[0]) + " (" + layer[1].toLocaleString("en-GB") + ")"));
+      row.appendChild(label);
+    });
+    return row;
+  }
+
   var Slider = L.Control.extend({
     options: {position: "bottomleft"},
     onAdd: function () {
@@ -117,6 +147,7 @@ function conflictmapSettlements(layer, map, data) {
       input.addEventListener("input", update);
       L.DomEvent.disableClickPropagation(box);
       box.appendChild(label); box.appendChild(input); box.appendChild(counts);
+      if (data.switch) box.appendChild(layerSwitch(update));
       update();
       return box;
     }

@@ -13,11 +13,14 @@ from importlib.resources import files
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
+from conflictmap.layers import LAYER_RANK
+from conflictmap.model import Layer as SourceLayer
 from conflictmap.render._html import RawHTML, add_json_block, script_json
 from conflictmap.territory import Timeline
 
@@ -38,8 +41,11 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     Returns
     -------
     ``places``: ``[name, lon, lat]`` per place; ``changes``: ``[place, date,
-    before, after]`` per change, sorted by date; ``details``: the popup text of
-    each change (same order); ``dates``: the distinct days with a change.
+    before, after, layer, outranked]`` per change (``layer`` indexes ``layers``;
+    ``outranked``: the bits of the layers setting it aside), in the timeline's
+    order (by date, then layer rank); ``details``: the popup text of each change
+    (same order); ``dates``: the distinct days with a change; ``layers``: the
+    source layers, each ``[name, number of changes, bit]``.
     """
     changes, place_index = timeline.changes, timeline.codes
     places = [
@@ -49,6 +55,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         )
     ]
     days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
+    layer_of = changes["layer"] if "layer" in changes else pd.Series(SourceLayer.REPORTS.value, index=changes.index)
+    layers, layer_index = np.unique(layer_of.fillna(SourceLayer.REPORTS.value).to_numpy(dtype=str), return_inverse=True)
     details = [
         {
             "id": row.id,
@@ -57,23 +65,29 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
             "date_precision": row.date_precision,
             "geo_precision": row.geo_precision,
             "confidence": row.confidence,
+            "layer": layer,
             "before": row.control_before,
             "after": row.control_after,
             "notes": _text(row.notes),
             "sources": [[_text(s.get(k)) for k in _SOURCE_FIELDS] for s in row.sources],
         }
-        for row, day in zip(changes.itertuples(index=False), days, strict=True)
+        for row, day, layer in zip(changes.itertuples(index=False), days, layers[layer_index], strict=True)
     ]
     return {
         "places": places,
         "changes": [
-            [int(i), day, b, a]
-            for i, day, b, a in zip(
-                place_index, days, changes["control_before"], changes["control_after"], strict=True
+            [int(i), day, b, a, int(k), int(o)]
+            for i, day, b, a, k, o in zip(
+                place_index, days, changes["control_before"], changes["control_after"], layer_index,
+                timeline.outranked, strict=True,
             )
         ],
         "details": details,
         "dates": sorted(set(days)),
+        "layers": [
+            [str(name), int(n), 1 << LAYER_RANK.get(str(name), LAYER_RANK["reports"])]
+            for name, n in zip(layers, np.bincount(layer_index, minlength=len(layers)), strict=True)
+        ],
     }
 
 
@@ -85,6 +99,7 @@ class SettlementLayer(Layer):
     timeline : the events' control changes (:class:`conflictmap.territory.Timeline`)
     on : the day shown first (default: the last day with a change)
     name : the layer's name in the layer control
+    switch : show a switch per source layer in the panel
     """
 
     _template = Template(
@@ -97,12 +112,15 @@ class SettlementLayer(Layer):
         """
     )
 
-    def __init__(self, timeline: Timeline, on: dt.date | None = None, name: str = "Settlements") -> None:
+    def __init__(
+        self, timeline: Timeline, on: dt.date | None = None, name: str = "Settlements", switch: bool = False
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "SettlementLayer"
         data = settlements_data(timeline)
         data["start"] = on.isoformat() if on else (data["dates"][-1] if data["dates"] else None)
         data["colours"] = COLOURS
+        data["switch"] = switch
         self.data = data
         self.data_json = script_json(data)
 
