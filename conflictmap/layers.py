@@ -4,9 +4,17 @@ Layers (:class:`~conflictmap.model.Layer`): ``reports`` (news and officials, the
 primary layer), ``maps`` (map snapshots) and ``datasets`` (ACLED, VIINA).
 
 The rule, used everywhere a state is derived (:class:`~conflictmap.territory.Timeline`, so
-``stats``, ``frontline`` and the map): a place's state on a day is set by its latest control
-change at or before that day, whatever its layer; two changes on the same day are ranked by
-:data:`LAYER_RANK` (a report outranks a dataset, which outranks a map snapshot).
+``stats``, ``frontline`` and the map, whose page replays it): a place's state on a day is set
+by its latest control change at or before that day, whatever its layer, with two exceptions
+that let the better-sourced layer speak for the days it covers. Layers are ranked by
+:data:`LAYER_RANK` (a report outranks a dataset, which outranks a map snapshot):
+
+- two changes on the same day count in rank order, so the higher-ranked one sets the state;
+- a change of a higher-ranked layer sets aside the lower-ranked changes at the same place dated
+  after it by at most its date precision plus :data:`SLACK_DAYS` days
+  (:func:`conflictmap.territory.outranked_by`). A report that Izium was retaken on 10 September
+  (day precision) holds through the 12th; a map snapshot of the 11th marking its status unknown
+  does not undo it; one of the 13th would.
 
 Two layers disagree about a change when the other layer does not show its new state at that
 place at any time within both dates' precision plus :data:`SLACK_DAYS` days of it.
