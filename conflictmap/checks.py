@@ -107,7 +107,10 @@ def check_collections(
 def _check_collection(
     collection: EventCollection, today: dt.date, first_seen: dict[str, str], changes: list[Change]
 ) -> list[Problem]:
-    """The problems of one file; ``first_seen`` (id -> file) carries ids across files, ``changes`` collects its control changes."""
+    """The problems of one file.
+
+    ``first_seen`` (id -> file) carries ids across files; ``changes`` collects the file's control changes.
+    """
     problems: list[Problem] = []
     file = str(collection.path)
     features = collection.features  # a lazy RawFeatures decodes each as it is read

@@ -448,7 +448,9 @@ def import_deepstate(
     since: Annotated[Optional[str], typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
     time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name is not <unix seconds>.geojson.")] = None,
-    source_url: Annotated[str, typer.Option(help="URL each event cites; {time} and {file} are replaced by the snapshot's Unix seconds and file name.")] = "https://deepstatemap.live/",
+    source_url: Annotated[str, typer.Option(
+        help="URL each event cites; {time} and {file} become the snapshot's Unix seconds and file name.",
+    )] = "https://deepstatemap.live/",
     overwrite: Overwrite = False,
 ) -> None:
     """Import DeepStateMap snapshots: each settlement's state per snapshot, one control change per change.
@@ -463,7 +465,12 @@ def import_deepstate(
     from rich.progress import track
 
     from conflictmap.importers.deepstate import (
-        KYIV, events_from_deepstate, gazetteer_settlements, read_snapshots, snapshot_files, snapshot_time,
+        KYIV,
+        events_from_deepstate,
+        gazetteer_settlements,
+        read_snapshots,
+        snapshot_files,
+        snapshot_time,
     )
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")

@@ -190,12 +190,14 @@ def _transformer(source: str, target: str) -> Transformer:
 
 def to_equal_area(geometries: np.ndarray) -> np.ndarray:
     """Geometries from EPSG:4326 to the equal-area CRS (vectorised, no frame)."""
-    return shapely.transform(geometries, _transformer(settings.GEOGRAPHIC_CRS, settings.EQUAL_AREA_CRS).transform, interleaved=False)
+    transformer = _transformer(settings.GEOGRAPHIC_CRS, settings.EQUAL_AREA_CRS)
+    return shapely.transform(geometries, transformer.transform, interleaved=False)
 
 
 def to_geographic(geometries: np.ndarray) -> np.ndarray:
     """Geometries from the equal-area CRS to EPSG:4326 (vectorised, no frame)."""
-    return shapely.transform(geometries, _transformer(settings.EQUAL_AREA_CRS, settings.GEOGRAPHIC_CRS).transform, interleaved=False)
+    transformer = _transformer(settings.EQUAL_AREA_CRS, settings.GEOGRAPHIC_CRS)
+    return shapely.transform(geometries, transformer.transform, interleaved=False)
 
 
 def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:

@@ -10,7 +10,12 @@ import pytest
 
 from conflictmap.errors import EventFileError
 from conflictmap.importers.deepstate import (
-    Settlement, events_from_deepstate, layer_state, read_snapshot, read_snapshots, snapshot_files,
+    Settlement,
+    events_from_deepstate,
+    layer_state,
+    read_snapshot,
+    read_snapshots,
+    snapshot_files,
 )
 from conflictmap.model import parse_event
 from conflictmap.store import read_features

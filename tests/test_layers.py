@@ -22,16 +22,31 @@ def change(layer: str, day: int, before: str, after: str, precision: int = 0, pl
     return Change("f", f"{layer}-{day}", "X", place, layer, dt.date(2022, 9, day), precision, before, after, f"{layer} src")
 
 
-def test_latest_change_wins_and_a_report_outranks_a_map_on_the_same_day(tmp_path):
+def test_latest_change_wins_but_a_report_speaks_for_its_days(tmp_path):
     path = write_events(tmp_path / "e.geojson", [
         map_event("m1", "2022-09-01", "unknown", "RU"),
         map_event("m2", "2022-09-10", "RU", "contested"),  # the map says contested on the 10th ...
         make_feature("r1", date="2022-09-10", control_before="RU", control_after="UA"),  # ... a report says retaken
-        map_event("m3", "2022-09-12", "contested", "RU"),  # a later map snapshot: latest wins
+        map_event("m3", "2022-09-12", "contested", "RU"),  # within the report's day + 2: set aside
+        map_event("m4", "2022-09-13", "RU", "UA"),
+        map_event("m5", "2022-09-14", "UA", "RU"),  # after the report's days: the latest change wins
     ])
     timeline = Timeline(load_events(path))
-    state = {day: timeline.on(dt.date(2022, 9, day))["control"].item() for day in (5, 10, 11, 12)}
-    assert state == {5: "RU", 10: "UA", 11: "UA", 12: "RU"}
+    state = {day: timeline.on(dt.date(2022, 9, day))["control"].item() for day in (5, 10, 11, 12, 13, 14)}
+    assert state == {5: "RU", 10: "UA", 11: "UA", 12: "UA", 13: "UA", 14: "RU"}
+    outranked = dict(zip(timeline.changes["id"], timeline.outranked, strict=True))
+    assert {i for i, bits in outranked.items() if bits} == {"m2", "m3"}  # the same day and two after
+
+
+def test_a_week_precision_report_holds_for_nine_days(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [
+        map_event("m1", "2022-09-01", "unknown", "RU"),
+        make_feature("r1", date="2022-09-10", date_precision="week", control_before="RU", control_after="UA"),
+        map_event("m2", "2022-09-19", "RU", "contested"),  # 9 days on: still the report's
+        map_event("m3", "2022-09-20", "contested", "RU"),
+    ])
+    timeline = Timeline(load_events(path))
+    assert [timeline.on(dt.date(2022, 9, d))["control"].item() for d in (19, 20)] == ["UA", "RU"]
 
 
 def test_layers_agree_within_both_precisions_plus_two_days():

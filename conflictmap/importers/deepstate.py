@@ -225,7 +225,8 @@ def events_from_deepstate(
         else:
             precision, control_before = date_precision(snap.time - ordered[prev].time), STATES[before - 1]
             since = ordered[prev].time.astimezone(KYIV)
-            notes = f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M}; the one before, {since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}."
+            notes = (f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M}; the one before, "
+                     f"{since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}.")
         features.append({
             "type": "Feature",
             "id": f"deepstate-{slug(place.place_id)}-{seconds}",
