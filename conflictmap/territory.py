@@ -393,6 +393,21 @@ class ControlMap:
         return pd.concat([frame, self.areas().assign(kind="area")], ignore_index=True)
 
 
+def smooth_lines(lines: shapely.Geometry, tolerance_m: float = 1_000.0, iterations: int = 3) -> shapely.Geometry:
+    """Lines (EPSG:3035) for drawing: the sawtooth of cell edges simplified away (``tolerance_m``),
+    then the corners cut (Chaikin, ``iterations`` times); the ends stay where they are."""
+    parts = []
+    for part in shapely.get_parts(shapely.simplify(lines, tolerance_m)):
+        xy = shapely.get_coordinates(part)
+        for _ in range(iterations if len(xy) > 2 else 0):
+            a, b = xy[:-1], xy[1:]
+            cut = np.empty((2 * len(a), 2))
+            cut[0::2], cut[1::2] = 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b
+            xy = np.vstack([xy[:1], cut, xy[-1:]])
+        parts.append(shapely.linestrings(xy))
+    return shapely.multilinestrings(parts) if parts else shapely.MultiLineString([])
+
+
 def _km(line: shapely.Geometry) -> float:
     """Length of a line in the equal-area CRS, in km (one decimal)."""
     return round(float(shapely.length(line)) / 1000, 1)

@@ -159,3 +159,34 @@ def test_grid_cell_size_keeps_the_cells_under_the_limit():
     deg = grid_cell_deg(timeline, 50)
     assert deg == 0.04  # 0.01 and 0.02 give more than 50 cells
     assert len(Timeline(grid_changes(timeline, deg)).keys) <= 50
+
+
+def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
+    from conflictmap.render.territory import territory_by_day
+
+    # all 100 places occupied on 1 Sep; columns 0-2 retaken on 5 Sep, columns 3-5 on 8 Sep
+    events = events_frame(
+        grid_events(lambda col: ("unknown", "RU"))
+        + grid_events(lambda col: ("RU", "UA") if col < 3 else ("RU", "RU"), date="2022-09-05")
+        + grid_events(lambda col: ("RU", "UA") if col < 6 else ("RU", "RU"), date="2022-09-08")
+    )
+    days = territory_by_day(Timeline(events), ["2022-09-01", "2022-09-05", "2022-09-08"], square(), since="2022-09-01")
+    stats = {day: days["stats"][i] for day, i in days["days"].items()}  # [UA, RU, contested, retaken] km²
+    assert stats["2022-09-01"] == pytest.approx([0, 10_000, 0, 0], abs=100)
+    assert stats["2022-09-05"] == pytest.approx([3_000, 7_000, 0, 3_000], abs=100)
+    assert stats["2022-09-08"] == pytest.approx([6_000, 4_000, 0, 6_000], abs=100)
+    kinds = [f["properties"]["kind"] for f in days["shapes"][days["days"]["2022-09-08"]]["features"]]
+    assert sorted(kinds) == ["area", "area", "frontline", "retaken"]
+
+
+def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
+    from conflictmap.territory import smooth_lines
+
+    x = np.arange(0, 50_001, 2_500.0)
+    zigzag = shapely.linestrings(np.c_[x, np.where(np.arange(len(x)) % 2, 600.0, -600.0)])  # 1.2 km teeth
+    smooth = shapely.get_parts(smooth_lines(zigzag))
+    assert len(smooth) == 1
+    xy = shapely.get_coordinates(smooth[0])
+    assert np.abs(xy[:, 1]).max() <= 600 and np.abs(xy[1:-1, 1]).mean() < 300  # the teeth are mostly gone
+    assert tuple(xy[0]) == (0.0, -600.0) and tuple(xy[-1]) == tuple(shapely.get_coordinates(zigzag)[-1])
+    assert shapely.length(smooth[0]) < 1.04 * 50_000 < shapely.length(zigzag)  # near the straight 50 km

@@ -137,7 +137,8 @@ function conflictmapSettlements(layer, map, data) {
       var label = el("div", null, "cm-day");
       var input = el("input");
       input.type = "range"; input.min = 0; input.max = Math.max(data.dates.length - 1, 0); input.step = 1;
-      var start = data.dates.indexOf(data.start);
+      // the opening day: the last day with a change at or before the day asked for
+      var start = data.dates.filter(function (d) { return d <= data.start; }).length - 1;
       input.value = start >= 0 ? start : input.max;
       function update() {
         var day = data.dates[+input.value] || data.start;

@@ -22,7 +22,15 @@ from rich.console import Console
 from rich.progress import track
 
 from conflictmap.render._html import RawHTML, add_json_block, script_json
-from conflictmap.territory import ControlMap, Timeline, control_map, recaptured_area, to_equal_area, to_geographic
+from conflictmap.territory import (
+    ControlMap,
+    Timeline,
+    control_map,
+    recaptured_area,
+    smooth_lines,
+    to_equal_area,
+    to_geographic,
+)
 
 #: Simplification of the embedded shapes, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
@@ -66,7 +74,7 @@ def _day_shapes(now: ControlMap, base: ControlMap | None) -> dict[str, Any]:
     """One day's shapes as a GeoJSON FeatureCollection (EPSG:4326, simplified), and the retaken km²."""
     held, areas = now.held_areas()
     retaken = recaptured_area(base, now) if base is not None else shapely.Polygon()
-    shapes = to_geographic(np.array([now.frontline(), retaken, *areas], dtype=object))
+    shapes = to_geographic(np.array([smooth_lines(now.frontline()), retaken, *areas], dtype=object))
     shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)  # for display only
     shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
     properties = [{"kind": "frontline"}, {"kind": "retaken"}] + [{"kind": "area", "controller": c} for c in held]
