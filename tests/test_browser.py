@@ -228,3 +228,23 @@ def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map
     assert int(km2.replace(",", "")) == round(stats["recaptured_km2"]) > 3_000
     assert page.locator(".cm-chart polygon").count() == 3
     page.close()
+
+
+def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map):
+    import datetime as dt
+
+    from conflictmap.boundaries import region_polygon
+    from conflictmap.store import load_events
+    from conflictmap.territory import territory_stats
+
+    stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 10, 3), dt.date(2022, 9, 5),
+                            region_polygon("Kharkiv"))
+    page, *_ = open_map(browser, bundled_map)
+    rings = page.evaluate("""() => {
+        cmMap.cmSettlements.show("2022-10-03");
+        return cmMap.cmSettlements.markers.filter(m => m.options.cmRecaptured).length;
+    }""")
+    # every place Russian-held on 5 Sep and Ukrainian on 3 Oct wears a ring (most went through
+    # contested or unknown days), and so do those retaken earlier in the year
+    assert rings >= stats["recaptured_settlements"] > 300
+    page.close()

@@ -30,16 +30,17 @@ function conflictmapSettlements(layer, map, data) {
   // State of place p on day: the last change at or before day of the layers switched on,
   // leaving out changes a switched-on layer sets aside (a map snapshot within the days a
   // report speaks for); the changes come in the order of the rule (by date, a report after
-  // a map snapshot of the same day). recaptured: the day of the last RU -> UA change, when
-  // the place is Ukrainian again.
+  // a map snapshot of the same day). recaptured: the day the place became Ukrainian again
+  // after being Russian-held (through contested or unknown days in between, if any).
   function stateOn(p, day) {
-    var state = null, recaptured = null, last = null, bits = enabledBits();
+    var state = null, recaptured = null, last = null, sawRU = false, bits = enabledBits();
     byPlace[p].forEach(function (i) {
       var c = data.changes[i];
       if (c[1] > day || !enabled[c[4]] || (c[5] & bits)) return;
       state = c[3]; last = i;
-      if (c[3] === "UA" && c[2] === "RU") recaptured = c[1];
-      else if (c[3] !== "UA") recaptured = null;
+      if (c[3] === "RU") { sawRU = true; recaptured = null; }
+      else if (c[3] === "UA") { if (sawRU) recaptured = c[1]; sawRU = false; }
+      else recaptured = null;
     });
     return {control: state, recaptured: recaptured, last: last};
   }
