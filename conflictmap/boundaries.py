@@ -34,6 +34,34 @@ def oblasts() -> gpd.GeoDataFrame:
     return gpd.read_file(_boundaries_dir() / "oblasts.geojson")
 
 
+@cache
+def neighbours() -> gpd.GeoDataFrame:
+    """The lands around Ukraine (EPSG:4326): Russia's provinces and the neighbouring countries,
+    columns ``name`` and ``country``."""
+    return gpd.read_file(_boundaries_dir() / "neighbours.geojson")
+
+
+@cache
+def towns() -> gpd.GeoDataFrame:
+    """Towns of 10,000 inhabitants or more in and around Ukraine (EPSG:4326), largest first:
+    ``name``, ``country``, ``population``."""
+    return gpd.read_file(_boundaries_dir() / "towns.geojson")
+
+
+def context_around(region: shapely.Geometry, margin_deg: float = 1.0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """What surrounds ``region`` within ``margin_deg``: the other oblasts and foreign lands
+    (``name``, ``country``: UA for an oblast), and the towns (``name``, ``population``)."""
+    reach = shapely.box(*shapely.bounds(shapely.buffer(region, margin_deg)))
+    table = oblasts()
+    others = table[~table.geometry.covered_by(region.buffer(1e-6))]
+    lands = gpd.pd.concat(
+        [others.rename(columns={"admin1": "name"}).assign(country="UA"), neighbours()], ignore_index=True
+    )
+    lands = lands[lands.intersects(reach)]
+    places = towns()
+    return gpd.GeoDataFrame(lands, crs=table.crs).reset_index(drop=True), places[places.within(reach)].reset_index(drop=True)
+
+
 def region_polygon(name: str | None) -> shapely.Geometry:
     """The polygon of an oblast by any common spelling (Kharkiv, Харківська), or all Ukraine.
 

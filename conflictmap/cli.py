@@ -281,6 +281,32 @@ def render(
 
 
 @app.command()
+def image(
+    out: Annotated[Path, typer.Option("--out", help="Image to write: .png or .svg.")],
+    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    date: Annotated[Optional[str], typer.Option(help="Day shown [default: the files' own, else the last day with a change].")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the files' own, else the first].")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title [default: the files' own, else from the data].")] = None,
+    width: Annotated[int, typer.Option(min=600, max=8000, help="Width in pixels.")] = 1600,
+) -> None:
+    """Draw a still map of one day (PNG or SVG), for print: no browser needed.
+
+    Control areas, the ground retaken since --since (hatched), the front line, the
+    settlements, the towns around, a legend, the title and date, and the sources.
+
+    Example: conflictmap image --date 2022-09-11 --since 2022-09-05 --out kharkiv-2022-09-11.png
+    """
+    from rich.console import Console
+
+    from conflictmap.image import render_image
+
+    on, first = parse_day(date, "--date"), parse_day(since, "--since")
+    with user_errors(), Console(stderr=True).status("Drawing the map"):
+        written = render_image(events or default_events(), out, on=on, since=first, title=title, width=width)
+    typer.echo(f"wrote {written}")
+
+
+@app.command()
 def geocode(
     names: Annotated[list[str], typer.Argument(help="Place names, or - to read one name per line from stdin.")],
     region: Annotated[Optional[str], typer.Option(help="Oblast hint, e.g. Kharkiv or Харківська.")] = None,

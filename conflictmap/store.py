@@ -291,6 +291,34 @@ def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: st
     return events if keep.all() else events[keep]
 
 
+def map_metadata(events_path: str | Path) -> dict[str, Any]:
+    """The map settings the event files carry as FeatureCollection members, the first file's first.
+
+    ``title`` (else ``name``): the map's title; ``map``: an object whose ``date`` is the day
+    the map opens on and ``since`` the day retaken ground is counted from (``YYYY-MM-DD``).
+
+    Raises
+    ------
+    EventFileError
+        naming the file and member of a value that is not of that form.
+    """
+    found: dict[str, Any] = {}
+    for path in reversed(event_files(events_path)):
+        members = read_collection(path, lazy=True).members
+        member = members.get("map", {})
+        if not isinstance(member, dict):
+            raise EventFileError(path, "expected an object with date and since", field="map")
+        for key in ("date", "since"):
+            if key in member:
+                try:
+                    found[key] = dt.date.fromisoformat(str(member[key]))
+                except ValueError:
+                    raise EventFileError(path, f"expected YYYY-MM-DD, got {member[key]!r}", field=f"map.{key}") from None
+        if isinstance(title := members.get("title") or members.get("name"), str) and title.strip():
+            found["title"] = title.strip()
+    return found
+
+
 def _sort_key(feature: dict[str, Any]) -> tuple[str, str]:
     return (str(feature["properties"]["date"]), str(feature["id"]))
 

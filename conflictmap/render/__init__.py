@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -21,7 +20,7 @@ from jinja2 import Template
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.boundaries import default_region_name, region_polygon
-from conflictmap.errors import ConflictmapError, EventFileError
+from conflictmap.errors import ConflictmapError
 from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.controls import Fullscreen
@@ -29,8 +28,8 @@ from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
-from conflictmap.store import event_files, load_events, read_collection, select_events
-from conflictmap.territory import Timeline, grid_cell_deg, grid_changes
+from conflictmap.store import event_files, load_events, map_metadata, select_events
+from conflictmap.territory import Timeline, grid_cell_deg, grid_changes, map_title
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
 ATTRIBUTIONS = [
@@ -126,34 +125,6 @@ def build_map(
     return m
 
 
-def map_metadata(events_path: str | Path) -> dict[str, Any]:
-    """The map settings the event files carry as FeatureCollection members, the first file's first.
-
-    ``title`` (else ``name``): the map's title; ``map``: an object whose ``date`` is the day
-    the map opens on and ``since`` the day retaken ground is counted from (``YYYY-MM-DD``).
-
-    Raises
-    ------
-    EventFileError
-        naming the file and member of a value that is not of that form.
-    """
-    found: dict[str, Any] = {}
-    for path in reversed(event_files(events_path)):
-        members = read_collection(path, lazy=True).members
-        settings_member = members.get("map", {})
-        if not isinstance(settings_member, dict):
-            raise EventFileError(path, "expected an object with date and since", field="map")
-        for key in ("date", "since"):
-            if key in settings_member:
-                try:
-                    found[key] = dt.date.fromisoformat(str(settings_member[key]))
-                except ValueError:
-                    raise EventFileError(path, f"expected YYYY-MM-DD, got {settings_member[key]!r}", field=f"map.{key}") from None
-        if isinstance(title := members.get("title") or members.get("name"), str) and title.strip():
-            found["title"] = title.strip()
-    return found
-
-
 def default_map_path(events_path: str | Path) -> Path:
     """``maps/<name>.html``: the name the event files share (``kharkiv-2022`` for
     ``kharkiv-2022.geojson`` and ``kharkiv-2022-deepstate.geojson``), else the folder's."""
@@ -182,9 +153,9 @@ def render_map(
     out = Path(out)
     events = select_events(load_events(events_path), layer, source)
     meta = map_metadata(events_path)
+    title = title or meta.get("title") or map_title(events, default_region_name(events))
     m = build_map(
-        events, on=on or meta.get("date"), title=title or meta.get("title") or out.stem, cdn=cdn,
-        progress=progress, since=since or meta.get("since"),
+        events, on=on or meta.get("date"), title=title, cdn=cdn, progress=progress, since=since or meta.get("since")
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()

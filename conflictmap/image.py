@@ -1,0 +1,197 @@
+"""Still images of control on a day, for print and social posts: matplotlib, no browser.
+
+The picture is the interactive map's, frozen on one day and drawn in the equal-area CRS
+(EPSG:3035, so shapes and areas are true): the lands around the region, the control areas, the
+ground retaken since a day (hatched), the smoothed front line, the settlements coloured by who
+held them, the main towns, a legend, the title and date, and a footer naming the sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from conflictmap import settings
+from conflictmap._io import atomic_writer
+from conflictmap.boundaries import context_around, default_region_name, region_polygon
+from conflictmap.errors import ConflictmapError
+from conflictmap.store import load_events, map_metadata
+from conflictmap.territory import (
+    ControlMap,
+    Timeline,
+    control_map,
+    map_title,
+    recaptured_area,
+    smooth_lines,
+    to_equal_area,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FORMATS = {".png": "png", ".svg": "svg"}
+COLOURS = settings.CONTROL_COLOURS
+LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
+#: Dots per inch: ``width`` pixels make ``width / DPI`` inches.
+DPI = 150
+
+
+def _series(geometries: list[shapely.Geometry] | np.ndarray) -> gpd.GeoSeries:
+    return gpd.GeoSeries(np.asarray(geometries, dtype=object), crs=settings.EQUAL_AREA_CRS)
+
+
+def _sources_line(events: gpd.GeoDataFrame) -> str:
+    """Who the events cite, layer by layer: the publishers of the reports, the maps' publishers."""
+    parts = []
+    for layer, rows in events.groupby(events["layer"].fillna("reports"), sort=True):
+        publishers = sorted({s["publisher"] for sources in rows["sources"] for s in sources})
+        shown = ", ".join(publishers[:6]) + (f" and {len(publishers) - 6} more" if len(publishers) > 6 else "")
+        parts.append(f"{layer}: {len(rows):,} events ({shown})")
+    return "Sources: " + "; ".join(parts) + "."
+
+
+def render_image(
+    events_path: str | Path,
+    out: str | Path,
+    on: dt.date | None = None,
+    since: dt.date | None = None,
+    title: str | None = None,
+    width: int = 1600,
+) -> Path:
+    """Draw control on ``on`` and write it to ``out`` (``.png`` or ``.svg``, atomically).
+
+    ``on``, ``since`` and ``title`` default to the event files' metadata
+    (:func:`conflictmap.store.map_metadata`), then to the last day with a change, the first
+    one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi).
+
+    Raises
+    ------
+    ConflictmapError
+        for an unknown format, a folder that does not exist, or events with no control change.
+    """
+    out = Path(out)
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise ConflictmapError(f"{out}: write a .png or .svg file")
+    if not out.parent.is_dir():
+        raise ConflictmapError(f"{out}: the folder does not exist")
+    events = load_events(events_path)
+    timeline = Timeline(events) if len(events) else None
+    if timeline is None or len(timeline.changes) == 0:
+        raise ConflictmapError(f"{events_path}: no control changes to draw")
+    meta = map_metadata(events_path)
+    days = timeline.changes["date"]
+    on = on or meta.get("date") or days.max().date()
+    since = since or meta.get("since") or days.min().date()
+    region_name = default_region_name(events)
+    title = title or meta.get("title") or map_title(events, region_name)
+    try:
+        region = region_polygon(region_name)
+    except ConflictmapError:
+        region = region_polygon(None)
+    figure = _draw(timeline, events, region, on, since, title, width)
+    try:
+        with atomic_writer(out) as handle:
+            figure.savefig(handle, format=fmt, dpi=DPI)
+    except OSError as exc:
+        raise ConflictmapError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
+    return out
+
+
+#: Heights of the title block above the map and of the footer below it, in inches.
+HEADER_IN, FOOTER_IN = 0.9, 0.6
+
+
+def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry, on: dt.date,
+          since: dt.date, title: str, width: int) -> Figure:
+    """The figure: title block, map, legend, footer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    now, base = control_map(timeline, on, region), control_map(timeline, since, region)
+    view = shapely.bounds(shapely.buffer(to_equal_area(region), 15_000))
+    map_in = width / DPI * (view[3] - view[1]) / (view[2] - view[0])
+    height = HEADER_IN + map_in + FOOTER_IN
+    figure = plt.figure(figsize=(width / DPI, height), dpi=DPI)
+    axes = figure.add_axes((0.0, FOOTER_IN / height, 1.0, map_in / height))
+    axes.set_axis_off()
+    axes.set_xlim(view[0], view[2])
+    axes.set_ylim(view[1], view[3])
+    retaken = recaptured_area(base, now)
+    _draw_map(axes, timeline, now, region, retaken, shapely.box(*view))
+    _draw_legend(axes, now, retaken, since)
+    figure.text(0.012, 1 - 0.22 / height, title, fontsize=15, fontweight="bold", va="top")
+    figure.text(0.012, 1 - 0.6 / height, f"Control on {on:%-d %B %Y}", fontsize=11, va="top", color="#333333")
+    footer = (_sources_line(events) + "\nPlaces: GeoNames (CC BY 4.0), KATOTTG. Outlines: Natural Earth. Areas: "
+              "Voronoi cells of the settlements with a known state (an estimate). Made with conflictmap.")
+    figure.text(0.012, 0.1 / height, footer, fontsize=6.5, color="#555555", va="bottom", wrap=True)
+    return figure
+
+
+def _draw_map(axes: Axes, timeline: Timeline, now: ControlMap, region: shapely.Geometry,
+              retaken: shapely.Geometry, view: shapely.Geometry) -> None:
+    """Lands around, control areas, retaken ground, outlines, front line, settlements, towns (EPSG:3035)."""
+    lands, places = context_around(region)
+    lands = lands.to_crs(settings.EQUAL_AREA_CRS)
+    abroad = lands[lands["country"] != "UA"]
+    lands[lands["country"] == "UA"].plot(ax=axes, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.6)
+    abroad.plot(ax=axes, color="#e4e4e4", edgecolor="#bbbbbb", linewidth=0.6)
+    for controller, shape in zip(*now.held_areas(), strict=True):
+        _series([shape]).plot(ax=axes, color=COLOURS[controller], alpha=0.22, linewidth=0)
+    if (now.control == "unknown").any():
+        unknown = shapely.coverage_union_all(now.cells[now.control == "unknown"])
+        _series([unknown]).plot(ax=axes, color=COLOURS["unknown"], alpha=0.18, linewidth=0)
+    if not shapely.is_empty(retaken):
+        _series([retaken]).plot(ax=axes, facecolor="none", edgecolor="#b38f00", hatch="////", linewidth=0)
+    _series([to_equal_area(region)]).boundary.plot(ax=axes, color="#555555", linewidth=0.8, linestyle=(0, (4, 2)))
+    border = shapely.intersection(to_equal_area(region_polygon(None)).boundary, view)
+    _series([border]).plot(ax=axes, color="#333333", linewidth=1.4)
+    line = smooth_lines(now.frontline())
+    if not shapely.is_empty(line):
+        _series([line]).plot(ax=axes, color="#111111", linewidth=2.2, linestyle=(0, (5, 3)))
+    xy = timeline.projected_xy[now.index]
+    axes.scatter(xy[:, 0], xy[:, 1], s=5, c=[COLOURS.get(c, "#ffffff") for c in now.control],
+                 edgecolors="#222222", linewidths=0.2, zorder=3)
+    for name, country, shape in abroad[["name", "country", "geometry"]].itertuples(index=False):
+        shown = shapely.intersection(shape, view)
+        if shapely.area(shown) > 2e9:  # 2,000 km² in view: room for a name
+            at = shapely.point_on_surface(shown)
+            axes.annotate(f"{name}\n({'Russia' if country == 'RU' else country})", (at.x, at.y), ha="center",
+                          va="center", fontsize=7, color="#888888", style="italic")
+    towns = places[places["population"] >= 30_000].to_crs(settings.EQUAL_AREA_CRS)
+    towns = towns[towns.within(view)]
+    axes.scatter(towns.geometry.x, towns.geometry.y, s=6, marker="s", color="#111111", zorder=4)
+    for name, point in towns[["name", "geometry"]].itertuples(index=False):
+        axes.annotate(name, (point.x, point.y), xytext=(3, 3), textcoords="offset points", fontsize=7, zorder=4)
+
+
+def _draw_legend(axes: Axes, now: ControlMap, retaken: shapely.Geometry, since: dt.date) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    km2 = now.controlled_km2()
+    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=f"{LABELS[c]}: {km2[c]:,.0f} km²")
+               for c in ("UA", "RU", "contested") if km2[c]]
+    if (now.control == "unknown").any():
+        handles.append(Patch(facecolor=COLOURS["unknown"], alpha=0.4, label=LABELS["unknown"]))
+    handles += [
+        Patch(facecolor="none", edgecolor="#b38f00", hatch="////",
+              label=f"retaken since {since:%-d %b %Y}: {shapely.area(retaken) / 1e6:,.0f} km²"),
+        Line2D([], [], color="#111111", linewidth=2.2, linestyle=(0, (5, 3)), label="front line"),
+        Line2D([], [], color="#333333", linewidth=1.4, label="state border"),
+        Line2D([], [], marker="o", linestyle="", markersize=4, markerfacecolor="#cccccc", markeredgecolor="#222222",
+               label=f"settlements ({len(now.index):,}), coloured by who held them"),
+    ]
+    axes.legend(handles=handles, loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9)
