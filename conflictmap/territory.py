@@ -287,6 +287,7 @@ class Tessellation:
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
     left: np.ndarray  # pairs of touching cells (left < right)
     right: np.ndarray
+    region: shapely.Geometry  # what the cells tile, in the equal-area CRS
 
     @cached_property
     def areas_km2(self) -> np.ndarray:
@@ -312,10 +313,10 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
         cells = shapely.intersection(shapely.get_parts(voronoi), region)
     left, right = shapely.STRtree(cells).query(cells, predicate="intersects")
     keep = left < right
-    return Tessellation(cells, left[keep], right[keep])
+    return Tessellation(cells, left[keep], right[keep], region)
 
 
-_EMPTY = Tessellation(np.empty(0, dtype=object), np.empty(0, dtype=int), np.empty(0, dtype=int))
+_EMPTY = Tessellation(np.empty(0, dtype=object), np.empty(0, dtype=int), np.empty(0, dtype=int), shapely.Polygon())
 
 
 @dataclass
@@ -361,10 +362,16 @@ class ControlMap:
     def held_areas(self) -> tuple[list[str], np.ndarray]:
         """The controllers holding ground and, for each, its cells dissolved (EPSG:3035).
 
-        The cells tile the region without overlaps, so a coverage union dissolves them.
+        The cells tile the region without overlaps, so a coverage union dissolves them;
+        Ukraine's ground, most of the cells as a rule, is the region less the others'.
         """
         held = [c for c in ("UA", "RU", "contested") if (self.control == c).any()]
-        return held, np.array([shapely.coverage_union_all(self.cells[self.control == c]) for c in held], dtype=object)
+        shapes = {c: shapely.coverage_union_all(self.cells[self.control == c]) for c in held if c != "UA"}
+        if "UA" in held:
+            others = self.cells[self.control != "UA"]
+            region = self.tessellation.region
+            shapes["UA"] = shapely.difference(region, shapely.coverage_union_all(others)) if len(others) else region
+        return held, np.array([shapes[c] for c in held], dtype=object)
 
     def areas(self) -> gpd.GeoDataFrame:
         """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""

@@ -49,8 +49,8 @@ def browser():
         browser.close()
 
 
-def open_map(browser, html: Path):
-    page = browser.new_page()
+def open_map(browser, html: Path, viewport: tuple[int, int] = (1280, 720), day: str = ""):
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     errors, dialogs, requests = [], [], []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -63,7 +63,7 @@ def open_map(browser, html: Path):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(html.resolve().as_uri())
+    page.goto(html.resolve().as_uri() + day)
     page.wait_for_function("() => Object.values(window).some(v => v && v.cmSettlements)")
     page.evaluate("() => { window.cmMap = Object.values(window).find(v => v && v.cmSettlements); }")
     return page, errors, dialogs, requests
@@ -247,4 +247,37 @@ def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map
     # every place Russian-held on 5 Sep and Ukrainian on 3 Oct wears a ring (most went through
     # contested or unknown days), and so do those retaken earlier in the year
     assert rings >= stats["recaptured_settlements"] > 300
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)], ids=["phone", "laptop"])
+def test_readers_controls_on_a_phone_and_a_laptop(browser, bundled_map, viewport):
+    page, errors, dialogs, _ = open_map(browser, bundled_map, viewport, "#2022-09-10")
+    assert page.locator(".cm-day").inner_text() == "Control on 2022-09-10"  # the day in the address
+    slider = page.locator(".cm-slider input[type=range]")
+    box = slider.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport[0] and box["y"] + box["height"] <= viewport[1]
+    at_centre = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y) === document.querySelector('.cm-slider input[type=range]')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert at_centre  # nothing covers the slider
+    legend = page.locator(".cm-legend")
+    folded = viewport[0] < 600
+    assert ("cm-collapsed" in legend.get_attribute("class")) == folded  # folded at first on a phone only
+    assert page.locator(".leaflet-control-layers.cm-collapsed").count() == int(folded)
+    toggle = legend.locator(".cm-toggle")
+    toggle.click()
+    assert ("cm-collapsed" in legend.get_attribute("class")) != folded
+    assert legend.locator(".cm-legend-row").first.is_visible() == folded  # opened on a phone, closed on a laptop
+    toggle.click()
+    assert ("cm-collapsed" in legend.get_attribute("class")) == folded
+    page.locator(".cm-play").click()  # play: the next day of change comes within a second
+    page.wait_for_function("() => document.querySelector('.cm-day').textContent !== 'Control on 2022-09-10'", timeout=3000)
+    page.locator(".cm-play").click()  # pause
+    day = page.locator(".cm-day").inner_text()
+    assert page.evaluate("() => location.hash") == "#" + day.split()[-1]  # the address follows the day
+    page.locator("body").press("ArrowLeft")
+    assert page.locator(".cm-day").inner_text() != day
+    assert errors == [] and dialogs == []
     page.close()

@@ -23,7 +23,8 @@ from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
-from conflictmap.render.controls import Fullscreen
+from conflictmap.render.context import ContextLayer
+from conflictmap.render.controls import Collapsibles, Fullscreen
 from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
@@ -99,6 +100,7 @@ def build_map(
         region = region_polygon(default_region_name(events))
     except ConflictmapError:  # events naming no known oblast: measure in all of Ukraine
         region = region_polygon(None)
+    ContextLayer(region).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
     layers = sorted(set(timeline.changes["layer"]))
@@ -120,6 +122,7 @@ def build_map(
     if title:
         Title(title).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
+    Collapsibles().add_to(m)
     west, south, east, north = shapely.bounds(shapely.union(region, shapely.box(*events.total_bounds)))
     m.fit_bounds([[south, west], [north, east]])
     return m

@@ -39,3 +39,41 @@ class Fullscreen(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "Fullscreen"
+
+
+class Collapsibles(MacroElement):
+    """Buttons that fold the legend and the layer control away: folded at first on small screens.
+
+    Add it after both, so that it finds them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var small = window.innerWidth < {{ this.small_px }};
+          [[".cm-legend", "Legend"], [".leaflet-control-layers", "Layers"]].forEach(function (spec) {
+            var box = map.getContainer().querySelector(spec[0]);
+            if (!box) return;
+            var button = document.createElement("button");
+            button.type = "button"; button.className = "cm-toggle"; button.textContent = spec[1];
+            box.classList.add("cm-collapsible");
+            box.classList.toggle("cm-collapsed", small);
+            button.setAttribute("aria-expanded", String(!small));
+            button.addEventListener("click", function () {
+              var folded = box.classList.toggle("cm-collapsed");
+              button.setAttribute("aria-expanded", String(!folded));
+            });
+            L.DomEvent.disableClickPropagation(button);
+            box.insertBefore(button, box.firstChild);
+          });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, small_px: int = 600) -> None:
+        super().__init__()
+        self._name = "Collapsibles"
+        self.small_px = int(small_px)

@@ -83,7 +83,7 @@ function conflictmapSettlements(layer, map, data) {
 
   var markers = data.places.map(function (place, p) {
     var marker = L.circleMarker([place[2], place[1]], {renderer: renderer, radius: data.places.length > 400 ? 4 : 6, weight: 1});
-    marker.bindPopup(function () { return popup(p); }, {maxWidth: 360});
+    marker.bindPopup(function () { return popup(p); }, {maxWidth: Math.min(360, window.innerWidth - 60), autoPanPadding: [10, 10]});
     marker.bindTooltip(el("span", place[0]));
     marker.addTo(layer);
     return marker;
@@ -131,26 +131,68 @@ function conflictmapSettlements(layer, map, data) {
     return row;
   }
 
+  // The day in the address (map.html#2022-09-10): the map opens on it, and moving the slider
+  // updates it, so a link shares the day seen.
+  var DAY_HASH = /^#(\d{4}-\d{2}-\d{2})$/;
+  function dayIndex(day) {  // the last day with a change at or before ``day``
+    return data.dates.filter(function (d) { return d <= day; }).length - 1;
+  }
+  var hashDay = DAY_HASH.exec(window.location.hash);
+  var opening = hashDay ? hashDay[1] : data.start;
+
   var Slider = L.Control.extend({
     options: {position: "bottomleft"},
     onAdd: function () {
       var box = el("div", null, "cm-slider leaflet-bar");
+      var row = el("div", null, "cm-day-row");
+      var play = el("button", "\u25b6", "cm-play");
+      play.type = "button"; play.title = "Play the days (Space); step with \u2190 \u2192";
+      play.setAttribute("aria-label", "Play");
       var label = el("div", null, "cm-day");
       var input = el("input");
       input.type = "range"; input.min = 0; input.max = Math.max(data.dates.length - 1, 0); input.step = 1;
-      // the opening day: the last day with a change at or before the day asked for
-      var start = data.dates.filter(function (d) { return d <= data.start; }).length - 1;
+      input.setAttribute("aria-label", "Day shown");
+      var start = dayIndex(opening);
       input.value = start >= 0 ? start : input.max;
       function update() {
         var day = data.dates[+input.value] || data.start;
         label.textContent = day ? "Control on " + day : "no control changes";
-        if (day) show(day);
+        if (!day) return;
+        show(day);
+        if (window.location.hash !== "#" + day && window.history.replaceState) {
+          try { window.history.replaceState(null, "", "#" + day); } catch (e) { /* a page that may not change its address */ }
+        }
       }
-      input.addEventListener("input", update);
+      function step(by) {
+        var next = Math.min(Math.max(+input.value + by, 0), +input.max);
+        if (next !== +input.value) { input.value = next; update(); }
+        return next;
+      }
+      var timer = null;
+      function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = "\u25b6"; play.setAttribute("aria-label", "Play"); }
+      function begin() {
+        if (+input.value >= +input.max) { input.value = 0; update(); }
+        play.textContent = "\u275a\u275a"; play.setAttribute("aria-label", "Pause");
+        timer = setInterval(function () { if (step(1) >= +input.max) stop(); }, data.play_ms);
+      }
+      play.addEventListener("click", function () { if (timer) stop(); else begin(); });
+      input.addEventListener("input", function () { stop(); update(); });
+      window.addEventListener("hashchange", function () {
+        var m = DAY_HASH.exec(window.location.hash);
+        if (m && data.dates[+input.value] !== m[1]) { stop(); input.value = Math.max(dayIndex(m[1]), 0); update(); }
+      });
+      document.addEventListener("keydown", function (e) {
+        var typing = e.target && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) && e.target !== input;
+        if (typing || e.target === input) return;  // the slider moves itself with the arrows
+        if (e.key === "ArrowLeft" || e.key === "ArrowRight") { stop(); step(e.key === "ArrowLeft" ? -1 : 1); e.preventDefault(); }
+        else if (e.key === " " && e.target === document.body) { play.click(); e.preventDefault(); }
+      });
       L.DomEvent.disableClickPropagation(box);
-      box.appendChild(label); box.appendChild(input); box.appendChild(counts);
+      row.appendChild(play); row.appendChild(label);
+      box.appendChild(row); box.appendChild(input); box.appendChild(counts);
       if (data.switch) box.appendChild(layerSwitch(update));
       update();
+      map.cmPlayer = {play: begin, stop: stop, step: step, playing: function () { return timer !== null; }};
       return box;
     }
   });

@@ -25,6 +25,8 @@ from conflictmap.render._html import RawHTML, add_json_block, script_json
 from conflictmap.territory import Timeline
 
 COLOURS = settings.CONTROL_COLOURS
+#: Milliseconds each day of change stays on screen while the map plays.
+PLAY_MS = 900
 _SOURCE_FIELDS = ("publisher", "title", "published", "url")
 
 
@@ -121,6 +123,7 @@ class SettlementLayer(Layer):
         data["start"] = on.isoformat() if on else (data["dates"][-1] if data["dates"] else None)
         data["colours"] = COLOURS
         data["switch"] = switch
+        data["play_ms"] = PLAY_MS
         self.data = data
         self.data_json = script_json(data)
 
