@@ -1,12 +1,16 @@
-"""Render the bundled events and save a screenshot of the map for the README (docs/map.png).
+"""Render the bundled events and save screenshots of the map for the README.
 
-Needs Debian's chromium and the playwright package (the test extra).
-Run from the repository root: python scripts/screenshot.py [--date 2022-09-11] [--out docs/map.png]
+Needs Debian's chromium and the playwright package (the test extra). Run from the repository root:
+
+    python scripts/screenshot.py                      # docs/map.png, a laptop's 1280 x 820
+    python scripts/screenshot.py --phone --out docs/phone.png   # a phone's 390 x 844
+    python scripts/screenshot.py --date 2022-10-03 --out /tmp/map.png
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -16,21 +20,21 @@ from conflictmap.render import render_map
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--date", help="day shown [default: the event files' own, 2022-09-11]")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--date", type=dt.date.fromisoformat, help="day shown [default: the event files' own]")
+    parser.add_argument("--phone", action="store_true", help="a phone's screen, 390 x 844")
     parser.add_argument("--out", default="docs/map.png")
     args = parser.parse_args()
-    import datetime as dt
-
+    width, height = (390, 844) if args.phone else (1280, 820)
     with tempfile.TemporaryDirectory() as tmp:
-        on = dt.date.fromisoformat(args.date) if args.date else None
-        html = render_map("data/events", Path(tmp) / "map.html", on=on)
+        html = render_map("data/events", Path(tmp) / "map.html", on=args.date)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1280, "height": 820})
+            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=2 if args.phone else 1)
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
             page.goto(html.resolve().as_uri())
-            page.wait_for_timeout(500)
+            page.wait_for_function("() => Object.values(window).some(v => v && v.cmTerritory)")
+            page.wait_for_timeout(300)
             page.screenshot(path=args.out)
             browser.close()
     print(f"wrote {args.out}")
