@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from _synthetic import synthetic
 
+from conflictmap.frames import events_frame
 from conflictmap.render import build_map
-from conflictmap.store import events_frame
 
 
 def main() -> None:

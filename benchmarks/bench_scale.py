@@ -44,7 +44,7 @@ def run_step(step: str, events: str, out: str) -> None:
     """In this process: run one step, print seconds and peak MiB as JSON."""
     start = time.perf_counter()
     if step == "load":
-        from conflictmap.store import load_events
+        from conflictmap.frames import load_events
 
         load_events(events)
     else:

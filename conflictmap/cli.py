@@ -20,7 +20,7 @@ import typer
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError, EventFileError, GeocodeError
-from conflictmap.model import Confidence, Control, DatePrecision, Layer
+from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
     import geopandas as gpd
@@ -107,7 +107,6 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.geocode import place_by_id, resolve_place
     from conflictmap.model import new_event
     from conflictmap.store import append_event
 
@@ -119,6 +118,8 @@ def add(
     with user_errors():
         event_date = parse_day(date, "--date")
         if lat is None or lon is None:
+            from conflictmap.geocode import place_by_id, resolve_place  # the gazetteer only when needed
+
             try:
                 found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
             except GeocodeError as exc:
@@ -559,7 +560,7 @@ def _events_and_region(
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
     """Load the events (of ``layer``, cited to ``source``) and the region polygon (named, or the oblast most events name)."""
     from conflictmap.boundaries import default_region_name, region_polygon
-    from conflictmap.store import load_events, select_events
+    from conflictmap.frames import load_events, select_events
 
     frame = select_events(load_events(events or default_events()), layer.value if layer else None, source)
     if frame.empty:

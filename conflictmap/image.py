@@ -20,7 +20,8 @@ from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.boundaries import context_around, default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.store import load_events, map_metadata
+from conflictmap.frames import load_events
+from conflictmap.store import map_metadata
 from conflictmap.territory import (
     ControlMap,
     Timeline,

@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,58 +28,16 @@ from pydantic import (
 )
 
 from conflictmap.errors import EventFileError
+from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the model's interface
+    CONTROL_CHANGE,
+    PRECISION_DAYS,
+    Confidence,
+    Control,
+    DatePrecision,
+    GeoPrecision,
+    Layer,
+)
 
-
-class Control(StrEnum):
-    """Who holds a place."""
-
-    UA = "UA"
-    RU = "RU"
-    CONTESTED = "contested"
-    UNKNOWN = "unknown"
-
-
-class Confidence(StrEnum):
-    """How well an event is supported: two independent sources make it confirmed."""
-
-    CLAIMED = "claimed"
-    CONFIRMED = "confirmed"
-    DISPUTED = "disputed"
-
-
-class DatePrecision(StrEnum):
-    """How exact ``date`` is: the true date lies within a day, a week or a month."""
-
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-class GeoPrecision(StrEnum):
-    """How exact the point is: the spot itself, the settlement, or roughly the area."""
-
-    EXACT = "exact"
-    SETTLEMENT = "settlement"
-    APPROXIMATE = "approximate"
-
-
-class Layer(StrEnum):
-    """The kind of record an event comes from; an event file holds one.
-
-    ``reports``: news and official statements, curated by hand (the primary layer);
-    ``maps``: snapshots of a control map (DeepStateMap) turned into per-place changes;
-    ``datasets``: event datasets (ACLED, VIINA).
-    """
-
-    REPORTS = "reports"
-    MAPS = "maps"
-    DATASETS = "datasets"
-
-
-#: Largest distance, in days, between ``date`` and the true date for each precision.
-PRECISION_DAYS = {DatePrecision.DAY: 0, DatePrecision.WEEK: 7, DatePrecision.MONTH: 31}
-
-CONTROL_CHANGE = "control_change"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Scheme http or https, then a non-empty host (what ``urlsplit`` calls the netloc).
 _HTTP_URL = re.compile(r"\s*https?://[^/?#\s]", re.IGNORECASE)

@@ -18,21 +18,16 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import filelock
-import geopandas as gpd
 import msgspec
-import numpy as np
-import pandas as pd
-import shapely
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
-from conflictmap.model import EventProperties, Layer, feature_label, parse_event
+from conflictmap.model import Layer, feature_label, parse_event
 
 EVENT_FILE_SUFFIXES = (".geojson", ".json")
 
@@ -280,17 +275,6 @@ def select_features(
     ]
 
 
-def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: str | None = None) -> gpd.GeoDataFrame:
-    """The rows of ``layer`` with a source whose publisher contains ``source`` (any case)."""
-    keep = np.ones(len(events), dtype=bool)
-    if layer is not None:
-        keep &= (events["layer"] == layer).to_numpy()
-    if source is not None:
-        needle = source.casefold()
-        keep &= events["sources"].map(lambda sources: any(needle in s["publisher"].casefold() for s in sources)).to_numpy(bool)
-    return events if keep.all() else events[keep]
-
-
 def map_metadata(events_path: str | Path) -> dict[str, Any]:
     """The map settings the event files carry as FeatureCollection members, the first file's first.
 
@@ -412,39 +396,6 @@ def save_new_collection(
     return collection
 
 
-def _frame_chunk(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    props = pd.DataFrame([f["properties"] for f in features])
-    for name, info in EventProperties.model_fields.items():
-        if info.is_required():
-            continue
-        default = info.get_default()
-        default = default.value if isinstance(default, Enum) else default
-        if name not in props:
-            props[name] = default
-        elif default is not None:
-            props[name] = props[name].fillna(default)
-    props.insert(0, "id", [f["id"] for f in features])
-    coords = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).reshape(-1, 2)
-    if "date" in props:
-        props["date"] = pd.to_datetime(props["date"], format="%Y-%m-%d")
-    return gpd.GeoDataFrame(props, geometry=shapely.points(coords), crs=settings.GEOGRAPHIC_CRS)
-
-
-def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -> gpd.GeoDataFrame:
-    """Build a GeoDataFrame (EPSG:4326) of validated features.
-
-    One row per event; one column per property (``sources`` stays a list) plus
-    ``id``; every field of the model is there, defaults filled in; ``date`` is
-    a ``datetime64`` column. Rows are built ``chunk_size`` features at a time,
-    so a lazy sequence of features is never all decoded at once.
-    """
-    with gc_paused():
-        frames = [_frame_chunk(chunk) for chunk in _batched(iter(features), chunk_size)]
-    if len(frames) > 1:
-        return pd.concat(frames, ignore_index=True)
-    return frames[0] if frames else _frame_chunk([])
-
-
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while building many objects.
@@ -461,19 +412,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+def batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
     """``itertools.batched`` (Python 3.12) for 3.11."""
     while batch := list(itertools.islice(items, size)):
         yield batch
-
-
-def load_events(path: str | Path) -> gpd.GeoDataFrame:
-    """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326).
-
-    Files are read lazily and validated as the rows are built, so memory holds
-    the files' bytes and the frame, not every feature's dicts at once.
-    """
-    seen: dict[str, Path] = {}
-    return events_frame(
-        itertools.chain.from_iterable(validated(read_collection(f, lazy=True), seen) for f in event_files(path))
-    )

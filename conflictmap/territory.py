@@ -127,11 +127,6 @@ class Timeline:
         last = np.searchsorted(self._combined, wanted, side="right") - 1
         return last >= self._first, last
 
-    def states(self, day: dt.date) -> np.ndarray:
-        """Each place's state on ``day`` (in ``keys`` order), ``""`` where it has none."""
-        has_state, last = self.latest(day)
-        return np.where(has_state, self._after[np.maximum(last, 0)], "")
-
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
         """Each place's state on ``day``, in a stable order (by place key); places with none left out.
 
@@ -143,6 +138,7 @@ class Timeline:
         return self.places_frame(np.flatnonzero(has_state), last)
 
     def places_frame(self, places: np.ndarray, last: np.ndarray) -> gpd.GeoDataFrame:
+        """The frame of :meth:`on` for ``places`` (positions in ``keys``), ``last`` as from :meth:`latest`."""
         idx = last[places]
         return gpd.GeoDataFrame(
             {

@@ -86,7 +86,7 @@ def test_map_loads_offline_without_errors(browser, bundled_map):
 
 
 def test_one_marker_per_settlement(browser, bundled_map):
-    from conflictmap.store import load_events
+    from conflictmap.frames import load_events
     from conflictmap.territory import control_changes
 
     expected = control_changes(load_events(REPO / "data" / "events"))["place_key"].nunique()
@@ -175,8 +175,8 @@ def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
 def test_non_http_links_never_become_links(browser, tmp_path):
     feature = make_feature("a")
     # validate refuses such files; a hand-built page must still not link them
+    from conflictmap.frames import events_frame
     from conflictmap.render import build_map
-    from conflictmap.store import events_frame
 
     frame = events_frame([feature])
     frame.at[0, "sources"] = [{"publisher": "P", "url": "javascript:alert(1)", "published": "2022-09-09"}]
@@ -217,7 +217,7 @@ def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map
     import datetime as dt
 
     from conflictmap.boundaries import region_polygon
-    from conflictmap.store import load_events
+    from conflictmap.frames import load_events
     from conflictmap.territory import territory_stats
 
     stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 9, 11), dt.date(2022, 9, 5),
@@ -234,7 +234,7 @@ def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map
     import datetime as dt
 
     from conflictmap.boundaries import region_polygon
-    from conflictmap.store import load_events
+    from conflictmap.frames import load_events
     from conflictmap.territory import territory_stats
 
     stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 10, 3), dt.date(2022, 9, 5),

@@ -1,7 +1,8 @@
 """Invariants of the bundled dataset (data/events)."""
 
 from conflictmap.checks import check_collections
-from conflictmap.store import load_events, read_collections
+from conflictmap.frames import load_events
+from conflictmap.store import read_collections
 from conflictmap.territory import control_changes
 from tests.conftest import REPO
 

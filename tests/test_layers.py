@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from conflictmap.checks import check_collections
+from conflictmap.frames import load_events
 from conflictmap.layers import Change, compare_layers
-from conflictmap.store import load_events, read_collections
+from conflictmap.store import read_collections
 from conflictmap.territory import Timeline
 from tests.conftest import make_feature, write_events
 

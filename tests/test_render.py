@@ -3,9 +3,9 @@
 import json
 import re
 
+from conflictmap.frames import events_frame
 from conflictmap.render import build_map, render_map
 from conflictmap.render._html import script_json
-from conflictmap.store import events_frame
 from tests.conftest import make_feature, write_events
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conflictmap import store
+from conflictmap import frames, store
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
 from tests.conftest import make_feature, write_events
 
@@ -59,7 +59,7 @@ def test_written_sorted_indented_utf8(tmp_path):
 
 
 def test_load_events_gives_a_geodataframe(events_file):
-    frame = store.load_events(events_file)
+    frame = frames.load_events(events_file)
     assert frame.crs.to_epsg() == 4326
     assert list(frame["id"]) == ["a", "b"]
     assert frame.geometry.x.iloc[0] == pytest.approx(36.84433)
@@ -195,7 +195,7 @@ def test_lazy_features_of_a_folder_are_the_eager_ones(tmp_path):
     with pytest.raises(IndexError):
         lazy[3]
     assert [f["id"] for f in store.sorted_features(lazy)] == ["a2", "b1", "a1"]
-    frame = store.events_frame(lazy, chunk_size=2)  # built two features at a time
+    frame = frames.events_frame(lazy, chunk_size=2)  # built two features at a time
     assert frame["id"].tolist() == ["a1", "a2", "b1"]
     write_events(tmp_path / "c.geojson", [make_feature("a1")])
     with pytest.raises(store.DuplicateEventError, match="also in"):

@@ -8,7 +8,7 @@ import shapely
 from conflictmap import settings
 from conflictmap.boundaries import region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.store import events_frame
+from conflictmap.frames import events_frame
 from conflictmap.territory import (
     Timeline,
     control_map,

@@ -4,7 +4,7 @@ A snapshot is one GeoJSON FeatureCollection of DeepStateMap's polygons at one ti
 ``name`` says what it shows, in Ukrainian and English, spelled in many ways over the years
 ("Окуповано /// Occupied", "Під питанням /// Contensed", "Звільнено 25.03 /// Liberated 25.03",
 ...): :data:`LAYER_RULES` map them to a state. A settlement inside no polygon is Ukrainian-held;
-inside several, the first state of ``UA_LAST`` order wins (occupied, contested, unknown, liberated).
+inside several, the first of :data:`STATES` wins (occupied, contested, unknown, liberated).
 Each change of a settlement's state between consecutive snapshots becomes one ``control_change``
 dated at the first snapshot showing it (Kyiv time), its precision from the gap to the snapshot
 before; the first snapshot gives each settlement's starting state (a change from ``unknown``,

@@ -21,6 +21,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.boundaries import default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
+from conflictmap.frames import load_events, select_events
 from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.context import ContextLayer
@@ -29,7 +30,7 @@ from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
-from conflictmap.store import event_files, load_events, map_metadata, select_events
+from conflictmap.store import event_files, map_metadata
 from conflictmap.territory import Timeline, grid_cell_deg, grid_changes, map_title
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
@@ -82,7 +83,7 @@ def build_map(
 
     Parameters
     ----------
-    events : events as from :func:`conflictmap.store.load_events`
+    events : events as from :func:`conflictmap.frames.load_events`
     on : day shown first (default: the last day with a control change)
     since : the day the retaken ground is counted from (default: the first day with a change)
     title : shown in the top right corner

@@ -1,0 +1,55 @@
+"""Commands import only what they use: add (with coordinates), validate and --help start light."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, make_feature, write_events
+
+HEAVY = ("geopandas", "pandas", "shapely", "numpy", "pyproj", "folium", "matplotlib", "rapidfuzz")
+
+PROBE = """
+import json, sys
+from conflictmap.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))
+"""
+
+
+def imported(*args: str) -> list[str]:
+    """The top-level modules of HEAVY (and pydantic) loaded by running the command in a fresh process."""
+    code = PROBE.format(heavy=repr(set(HEAVY) | {"pydantic"}))
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, check=True)
+    return sorted({m.split(".")[0] for m in json.loads(proc.stdout.strip().splitlines()[-1])})
+
+
+def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [make_feature("a")])
+    assert imported("validate", str(path)) == ["pydantic"]
+
+
+def test_add_with_coordinates_imports_no_gazetteer_or_geometry_library(tmp_path):
+    loaded = imported(
+        "add", "--file", str(tmp_path / "new.geojson"), "--place", "X", "--date", "2022-09-08",
+        "--control-before", "RU", "--control-after", "UA", "--lat", "49.5", "--lon", "36.5",
+        "--source-url", "https://example.org/x", "--source-publisher", "P", "--source-published", "2022-09-09",
+    )
+    assert loaded == ["pydantic"]
+    assert (tmp_path / "new.geojson").exists()
+
+
+def test_help_imports_nothing_heavy():
+    assert imported("--help") == []
+
+
+@pytest.mark.parametrize("command", [["render"], ["image"], ["import", "deepstate"]])
+def test_a_commands_help_imports_nothing_heavy(command):
+    # typer itself loads pydantic (its adapters) to show a command's help
+    assert [m for m in imported(*command, "--help") if m != "pydantic"] == []
