@@ -321,7 +321,7 @@ def geocode(
 
     Example: conflictmap geocode Balakliia Izyium "Купʼянськ" --region Kharkiv
     """
-    from conflictmap.geocode import Resolver, geocode_names
+    from conflictmap.geocode import Resolver, geocode_names, json_lines
 
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
@@ -335,10 +335,10 @@ def geocode(
     results = geocode_names(names, region, resolver)
     for warning in resolver.warnings:
         typer.echo(f"Warning: {warning}", err=True)
-    for r in results:
-        if as_json:
-            typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
-        elif not r.resolved:
+    if as_json:
+        typer.echo(json_lines(results))
+    for r in results if not as_json else ():
+        if not r.resolved:
             typer.echo(f"{r.query}: not found")
         else:
             note = f"  AMBIGUOUS: {len(r.candidates)} candidates" if r.ambiguous else ""

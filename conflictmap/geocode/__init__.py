@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+import msgspec
 
 from conflictmap.errors import GeocodeError, OnlineGeocodeError
 from conflictmap.geocode.gazetteer import Gazetteer, GeocodeResult, Place
 
-__all__ = ["Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "place_by_id", "resolve_place"]
+__all__ = [
+    "Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "json_lines", "place_by_id", "resolve_place",
+]
 
 
 @dataclass
@@ -46,6 +50,20 @@ def geocode_names(
     """Resolve each name in order (offline unless ``resolver`` has a fallback)."""
     resolver = resolver or Resolver()
     return [resolver.geocode(name, region) for name in names]
+
+
+def json_lines(results: Sequence[GeocodeResult]) -> str:
+    """The output of ``conflictmap geocode --json``: one JSON object per result, in order.
+
+    A batch repeats names, and the gazetteer answers a repeated name with the same result
+    object: each distinct result is encoded once.
+    """
+    encode = msgspec.json.Encoder().encode
+    encoded: dict[int, bytes] = {}
+    for result in results:
+        if id(result) not in encoded:
+            encoded[id(result)] = encode(result.to_dict())
+    return b"\n".join(encoded[id(r)] for r in results).decode()
 
 
 #: A fuzzy match below this score is only a suggestion when a place must be pinned down.

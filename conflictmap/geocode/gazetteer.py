@@ -12,7 +12,7 @@ import hashlib
 import math
 import pickle
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
@@ -108,18 +108,19 @@ def _admin1_keys() -> dict[str, set[str]]:
     return {names[0]: set().union(*(name_keys(n) for n in names)) for names in UA_ADMIN1.values()}
 
 
-def matching_oblasts(region: str, min_length: int = 3) -> list[str]:
+@lru_cache(maxsize=256)
+def matching_oblasts(region: str, min_length: int = 3) -> tuple[str, ...]:
     """The oblasts a region hint spells (Kharkiv, Kharkov, Харківська, ...), in admin-code order.
 
     A hint matches when one folded key is a prefix of the other; hint keys shorter
     than ``min_length`` letters are ignored.
     """
     wanted = {k for k in name_keys(region) if len(k) >= min_length}
-    return [
+    return tuple(
         name
         for name, keys in _admin1_keys().items()
         if any(k.startswith(w) or w.startswith(k) for k in keys for w in wanted)
-    ]
+    )
 
 
 class _City(msgspec.Struct):
