@@ -10,7 +10,7 @@ computed in an equal-area CRS (EPSG:3035).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
 import geopandas as gpd
@@ -328,6 +328,7 @@ class ControlMap:
     index: np.ndarray
     last: np.ndarray
     tessellation: Tessellation
+    _areas: dict[str, shapely.Geometry] = field(default_factory=dict, repr=False)
 
     @property
     def cells(self) -> np.ndarray:
@@ -355,19 +356,25 @@ class ControlMap:
         areas = self.tessellation.areas_km2
         return {s: round(float(areas[self.control == s].sum()), 1) for s in ("UA", "RU", "contested")}
 
-    def held_areas(self) -> tuple[list[str], np.ndarray]:
-        """The controllers holding ground and, for each, its cells dissolved (EPSG:3035).
+    def area_of(self, controller: str) -> shapely.Geometry:
+        """The cells of ``controller`` dissolved (EPSG:3035), remembered.
 
         The cells tile the region without overlaps, so a coverage union dissolves them;
         Ukraine's ground, most of the cells as a rule, is the region less the others'.
         """
+        if controller not in self._areas:
+            mine = self.control == controller
+            if controller == "UA" and mine.any():
+                others = shapely.coverage_union_all(self.cells[~mine])
+                self._areas[controller] = shapely.difference(self.tessellation.region, others)
+            else:
+                self._areas[controller] = shapely.coverage_union_all(self.cells[mine])
+        return self._areas[controller]
+
+    def held_areas(self) -> tuple[list[str], np.ndarray]:
+        """The controllers holding ground and, for each, its cells dissolved (EPSG:3035)."""
         held = [c for c in ("UA", "RU", "contested") if (self.control == c).any()]
-        shapes = {c: shapely.coverage_union_all(self.cells[self.control == c]) for c in held if c != "UA"}
-        if "UA" in held:
-            others = self.cells[self.control != "UA"]
-            region = self.tessellation.region
-            shapes["UA"] = shapely.difference(region, shapely.coverage_union_all(others)) if len(others) else region
-        return held, np.array([shapes[c] for c in held], dtype=object)
+        return held, np.array([self.area_of(c) for c in held], dtype=object)
 
     def areas(self) -> gpd.GeoDataFrame:
         """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""
@@ -447,7 +454,7 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
     was_ru, now_ua = before.control == "RU", after.control == "UA"
     if before.tessellation is after.tessellation:  # the same places: compare cell by cell
         return shapely.coverage_union_all(after.cells[was_ru & now_ua])
-    return shapely.intersection(shapely.union_all(before.cells[was_ru]), shapely.union_all(after.cells[now_ua]))
+    return shapely.intersection(before.area_of("RU"), after.area_of("UA"))
 
 
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
