@@ -60,6 +60,8 @@ def outranked_by(changes: pd.DataFrame) -> np.ndarray:
     :data:`~conflictmap.layers.SLACK_DAYS` days earlier (a report outranks the map
     snapshots of the days it speaks for). 0 for a change that counts."""
     ranks = layer_ranks(changes)
+    if len(ranks) == 0 or (ranks == ranks[0]).all():
+        return np.zeros(len(changes), dtype=np.int64)  # one layer: nothing outranks anything
     window = changes["date_precision"].map(lambda p: PRECISION_DAYS[DatePrecision(p)]).to_numpy() + SLACK_DAYS
     frame = pd.DataFrame({
         "key": changes["place_key"].to_numpy(), "date": changes["date"].to_numpy(),
@@ -412,17 +414,23 @@ class ControlMap:
 
 def smooth_lines(lines: shapely.Geometry, tolerance_m: float = 1_000.0, iterations: int = 3) -> shapely.Geometry:
     """Lines (EPSG:3035) for drawing: the sawtooth of cell edges simplified away (``tolerance_m``),
-    then the corners cut (Chaikin, ``iterations`` times); the ends stay where they are."""
-    parts = []
-    for part in shapely.get_parts(shapely.simplify(lines, tolerance_m)):
-        xy = shapely.get_coordinates(part)
-        for _ in range(iterations if len(xy) > 2 else 0):
-            a, b = xy[:-1], xy[1:]
-            cut = np.empty((2 * len(a), 2))
-            cut[0::2], cut[1::2] = 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b
-            xy = np.vstack([xy[:1], cut, xy[-1:]])
-        parts.append(shapely.linestrings(xy))
-    return shapely.multilinestrings(parts) if parts else shapely.MultiLineString([])
+    then the corners cut (Chaikin, ``iterations`` times, all parts at once); the ends stay."""
+    parts = shapely.get_parts(shapely.simplify(lines, tolerance_m))
+    if len(parts) == 0:
+        return shapely.MultiLineString([])
+    xy, part = shapely.get_coordinates(parts, return_index=True)
+    for _ in range(iterations):
+        inner = part[:-1] == part[1:]  # consecutive points of one part: a segment to cut
+        a, b = xy[:-1][inner], xy[1:][inner]
+        first = np.r_[True, part[1:] != part[:-1]]  # each part's ends are kept
+        last = np.r_[part[1:] != part[:-1], True]
+        order = np.concatenate([np.flatnonzero(first) * 2.0, np.flatnonzero(inner) * 2.0 + 0.5,
+                                np.flatnonzero(inner) * 2.0 + 1.0, np.flatnonzero(last) * 2.0 + 1.5])
+        points = np.concatenate([xy[first], 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b, xy[last]])
+        owners = np.concatenate([part[first], part[:-1][inner], part[:-1][inner], part[last]])
+        sort = np.argsort(order, kind="stable")
+        xy, part = points[sort], owners[sort]
+    return shapely.multilinestrings(shapely.linestrings(xy, indices=part))
 
 
 def _km(line: shapely.Geometry) -> float:
