@@ -20,13 +20,7 @@ import shapely
 
 from conflictmap import settings
 from conflictmap.model import EventProperties
-from conflictmap.store import (
-    batched,
-    event_files,
-    gc_paused,
-    read_collection,
-    validated,
-)
+from conflictmap.store import batched, event_files, gc_paused, read_collection, validated
 
 
 def _frame_chunk(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
