@@ -337,10 +337,11 @@ def geocode(
         typer.echo(f"Warning: {warning}", err=True)
     if as_json:
         typer.echo(json_lines(results))
-    for r in results if not as_json else ():
-        if not r.resolved:
-            typer.echo(f"{r.query}: not found")
-        else:
+    else:
+        for r in results:
+            if not r.resolved:
+                typer.echo(f"{r.query}: not found")
+                continue
             note = f"  AMBIGUOUS: {len(r.candidates)} candidates" if r.ambiguous else ""
             typer.echo(f"{r.query}: {r.name} ({r.admin1}, {r.country}) {r.lat:.5f}, {r.lon:.5f}  score {r.score:g}  {r.place_id}{note}")
     if not all(r.resolved for r in results):
@@ -492,12 +493,7 @@ def import_deepstate(
     from rich.progress import track
 
     from conflictmap.importers.deepstate import (
-        KYIV,
-        events_from_deepstate,
-        gazetteer_settlements,
-        read_snapshots,
-        snapshot_files,
-        snapshot_time,
+        events_from_deepstate, gazetteer_settlements, on_days, read_snapshots, snapshot_files,
     )
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
@@ -506,9 +502,7 @@ def import_deepstate(
         if time is not None and len(files) != 1:
             fail(f"--time: gives the time of one snapshot, but {len(files)} were named")
         when = parse_time(time, "--time") if time is not None else None
-        if first or last:
-            days = [snapshot_time(f).astimezone(KYIV).date() for f in files]
-            files = [f for f, d in zip(files, days, strict=True) if (not first or d >= first) and (not last or d <= last)]
+        files = on_days(files, first, last, when)
         if not files:
             fail("no snapshot between --since and --until")
         settlements = gazetteer_settlements(region)

@@ -189,3 +189,13 @@ def test_cli_time_of_a_single_snapshot(tmp_path, runner):
     good = invoke(runner, "import", "deepstate", str(path), "--region", "Kharkiv", "--time", "2022-09-05T23:30", "--out", str(out))
     assert good.exit_code == 0, good.output
     assert {f["properties"]["date"] for f in read_features(out)} == {"2022-09-06"}  # 23:30 UTC is the 6th in Kyiv
+
+
+def test_days_are_chosen_in_kyiv_time_also_for_a_snapshot_with_a_given_time(tmp_path):
+    from conflictmap.importers.deepstate import on_days
+
+    late = snapshot(tmp_path, 1662418800, ("Окуповано", box(36, 37)))  # 2022-09-05 23:00 UTC: the 6th in Kyiv
+    assert on_days([late], dt.date(2022, 9, 6), None) == [late]
+    assert on_days([late], None, dt.date(2022, 9, 5)) == []
+    named = late.rename(tmp_path / "latest.geojson")
+    assert on_days([named], dt.date(2022, 9, 5), dt.date(2022, 9, 5), dt.datetime(2022, 9, 5, 12, tzinfo=dt.timezone.utc)) == [named]

@@ -198,6 +198,14 @@ def snapshot_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def on_days(files: list[Path], since: dt.date | None, until: dt.date | None, time: dt.datetime | None = None) -> list[Path]:
+    """The snapshots of days (Kyiv time) within ``[since, until]``; ``time`` is a single snapshot's."""
+    if since is None and until is None:
+        return files
+    days = [(time or snapshot_time(f)).astimezone(KYIV).date() for f in files]
+    return [f for f, day in zip(files, days, strict=True) if (since is None or day >= since) and (until is None or day <= until)]
+
+
 def events_from_deepstate(
     snapshots: Sequence[Snapshot],
     settlements: Sequence[Settlement],
