@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from conflictmap import settings
@@ -54,7 +55,7 @@ def context_around(region: shapely.Geometry, margin_deg: float = 1.0) -> tuple[g
     reach = shapely.box(*shapely.bounds(shapely.buffer(region, margin_deg)))
     table = oblasts()
     others = table[~table.geometry.covered_by(region.buffer(1e-6))]
-    lands = gpd.pd.concat(
+    lands = pd.concat(
         [others.rename(columns={"admin1": "name"}).assign(country="UA"), neighbours()], ignore_index=True
     )
     lands = lands[lands.intersects(reach)]

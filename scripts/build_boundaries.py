@@ -29,6 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from conflictmap.boundaries import area_km2
@@ -70,7 +71,7 @@ def neighbours(data: Path, country: shapely.Geometry) -> gpd.GeoDataFrame:
     world = gpd.read_file(data / "world.hires.json", columns=["name", "iso"])
     others = world[~world["iso"].isin(["UKR", "RUS", "-99"])].rename(columns={"iso": "country"})
     lands = gpd.GeoDataFrame(
-        gpd.pd.concat([russia, others[["name", "country", "geometry"]]], ignore_index=True), crs="EPSG:4326"
+        pd.concat([russia, others[["name", "country", "geometry"]]], ignore_index=True), crs="EPSG:4326"
     )
     lands = lands[lands["name"].notna() & lands.intersects(reach)]
     geometry = shapely.intersection(shapely.make_valid(lands.geometry.to_numpy()), reach)
