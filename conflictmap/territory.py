@@ -21,36 +21,33 @@ import shapely.geometry
 from pyproj import Transformer
 
 from conflictmap import settings
-from conflictmap.layers import LAYER_RANK, SLACK_DAYS
-from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision
+from conflictmap.layers import LAYER_RANK, SLACK_DAYS, place_key
+from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision, Layer
 
 STATES = ("UA", "RU", "contested", "unknown")
 
 
 def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
-    """One key per settlement: its ``place_id``, else its point rounded to ~100 m.
-
-    Reports spell a place many ways; the gazetteer id (or the point) is what
-    identifies it.
+    """One key per settlement (:func:`conflictmap.layers.place_key`): its ``place_id``, else its
+    point rounded to ~100 m. Reports spell a place many ways; the gazetteer id (or the point) is
+    what identifies it, here as when ``validate`` compares layers.
     """
-    lon = events.geometry.x.round(3).astype(str)
-    lat = events.geometry.y.round(3).astype(str)
-    by_point = "pt:" + lon + "," + lat
-    if "place_id" not in events:
-        return by_point.rename("place_key")
-    has_id = events["place_id"].notna() & (events["place_id"].astype(str) != "")
-    return pd.Series(
-        np.where(has_id, "id:" + events["place_id"].astype(str), by_point),
-        index=events.index,
-        name="place_key",
-    )
+    ids = events["place_id"].tolist() if "place_id" in events else [None] * len(events)
+    keys = [
+        place_key(i if isinstance(i, str) else None, x, y)
+        for i, x, y in zip(ids, events.geometry.x.tolist(), events.geometry.y.tolist(), strict=True)
+    ]
+    return pd.Series(keys, index=events.index, name="place_key", dtype=object)
 
 
 def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The control changes, with a ``place_key`` column, sorted by date, then layer rank
-    (a report after a map snapshot of the same day: it wins, see :mod:`conflictmap.layers`), then id."""
+    """The control changes, with a ``place_key`` column and a ``layer`` (reports where none is
+    given), sorted by date, then layer rank (a report after a map snapshot of the same day: it
+    wins, see :mod:`conflictmap.layers`), then id."""
     changes = events[events["event_type"] == CONTROL_CHANGE]
-    changes = changes.assign(place_key=place_keys(changes), _rank=layer_ranks(changes))
+    layer = changes["layer"].fillna(Layer.REPORTS.value) if "layer" in changes else Layer.REPORTS.value
+    changes = changes.assign(place_key=place_keys(changes), layer=layer)
+    changes = changes.assign(_rank=layer_ranks(changes))
     return changes.sort_values(["date", "_rank", "id"], kind="stable").drop(columns="_rank")
 
 
@@ -78,11 +75,9 @@ def outranked_by(changes: pd.DataFrame) -> np.ndarray:
     return outranked
 
 
-def layer_ranks(events: pd.DataFrame) -> np.ndarray:
-    """Each event's layer rank (:data:`conflictmap.layers.LAYER_RANK`); events without a layer are reports."""
-    if "layer" not in events:
-        return np.full(len(events), LAYER_RANK["reports"])
-    return events["layer"].map(LAYER_RANK).fillna(LAYER_RANK["reports"]).astype(int).to_numpy()
+def layer_ranks(changes: pd.DataFrame) -> np.ndarray:
+    """Each change's layer rank (:data:`conflictmap.layers.LAYER_RANK`), as :func:`control_changes` gives them."""
+    return changes["layer"].map(LAYER_RANK).to_numpy(dtype=int)
 
 
 class Timeline:

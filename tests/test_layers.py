@@ -77,3 +77,18 @@ def test_validate_warns_naming_both_sources(tmp_path):
     assert warning.severity == "warning" and warning.field == "control_after"
     assert "Example News <https://example.org/balakliia>" in warning.message
     assert "DeepStateMap <https://example.org/snap>" in warning.message and "+12 days" in warning.message
+
+
+def test_validate_and_the_timeline_key_a_place_without_an_id_alike(tmp_path):
+    from conflictmap.model import Event
+    from conflictmap.territory import control_changes
+
+    features = []
+    for n, (lon, lat) in enumerate([(36.0005, 49.4995), (36.8445, 49.4565), (37.6175, 49.7105)]):
+        feature = make_feature(f"e{n}", place_id=None)
+        feature["geometry"]["coordinates"] = [lon, lat]  # halfway points, where two roundings could part
+        features.append(feature)
+    path = write_events(tmp_path / "e.geojson", features)
+    frame_keys = control_changes(load_events(path))["place_key"].tolist()
+    check_keys = [Change.of(Event.model_validate(f), str(path)).place_key for f in features]
+    assert frame_keys == check_keys

@@ -104,7 +104,7 @@ def build_map(
     ContextLayer(region).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
-    layers = sorted(set(timeline.changes["layer"])) if "layer" in timeline.changes else ["reports"]
+    layers = sorted(set(timeline.changes["layer"]))
     variants = {"+".join(layers): timeline}
     if len(timeline.keys) > settings.MAP_MAX_PLACES:
         cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)

@@ -13,14 +13,12 @@ from importlib.resources import files
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap.layers import LAYER_RANK
-from conflictmap.model import Layer as SourceLayer
 from conflictmap.render._html import RawHTML, add_json_block, script_json
 from conflictmap.territory import Timeline
 
@@ -57,8 +55,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         )
     ]
     days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
-    layer_of = changes["layer"] if "layer" in changes else pd.Series(SourceLayer.REPORTS.value, index=changes.index)
-    layers, layer_index = np.unique(layer_of.fillna(SourceLayer.REPORTS.value).to_numpy(dtype=str), return_inverse=True)
+    layers, layer_index = np.unique(changes["layer"].to_numpy(dtype=str), return_inverse=True)
     details = [
         {
             "id": row.id,
