@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, Event, Layer
 
@@ -44,9 +45,9 @@ def place_key(place_id: str | None, lon: float, lat: float) -> str:
     return f"id:{place_id}" if place_id else f"pt:{round(lon, 3)},{round(lat, 3)}"
 
 
-@dataclass(frozen=True)
-class Change:
-    """One control change, with what comparing layers needs of it."""
+class Change(NamedTuple):
+    """One control change, with what comparing layers needs of it (one per event ``validate``
+    reads: a tuple, cheap to make)."""
 
     file: str
     id: str
