@@ -53,16 +53,18 @@ def territory_by_day(
     within the region are those of the day before shares its entry. With ``progress``,
     a progress bar on stderr counts the days.
     """
-    since = since or (days[0] if days else None)
-    base = control_map(timeline, dt.date.fromisoformat(since), region) if since else None
     out: dict[str, Any] = {"shapes": [], "stats": [], "days": {}}
+    if not days:
+        return out
+    since = since or days[0]
+    base = control_map(timeline, dt.date.fromisoformat(since), region)
     previous: tuple[Any, bytes] | None = None
     bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
     for day in bar:
         now = control_map(timeline, dt.date.fromisoformat(day), region)
         key = (now.tessellation, now.control.astype(str).tobytes())
         if previous is None or key[0] is not previous[0] or key[1] != previous[1]:
-            out["shapes"].append(_day_shapes(now, base if since and day >= since else None))
+            out["shapes"].append(_day_shapes(now, base if day >= since else None))
             out["stats"].append([*(now.controlled_km2()[c] for c in ("UA", "RU", "contested")),
                                  out["shapes"][-1].pop("retaken_km2")])
             previous = key
