@@ -507,7 +507,7 @@ def import_deepstate(
             fail("no snapshot between --since and --until")
         settlements = gazetteer_settlements(region)
         console = Console(stderr=True)
-        read = read_snapshots(files, when, lambda items: track(items, "Reading snapshots", console=console))
+        read = read_snapshots(files, when, lambda items: track(items, "Reading snapshots", console=console, transient=True))
         unknown = sum((s.unknown_layers for s in read), start=Counter())
         if unknown:
             names = ", ".join(f"{name!r} ({n})" for name, n in unknown.most_common())
@@ -556,7 +556,8 @@ def _events_and_region(
     from conflictmap.boundaries import default_region_name, region_polygon
     from conflictmap.frames import load_events, select_events
 
-    frame = select_events(load_events(events or default_events()), layer.value if layer else None, source)
+    path = events or default_events()
+    frame = select_events(load_events(path), layer.value if layer else None, source)
     if frame.empty:
-        raise ConflictmapError("no events of that layer or source")
+        raise ConflictmapError(f"{path}: no events of that layer or source")
     return frame, region_polygon(region or default_region_name(frame))

@@ -156,6 +156,8 @@ def render_map(
     """
     out = Path(out)
     events = select_events(load_events(events_path), layer, source)
+    if events.empty and (layer or source):
+        raise ConflictmapError(f"{events_path}: no events of that layer or source")
     meta = map_metadata(events_path)
     title = title or meta.get("title") or map_title(events, default_region_name(events))
     m = build_map(
