@@ -9,23 +9,16 @@ not bear out: see :mod:`conflictmap.layers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ValidationError
-
 from conflictmap import settings
 from conflictmap.errors import EventFileError
+from conflictmap.features import Event, decode_event, feature_label, validate_feature
 from conflictmap.layers import Change, compare_layers
-from conflictmap.model import (
-    CONTROL_CHANGE,
-    PRECISION_DAYS,
-    Event,
-    feature_label,
-    validation_errors,
-)
-from conflictmap.store import EventCollection, gc_paused
+from conflictmap.store import EventCollection, RawFeatures, gc_paused
+from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS
 
 Severity = Literal["error", "warning"]
 
@@ -44,59 +37,67 @@ class Problem:
         return f"{self.file}: {self.feature}: {self.field}: {self.severity}: {self.message}"
 
 
-def _swapped(event: Event) -> bool:
-    box = settings.COUNTRY_BBOX.get(event.properties.country or "")
-    if box is None:
-        return False
-
-    def inside(lon: float, lat: float) -> bool:
-        return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
-
-    return not inside(event.lon, event.lat) and inside(event.lat, event.lon)
+def _swapped(box: tuple[float, float, float, float], lon: float, lat: float) -> bool:
+    """Whether ``(lon, lat)`` lies outside ``box`` and ``(lat, lon)`` inside."""
+    west, south, east, north = box
+    return not (west <= lon <= east and south <= lat <= north) and west <= lat <= east and south <= lon <= north
 
 
-def check_event(event: Event, file: str, today: dt.date) -> Iterator[Problem]:
+def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     """The rules about one event on its own."""
     p = event.properties
-
-    def problem(field: str, message: str, severity: Severity = "error") -> Problem:
-        return Problem(file, event.id, field, message, severity)
-
-    if _swapped(event):
-        yield problem(
-            "geometry.coordinates",
+    problems = []
+    box = settings.COUNTRY_BBOX.get(p.country)
+    if box is not None and _swapped(box, event.lon, event.lat):
+        problems.append(Problem(
+            file, event.id, "geometry.coordinates",
             f"[{event.lon}, {event.lat}] lies outside {p.country} but its swap lies inside: "
             "GeoJSON is [longitude, latitude]",
-        )
+        ))
     if p.date > today:
-        yield problem("date", f"{p.date} is in the future")
-    if p.event_type == CONTROL_CHANGE and p.control_before == p.control_after:
-        yield problem("control_after", f"control does not change ({p.control_before} -> {p.control_after})")
-    slack = dt.timedelta(days=PRECISION_DAYS[p.date_precision])
+        problems.append(Problem(file, event.id, "date", f"{p.date} is in the future"))
+    if p.control_before == p.control_after and p.event_type == CONTROL_CHANGE:
+        problems.append(Problem(file, event.id, "control_after",
+                                f"control does not change ({p.control_before} -> {p.control_after})"))
+    slack = PRECISION_DAYS[p.date_precision]
     for i, source in enumerate(p.sources):
-        field = f"sources[{i}].published"
-        if source.published < p.date - slack:
-            yield problem(field, f"published {source.published}, before the event it reports ({p.date})")
-        elif (source.published - p.date).days > settings.RECYCLED_AFTER_DAYS:
-            yield problem(
-                field,
-                f"published {source.published}, {(source.published - p.date).days} days after "
-                f"the event ({p.date}): a recycled or misdated story? Cite a contemporary report too",
+        if (days_after := (source.published - p.date).days) < -slack:
+            problems.append(Problem(file, event.id, f"sources[{i}].published",
+                                    f"published {source.published}, before the event it reports ({p.date})"))
+        elif days_after > settings.RECYCLED_AFTER_DAYS:
+            problems.append(Problem(
+                file, event.id, f"sources[{i}].published",
+                f"published {source.published}, {days_after} days after the event ({p.date}): "
+                "a recycled or misdated story? Cite a contemporary report too",
                 "warning",
-            )
+            ))
+    return problems
 
 
-def check_collections(
-    collections: Iterable[EventCollection], today: dt.date | None = None
-) -> list[Problem]:
+def check_collections(collections: Sequence[EventCollection], today: dt.date | None = None) -> list[Problem]:
     """Run every rule over the collections and return the problems found."""
     today = today or dt.date.today()
     problems: list[Problem] = []
-    first_seen: dict[str, str] = {}
-    changes: list[Change] = []
+    first_seen: dict[str, str] = {}  # id -> file
+    layers = set()
     with gc_paused():
         for collection in collections:
-            problems += _check_collection(collection, today, first_seen, changes)
+            file = str(collection.path)
+            for event in _valid_events(collection, problems):
+                if event.id in first_seen:
+                    problems.append(Problem(file, event.id, "id", f"duplicate id (first in {first_seen[event.id]})"))
+                else:
+                    first_seen[event.id] = file
+                problems += check_event(event, file, today)
+                layers.add(event.properties.layer)
+        if len(layers) < 2:
+            return problems  # one layer: nothing to compare
+        changes = [
+            change
+            for collection in collections
+            for event in _valid_events(collection, [])  # read again rather than held: a million events are 1 GB
+            if (change := Change.of(event, str(collection.path))) is not None
+        ]
     return problems + [
         Problem(c.change.file, c.change.id, "control_after", c.message(), "warning")
         for c in compare_layers(changes)
@@ -104,32 +105,22 @@ def check_collections(
     ]
 
 
-def _check_collection(
-    collection: EventCollection, today: dt.date, first_seen: dict[str, str], changes: list[Change]
-) -> list[Problem]:
-    """The problems of one file.
-
-    ``first_seen`` (id -> file) carries ids across files; ``changes`` collects the file's control changes.
-    """
-    problems: list[Problem] = []
+def _valid_events(collection: EventCollection, problems: list[Problem]) -> Iterator[Event]:
+    """The valid events of one file, in order; a problem added to ``problems`` for each invalid feature."""
     file = str(collection.path)
-    features = collection.features  # a lazy RawFeatures decodes each as it is read
+    features = collection.features
+    text = features.text if isinstance(features, RawFeatures) else None
     for index in range(len(features)):
-        try:
-            feature = features[index]
-        except EventFileError as exc:
-            problems.append(Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message))
-            continue
-        label = feature_label(feature, index)
-        try:
-            event = Event.model_validate(feature)
-        except ValidationError as exc:
-            problems += [Problem(file, label, f, m) for f, m in validation_errors(exc)]
-            continue
-        if event.id in first_seen:
-            problems.append(Problem(file, label, "id", f"duplicate id (first in {first_seen[event.id]})"))
-        first_seen.setdefault(event.id, file)
-        problems += check_event(event, file, today)
-        if (change := Change.of(event, file)) is not None:
-            changes.append(change)
-    return problems
+        event = decode_event(text(index)) if text else None  # straight from the text, no mapping built
+        if event is None:
+            try:
+                feature = features[index]
+            except EventFileError as exc:
+                problems.append(Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message))
+                continue
+            event, errors = validate_feature(feature)
+            if event is None:
+                label = feature_label(feature, index)
+                problems += [Problem(file, label, f, m) for f, m in errors]
+                continue
+        yield event

@@ -107,7 +107,7 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.model import new_event
+    from conflictmap.features import new_event
     from conflictmap.store import append_event
 
     if (lat is None) != (lon is None):

@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, Event, Layer
+from conflictmap.features import Event
+from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS, Layer
 
 #: Rank of each layer when two changes of one place fall on the same day: the higher wins.
 LAYER_RANK = {Layer.MAPS.value: 0, Layer.DATASETS.value: 1, Layer.REPORTS.value: 2}

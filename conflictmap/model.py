@@ -8,11 +8,7 @@ properties the tool does not know survive every read and write untouched.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
-import unicodedata
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,7 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-from conflictmap.errors import EventFileError
 from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the model's interface
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -147,12 +142,6 @@ class Event(BaseModel):
         return float(self.geometry.coordinates[1])
 
 
-def feature_label(feature: Any, index: int) -> str:
-    """Name a feature in messages: its id, else its position ``#index``."""
-    fid = feature.get("id") if isinstance(feature, dict) else None
-    return str(fid) if isinstance(fid, (str, int)) and fid != "" else f"#{index}"
-
-
 def _field_path(loc: tuple[Any, ...]) -> str:
     """``('properties', 'sources', 0, 'url')`` -> ``sources[0].url``."""
     if loc and loc[0] == "properties":
@@ -174,60 +163,6 @@ def validation_errors(exc: ValidationError) -> list[tuple[str, str]]:
             message = f"{err['input']!r} is not one of {err['ctx']['expected']}"
         pairs.append((_field_path(err["loc"]), message))
     return pairs
-
-
-def parse_event(feature: Any, file: str | Path | None = None, index: int = 0) -> Event:
-    """Validate one feature mapping and return the :class:`Event`.
-
-    Raises
-    ------
-    EventFileError
-        naming the file, the feature and the first field at fault.
-    """
-    try:
-        return Event.model_validate(feature)
-    except ValidationError as exc:
-        field, message = validation_errors(exc)[0]
-        raise EventFileError(file, message, feature_label(feature, index), field) from None
-
-
-def slug(text: str, separator: str = "-") -> str:
-    """Lower-case ASCII words joined by ``separator``: ``"Explosions/Remote violence"`` -> ``explosions-remote-violence``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
-
-
-def make_event_id(place: str, date: dt.date, control_after: str | None, url: str) -> str:
-    """A stable id from what identifies an event: ``<place-slug>-<date>-<hash>``."""
-    key = json.dumps([place, date.isoformat(), control_after, url], ensure_ascii=False)
-    return f"{slug(place) or 'event'}-{date.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
-
-
-def new_event(
-    *,
-    place: str,
-    date: dt.date,
-    lon: float,
-    lat: float,
-    sources: list[dict[str, Any]],
-    file: str | Path | None = None,
-    **properties: Any,
-) -> dict[str, Any]:
-    """Build and validate a new event feature, returned as a plain mapping.
-
-    ``properties`` takes the optional fields of :class:`EventProperties`;
-    ``None`` values are left out. Errors name ``file`` and the new id.
-    """
-    props = {"place": place, "date": date.isoformat(), **properties, "sources": sources}
-    props = {k: v for k, v in props.items() if v is not None}
-    feature = {
-        "type": "Feature",
-        "id": make_event_id(place, date, props.get("control_after"), sources[0]["url"]),
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        "properties": props,
-    }
-    parse_event(feature, file)
-    return feature
 
 
 def event_file_schema() -> dict[str, Any]:

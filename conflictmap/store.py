@@ -27,7 +27,8 @@ import msgspec
 from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
-from conflictmap.model import Layer, feature_label, parse_event
+from conflictmap.features import feature_label, parse_event
+from conflictmap.vocab import Layer
 
 EVENT_FILE_SUFFIXES = (".geojson", ".json")
 
@@ -122,6 +123,10 @@ class RawFeatures(Sequence[dict[str, Any]]):
 
     def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
         return self._decode(index, self._raws[index])
+
+    def text(self, index: int) -> msgspec.Raw:
+        """The JSON text of feature ``index``, undecoded."""
+        return self._raws[index]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for index, raw in enumerate(self._raws):

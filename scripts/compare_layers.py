@@ -13,8 +13,8 @@ import argparse
 import datetime as dt
 import statistics
 
+from conflictmap.features import parse_event
 from conflictmap.layers import Change, compare_layers
-from conflictmap.model import Event
 from conflictmap.store import read_collections
 
 
@@ -27,7 +27,7 @@ def main() -> None:
         change
         for collection in read_collections("data/events")
         for feature in collection.features
-        if (change := Change.of(Event.model_validate(feature), str(collection.path))) is not None
+        if (change := Change.of(parse_event(feature), str(collection.path))) is not None
     ]
     reports = [c for c in changes if c.layer == "reports" and args.since <= c.date <= args.until]
     compared = [c for c in compare_layers(changes) if args.since <= c.change.date <= args.until]

@@ -17,7 +17,7 @@ from conflictmap.importers.deepstate import (
     read_snapshots,
     snapshot_files,
 )
-from conflictmap.model import parse_event
+from conflictmap.features import parse_event
 from conflictmap.store import read_features
 from tests.conftest import invoke
 

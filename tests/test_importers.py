@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from conflictmap.errors import EventFileError
 from conflictmap.importers import events_from_acled, events_from_viina
-from conflictmap.model import parse_event
+from conflictmap.features import parse_event
 from conflictmap.store import read_features
 from tests.conftest import invoke
 

@@ -80,7 +80,7 @@ def test_validate_warns_naming_both_sources(tmp_path):
 
 
 def test_validate_and_the_timeline_key_a_place_without_an_id_alike(tmp_path):
-    from conflictmap.model import Event
+    from conflictmap.features import parse_event
     from conflictmap.territory import control_changes
 
     features = []
@@ -90,5 +90,5 @@ def test_validate_and_the_timeline_key_a_place_without_an_id_alike(tmp_path):
         features.append(feature)
     path = write_events(tmp_path / "e.geojson", features)
     frame_keys = control_changes(load_events(path))["place_key"].tolist()
-    check_keys = [Change.of(Event.model_validate(f), str(path)).place_key for f in features]
+    check_keys = [Change.of(parse_event(f), str(path)).place_key for f in features]
     assert frame_keys == check_keys

