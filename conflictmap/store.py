@@ -155,7 +155,7 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
         raise EventFileError(path, "no such file") from None
     except OSError as exc:
         raise EventFileError(path, f"cannot read: {exc.strerror}") from None
-    if lazy and not raw.startswith(b"\xef\xbb\xbf") and _is_utf8(raw):
+    if lazy and not raw.startswith(b"\xef\xbb\xbf") and (raw.isascii() or _is_utf8(raw)):
         try:
             top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
             members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}

@@ -287,9 +287,15 @@ class Tessellation:
         return shapely.area(self.cells) / 1e6
 
     @cached_property
-    def shared(self) -> np.ndarray:
-        """What each touching pair (``left``, ``right``) shares: an edge, or a point at a corner."""
-        return shapely.intersection(self.cells[self.left], self.cells[self.right])
+    def _shared(self) -> np.ndarray:
+        return np.full(len(self.left), None, dtype=object)
+
+    def shared(self, pairs: np.ndarray) -> np.ndarray:
+        """What the touching pairs (``left``, ``right``) selected by the mask ``pairs`` share: an edge,
+        or a point at a corner. Each pair is intersected once, when first asked for."""
+        todo = pairs & (self._shared == None)  # noqa: E711 - elementwise
+        self._shared[todo] = shapely.intersection(self.cells[self.left[todo]], self.cells[self.right[todo]])
+        return self._shared[pairs]
 
 
 @lru_cache(maxsize=8)
@@ -302,8 +308,10 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
     if shapely.get_num_geometries(points) == 1:
         cells = np.array([region])
     else:
-        voronoi = shapely.voronoi_polygons(points, extend_to=region, ordered=True)
-        cells = shapely.intersection(shapely.get_parts(voronoi), region)
+        cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=region, ordered=True))
+        shapely.prepare(region)
+        crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
+        cells[crossing] = shapely.intersection(cells[crossing], region)
     left, right = shapely.STRtree(cells).query(cells, predicate="intersects")
     keep = left < right
     return Tessellation(cells, left[keep], right[keep], region)
@@ -385,7 +393,7 @@ class ControlMap:
         t, control = self.tessellation, self.control
         a, b = control[t.left], control[t.right]
         facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
-        shared = shapely.get_parts(t.shared[facing])
+        shared = shapely.get_parts(t.shared(facing))
         lines = shared[shapely.get_type_id(shared) == 1]  # LineStrings; cells meeting at a corner give points
         if len(lines) == 0:
             return shapely.MultiLineString([])
@@ -461,9 +469,11 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
 
 
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
-    """Places and km² held by Russia in ``before`` and by Ukraine in ``after``."""
+    """Places and km² held by Russia in ``before`` and by Ukraine in ``after`` (two days of one timeline)."""
+    if before.timeline is not after.timeline:
+        raise ValueError("recaptured compares two days of one timeline")
     was_ru, now_ua = before.control == "RU", after.control == "UA"
-    settlements = int(np.isin(after.place_keys[now_ua], before.place_keys[was_ru]).sum())
+    settlements = int(np.isin(after.index[now_ua], before.index[was_ru]).sum())  # places by position
     return settlements, round(float(shapely.area(recaptured_area(before, after))) / 1e6, 1)
 
 

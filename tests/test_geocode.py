@@ -196,6 +196,19 @@ def test_index_is_cached_on_disk(tmp_path, monkeypatch):
     assert Gazetteer.default().geocode("Izium").resolved  # a broken cache is rebuilt
 
 
+def test_a_pickled_index_decodes_its_typo_index_only_for_a_typo():
+    import pickle
+
+    from conflictmap.geocode.gazetteer import Place
+
+    place = Place("x:1", "Balakliia", 49.46, 36.86, "Kharkiv", "UA", 26_000, "curated")
+    loaded = pickle.loads(pickle.dumps(Gazetteer([(place, ["Balakliia"])])))
+    assert loaded.geocode("Balakliia").place_id == "x:1"
+    assert isinstance(loaded._deletions, bytes)  # an exact match leaves it packed
+    assert loaded.geocode("Banakliia").place_id == "x:1"
+    assert isinstance(loaded._deletions, dict)
+
+
 def test_cli_geocode_json_stdin_and_exit_codes():
     proc = run_cli("geocode", "-", "--json", stdin="Izyium\nXyzzyville\n")
     assert proc.returncode == 1

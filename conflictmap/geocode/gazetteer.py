@@ -370,9 +370,21 @@ class Gazetteer:
         for key in self.index:
             for shorter in _deletions(key):
                 deletions.setdefault(shorter, []).append(key)
-        self.deletions = {shorter: tuple(keys) for shorter, keys in deletions.items()}
+        self._deletions: dict[str, tuple[str, ...]] | bytes = {shorter: tuple(keys) for shorter, keys in deletions.items()}
         self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, tuple[dict[str, Any], ...]] | None] = {}
         self._results: dict[tuple[str, str | None], GeocodeResult] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with the index of deletions (half the cache, a million keys) as one blob of bytes,
+        decoded on the first fuzzy lookup: exact lookups (``add`` by name) never pay for it."""
+        return {**self.__dict__, "_deletions": pickle.dumps(self.deletions, protocol=pickle.HIGHEST_PROTOCOL)}
+
+    @property
+    def deletions(self) -> dict[str, tuple[str, ...]]:
+        """Every key with one letter dropped -> the keys it comes from."""
+        if isinstance(self._deletions, bytes):
+            self._deletions = pickle.loads(self._deletions)
+        return self._deletions
 
     def _one_typo_away(self, key: str) -> set[str]:
         """Keys one typo from ``key``: a letter wrong, missing or extra, or two letters swapped.
