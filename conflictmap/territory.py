@@ -397,7 +397,7 @@ class ControlMap:
         lines = shared[shapely.get_type_id(shared) == 1]  # LineStrings; cells meeting at a corner give points
         if len(lines) == 0:
             return shapely.MultiLineString([])
-        return shapely.line_merge(shapely.union_all(lines))
+        return shapely.line_merge(shapely.multilinestrings(lines))  # cell edges meet only at their ends: no noding
 
     def frontline_km(self) -> float:
         return _km(self.frontline())
