@@ -149,22 +149,44 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
     changed in place.
     """
     path = Path(path)
+    raw = _read_bytes(path)
+    if lazy and not raw.startswith(b"\xef\xbb\xbf") and (raw.isascii() or _is_utf8(raw)):
+        envelope = _envelope(raw)
+        try:
+            features = msgspec.json.decode(envelope[1]["features"], type=list[msgspec.Raw]) if envelope else None
+        except (msgspec.DecodeError, KeyError):
+            features = None
+        if features is not None:
+            return EventCollection(path, RawFeatures(path, features), envelope[0])
+    return parse_collection(path, raw)  # the eager parse, and its messages for broken files
+
+
+def read_members(path: str | Path) -> dict[str, Any]:
+    """The FeatureCollection members of an event file other than ``features``, which are left unread."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    envelope = _envelope(raw)
+    return envelope[0] if envelope is not None else parse_collection(path, raw).members
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise EventFileError(path, "no such file") from None
     except OSError as exc:
         raise EventFileError(path, f"cannot read: {exc.strerror}") from None
-    if lazy and not raw.startswith(b"\xef\xbb\xbf") and (raw.isascii() or _is_utf8(raw)):
-        try:
-            top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
-            members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}
-            features = msgspec.json.decode(top["features"], type=list[msgspec.Raw])
-        except (msgspec.DecodeError, KeyError):
-            members = None
-        if members is not None and members.get("type") == "FeatureCollection":
-            return EventCollection(path, RawFeatures(path, features), members)
-    return parse_collection(path, raw)  # the eager parse, and its messages for broken files
+
+
+def _envelope(raw: bytes) -> tuple[dict[str, Any], dict[str, msgspec.Raw]] | None:
+    """A FeatureCollection's members but ``features`` decoded, and every member's text; ``None``
+    for anything else (then :func:`parse_collection` says what is wrong)."""
+    try:
+        top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+        members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}
+    except msgspec.DecodeError:
+        return None
+    return (members, top) if members.get("type") == "FeatureCollection" else None
 
 
 def validated(
@@ -293,7 +315,7 @@ def map_metadata(events_path: str | Path) -> dict[str, Any]:
     """
     found: dict[str, Any] = {}
     for path in reversed(event_files(events_path)):
-        members = read_collection(path, lazy=True).members
+        members = read_members(path)
         member = members.get("map", {})
         if not isinstance(member, dict):
             raise EventFileError(path, "expected an object with date and since", field="map")

@@ -211,3 +211,14 @@ def test_lazy_read_and_append_keep_the_other_members(tmp_path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert {k: v for k, v in doc.items() if k != "features"} == {"type": "FeatureCollection", **members}
     assert [f["id"] for f in doc["features"]] == ["a", "b"]
+
+
+def test_read_members_reads_the_envelope_alone(tmp_path):
+    path = write_events(tmp_path / "e.geojson", [make_feature("a")], title="A map", map={"date": "2022-09-11"})
+    assert store.read_members(path) == {"type": "FeatureCollection", "title": "A map", "map": {"date": "2022-09-11"}}
+    path.write_text('{"type": "FeatureCollection", "features": {}}', encoding="utf-8")
+    with pytest.raises(EventFileError, match="'features' must be a list"):
+        store.read_collection(path, lazy=True)
+    path.write_text('{"type": "FeatureCollection", "title": ', encoding="utf-8")
+    with pytest.raises(EventFileError, match="invalid JSON"):
+        store.read_members(path)
