@@ -2,10 +2,10 @@
 
 :mod:`conflictmap.model` (pydantic) defines an event: its rules, its JSON Schema and its
 field-named messages. The msgspec structs here mirror it, so that checking a valid feature
-costs a conversion, not a pydantic model: :func:`parse_event` tries them first and hands a
-feature they refuse to the pydantic model, which names the field at fault (or accepts the rare
-feature only the structs refuse: they may be stricter, never looser). Tests hold the two to
-the same fields and the same verdicts. Nothing here imports pydantic until a feature fails.
+costs a decode or a conversion, not a pydantic model: :func:`parse_event` tries them first and
+hands a feature they refuse to the pydantic model, which names the field at fault (or accepts
+the rare feature only the structs refuse: they may be stricter, never looser). Tests hold the
+two to the same fields and the same verdicts. Nothing here imports pydantic until a feature fails.
 """
 
 from __future__ import annotations
@@ -112,10 +112,7 @@ def validate_feature(feature: Any) -> tuple[Event | model.Event | None, list[tup
     except msgspec.ValidationError:
         from pydantic import ValidationError
 
-        from conflictmap.model import (  # the messages, only when needed
-            Event as ModelEvent,
-        )
-        from conflictmap.model import validation_errors
+        from conflictmap.model import Event as ModelEvent, validation_errors  # the messages, only when needed
 
         try:
             return ModelEvent.model_validate(feature), []
