@@ -32,7 +32,7 @@ import geopandas as gpd
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap.frames import events_frame
+from conflictmap.frames import events_frame, sources_of
 from conflictmap.model import EventProperties
 from conflictmap.store import EventCollection, write_collection
 
@@ -119,7 +119,9 @@ def _arrow_ready(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
 
 def to_geoparquet(features: Sequence[dict[str, Any]], path: str | Path) -> None:
     """Write GeoParquet (WKB points, EPSG:4326) keeping every field."""
-    frame, json_columns = _arrow_ready(events_frame(features))
+    frame = events_frame(features)
+    frame["sources"] = frame["sources"].map(sources_of)  # a list of structs in Parquet
+    frame, json_columns = _arrow_ready(frame)
     frame.attrs[JSON_COLUMNS_ATTR] = json_columns
     with atomic_writer(path) as out:
         frame.to_parquet(out, index=False, compression="zstd")

@@ -1,71 +1,176 @@
-"""Events as a GeoDataFrame: one row per event, every field of the model a column.
+"""Events as a GeoDataFrame: one row per event, every property a column.
 
 The store (:mod:`conflictmap.store`) reads and writes event files with no dataframe library;
 this module builds frames of their events for the commands that compute on them (``stats``,
 ``render``, ``image``, ``export``), so that ``add`` and ``validate`` start without geopandas.
+
+:func:`load_events` builds the columns straight from each feature's text, decoded into the
+structs of :mod:`conflictmap.features` (checked and typed in one pass, no mapping built); a
+block of features with a property the model does not name takes the path through mappings,
+:func:`events_frame`, which keeps every property. Both give the same columns.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import geopandas as gpd
+import msgspec
 import numpy as np
 import pandas as pd
 import shapely
 
+from conflictmap import features as structs
 from conflictmap import settings
-from conflictmap.model import EventProperties
-from conflictmap.store import batched, event_files, gc_paused, read_collection, validated
+from conflictmap.store import (
+    EventCollection, RawFeatures, batched, claim_id, event_files, gc_paused, read_collection, validated,
+)
 
 
-def _frame_chunk(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    props = pd.DataFrame([f["properties"] for f in features])
-    for name, info in EventProperties.model_fields.items():
-        if info.is_required():
-            continue
-        default = info.get_default()
-        default = default.value if isinstance(default, Enum) else default
-        if name not in props:
-            props[name] = default
-        elif default is not None:
-            props[name] = props[name].fillna(default)
-    props.insert(0, "id", [f["id"] for f in features])
-    coords = np.array([f["geometry"]["coordinates"] for f in features], dtype=float).reshape(-1, 2)
-    if "date" in props:
-        props["date"] = pd.to_datetime(props["date"], format="%Y-%m-%d")
-    return gpd.GeoDataFrame(props, geometry=shapely.points(coords), crs=settings.GEOGRAPHIC_CRS)
+def _default(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+#: The model's properties, in order; all but ``date`` and ``sources`` are text columns.
+FIELDS = tuple(f.name for f in msgspec.structs.fields(structs.EventProperties))
+#: The text columns' defaults.
+TEXT_FIELDS = {
+    f.name: None if f.required else _default(f.default)
+    for f in msgspec.structs.fields(structs.EventProperties)
+    if f.name not in ("date", "sources")
+}
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+class _Source(structs.Source, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+    """A source with no field the model does not name (encoded without its empty fields)."""
+
+
+class _Properties(structs.EventProperties, forbid_unknown_fields=True, kw_only=True, gc=False):
+    """Properties with no field the model does not name: all of them fit the columns."""
+
+    sources: Annotated[list[_Source], msgspec.Meta(min_length=1)]
+
+
+class _Event(structs.Event, gc=False):
+    properties: _Properties
+
+
+_DECODER = msgspec.json.Decoder(_Event)
+_ENCODER = msgspec.json.Encoder()
+
+
+def _frame(
+    ids: list[str], xy: list[Any], text: dict[str, list[Any]], days: np.ndarray, sources: list[bytes],
+    others: dict[str, list[Any]],
+) -> gpd.GeoDataFrame:
+    """The frame of a block of events from its columns; ``days`` as ``datetime64[D]``."""
+    columns: dict[str, Any] = {"id": pd.array(ids, dtype="str")}
+    for name in FIELDS:
+        if name == "date":
+            columns[name] = days.astype("datetime64[us]")
+        elif name == "sources":
+            columns[name] = pd.array([s.decode() for s in sources], dtype="str")
+        else:
+            columns[name] = pd.array(text[name], dtype="str")
+    columns.update((name, pd.Series(values)) for name, values in others.items())  # as pandas types them
+    points = shapely.points(np.array(xy, dtype=float).reshape(-1, 2))
+    return gpd.GeoDataFrame(columns, geometry=points, crs=settings.GEOGRAPHIC_CRS)
+
+
+def _frame_of_mappings(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """The frame of validated feature mappings: every property kept."""
+    props = [f["properties"] for f in features]
+    others = dict.fromkeys(k for p in props for k in p if k not in FIELDS)
+    return _frame(
+        [f["id"] for f in features],
+        [f["geometry"]["coordinates"] for f in features],
+        {name: [p.get(name, default) for p in props] for name, default in TEXT_FIELDS.items()},
+        np.array([p["date"] for p in props], dtype="datetime64[D]"),
+        [_ENCODER.encode(p["sources"]) for p in props],
+        {name: [p.get(name) for p in props] for name in others},
+    )
+
+
+def _frame_of_events(events: list[_Event]) -> gpd.GeoDataFrame:
+    """The frame of decoded events (no property the model does not name)."""
+    props = [e.properties for e in events]
+    return _frame(
+        [e.id for e in events],
+        [e.geometry.coordinates for e in events],
+        {name: [getattr(p, name) for p in props] for name in TEXT_FIELDS},
+        (np.array([p.date.toordinal() for p in props], dtype=np.int64) - _EPOCH).astype("datetime64[D]"),
+        [_ENCODER.encode(p.sources) for p in props],
+        {},
+    )
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    if len(frames) > 1:
+        return pd.concat(frames, ignore_index=True)
+    return frames[0] if frames else _frame_of_mappings([])
 
 
 def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -> gpd.GeoDataFrame:
-    """Build a GeoDataFrame (EPSG:4326) of validated features.
+    """Build a GeoDataFrame (EPSG:4326) of validated feature mappings.
 
-    One row per event; one column per property (``sources`` stays a list) plus
-    ``id``; every field of the model is there, defaults filled in; ``date`` is
-    a ``datetime64`` column. Rows are built ``chunk_size`` features at a time,
-    so a lazy sequence of features is never all decoded at once.
+    One row per event; ``id``, then one column per property of the model (defaults filled in;
+    ``date`` a ``datetime64`` column; ``sources`` the JSON text of the list: see
+    :func:`sources_of`), then the other properties. Rows are built ``chunk_size`` features at
+    a time, so a lazy sequence of features is never all decoded at once.
     """
     with gc_paused():
-        frames = [_frame_chunk(chunk) for chunk in batched(iter(features), chunk_size)]
-    if len(frames) > 1:
-        return pd.concat(frames, ignore_index=True)
-    return frames[0] if frames else _frame_chunk([])
+        return _concat([_frame_of_mappings(chunk) for chunk in batched(iter(features), chunk_size)])
 
 
-def load_events(path: str | Path) -> gpd.GeoDataFrame:
-    """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326).
+def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+    """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
+    :func:`events_frame` builds it.
 
-    Files are read lazily and validated as the rows are built, so memory holds
-    the files' bytes and the frame, not every feature's dicts at once.
+    Files are read lazily and checked as the rows are built, a block of ``chunk_size``
+    features at a time, so memory holds the files' bytes and the frame, never every feature.
     """
     seen: dict[str, Path] = {}
-    return events_frame(
-        itertools.chain.from_iterable(validated(read_collection(f, lazy=True), seen) for f in event_files(path))
-    )
+    with gc_paused():
+        blocks = [
+            block
+            for file in event_files(path)
+            for block in _blocks(read_collection(file, lazy=True), seen, chunk_size)
+        ]
+    return _concat(blocks)
+
+
+def _blocks(collection: EventCollection, seen: dict[str, Path], chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
+    """The frames of one file's features, ``chunk_size`` at a time."""
+    features: Sequence[dict[str, Any]] = collection.features
+    for start in range(0, len(features), chunk_size):
+        stop = min(start + chunk_size, len(features))
+        events = _decoded(features, start, stop)
+        if events is None:  # a property the model does not name, or a feature to explain
+            yield _frame_of_mappings(list(validated(collection, seen, range(start, stop))))
+            continue
+        for event in events:
+            claim_id(seen, event.id, collection.path)
+        yield _frame_of_events(events)
+
+
+def _decoded(features: Sequence[dict[str, Any]], start: int, stop: int) -> list[_Event] | None:
+    """Features ``start:stop`` decoded from their text, or ``None`` if one does not fit the columns."""
+    if not isinstance(features, RawFeatures):
+        return None
+    try:
+        return [_DECODER.decode(features.text(i)) for i in range(start, stop)]
+    except msgspec.DecodeError:
+        return None
+
+
+def sources_of(text: str) -> list[dict[str, Any]]:
+    """The sources of a frame's row (the ``sources`` column holds them as JSON text)."""
+    return msgspec.json.decode(text)
 
 
 def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: str | None = None) -> gpd.GeoDataFrame:
@@ -75,5 +180,7 @@ def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: st
         keep &= (events["layer"] == layer).to_numpy()
     if source is not None:
         needle = source.casefold()
-        keep &= events["sources"].map(lambda sources: any(needle in s["publisher"].casefold() for s in sources)).to_numpy(bool)
+        keep &= events["sources"].map(
+            lambda text: any(needle in s["publisher"].casefold() for s in sources_of(text))
+        ).to_numpy(bool)
     return events if keep.all() else events[keep]

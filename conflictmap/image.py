@@ -20,7 +20,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.boundaries import context_around, default_region_name, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.frames import load_events
+from conflictmap.frames import load_events, sources_of
 from conflictmap.store import map_metadata
 from conflictmap.territory import (
     ControlMap,
@@ -51,7 +51,7 @@ def _sources_line(events: gpd.GeoDataFrame) -> str:
     """Who the events cite, layer by layer: the publishers of the reports, the maps' publishers."""
     parts = []
     for layer, rows in events.groupby(events["layer"].fillna("reports"), sort=True):
-        publishers = sorted({s["publisher"] for sources in rows["sources"] for s in sources})
+        publishers = sorted({s["publisher"] for text in rows["sources"] for s in sources_of(text)})
         shown = ", ".join(publishers[:6]) + (f" and {len(publishers) - 6} more" if len(publishers) > 6 else "")
         parts.append(f"{layer}: {len(rows):,} events ({shown})")
     return "Sources: " + "; ".join(parts) + "."

@@ -190,21 +190,27 @@ def _envelope(raw: bytes) -> tuple[dict[str, Any], dict[str, msgspec.Raw]] | Non
 
 
 def validated(
-    collection: EventCollection, seen: dict[str, Path] | None = None
+    collection: EventCollection, seen: dict[str, Path] | None = None, indices: Iterable[int] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Yield the features of ``collection``, each validated, raising at the first bad one.
+    """Yield the features of ``collection`` (those at ``indices``, else all), each validated,
+    raising at the first bad one.
 
     Ids must be unique within the file and among those in ``seen`` (id -> file),
     which is updated: pass one dict to check ids across files.
     """
     seen = {} if seen is None else seen
-    for index, feature in enumerate(collection.features):
-        event = parse_event(feature, str(collection.path), index)
-        if (other := seen.get(event.id)) is not None:
-            where = "" if other == collection.path else f" (also in {other})"
-            raise DuplicateEventError(collection.path, f"duplicate id{where}", event.id, "id")
-        seen[event.id] = collection.path
+    for index in range(len(collection.features)) if indices is None else indices:
+        feature = collection.features[index]
+        claim_id(seen, parse_event(feature, str(collection.path), index).id, collection.path)
         yield feature
+
+
+def claim_id(seen: dict[str, Path], event_id: str, path: Path) -> None:
+    """Record that ``path`` holds ``event_id``; raise :class:`DuplicateEventError` if ``seen`` has it."""
+    if (other := seen.get(event_id)) is not None:
+        where = "" if other == path else f" (also in {other})"
+        raise DuplicateEventError(path, f"duplicate id{where}", event_id, "id")
+    seen[event_id] = path
 
 
 def validate_collection(collection: EventCollection, seen: dict[str, Path] | None = None) -> dict[str, Path]:

@@ -261,7 +261,7 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
                 "Places held on this day: " + ", ".join(f"{s} {int(n)}" for s, n in zip(STATES, r, strict=True) if n)
                 for r in rows
             ],
-            "sources": [[] for _ in range(len(rows))],
+            "sources": ["[]"] * len(rows),  # as JSON text, as in an events frame
         },
         geometry=shapely.points(centres),
         crs=timeline.crs,

@@ -179,7 +179,7 @@ def test_non_http_links_never_become_links(browser, tmp_path):
     from conflictmap.render import build_map
 
     frame = events_frame([feature])
-    frame.at[0, "sources"] = [{"publisher": "P", "url": "javascript:alert(1)", "published": "2022-09-09"}]
+    frame.at[0, "sources"] = '[{"publisher": "P", "url": "javascript:alert(1)", "published": "2022-09-09"}]'
     html = tmp_path / "m.html"
     html.write_text(build_map(frame).get_root().render(), encoding="utf-8")
     page, errors, dialogs, _ = open_map(browser, html)

@@ -1,7 +1,7 @@
 """Invariants of the bundled dataset (data/events)."""
 
 from conflictmap.checks import check_collections
-from conflictmap.frames import load_events
+from conflictmap.frames import load_events, sources_of
 from conflictmap.store import read_collections
 from conflictmap.territory import control_changes
 from tests.conftest import REPO
@@ -51,7 +51,7 @@ def test_seed_article_events_are_there_and_warned():
     assert {"Balakliia", "Kupiansk", "Izium", "Hrakove"} <= places
     warned = {p.feature for p in check_collections(read_collections(EVENTS)) if p.severity == "warning"}
     london_daily = {
-        row.id for row in frame.itertuples() if any(s["publisher"] == "London Daily" for s in row.sources)
+        row.id for row in frame.itertuples() if any(s["publisher"] == "London Daily" for s in sources_of(row.sources))
     }
     assert london_daily and london_daily <= warned
 
@@ -59,4 +59,4 @@ def test_seed_article_events_are_there_and_warned():
 def test_confirmed_events_have_two_sources():
     frame = load_events(EVENTS)
     confirmed = frame[frame["confidence"] == "confirmed"]
-    assert all(len(sources) >= 2 for sources in confirmed["sources"])
+    assert all(len(sources_of(text)) >= 2 for text in confirmed["sources"])

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -222,3 +223,25 @@ def test_read_members_reads_the_envelope_alone(tmp_path):
     path.write_text('{"type": "FeatureCollection", "title": ', encoding="utf-8")
     with pytest.raises(EventFileError, match="invalid JSON"):
         store.read_members(path)
+
+
+def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path):
+    plain = [make_feature("a", place_id="geonames:1", notes="a note"), make_feature("b", place="Izium", date="2022-09-10",
+             place_id="geonames:2", layer="maps"), make_feature("c", confidence="claimed", date_precision="week")]
+    path = write_events(tmp_path / "plain.geojson", plain)
+    assert frames._decoded(store.read_collection(path, lazy=True).features, 0, 3) is not None  # the text path
+    fast, mapped = frames.load_events(path), frames.events_frame(store.read_features(path))
+    pd.testing.assert_frame_equal(fast, mapped)
+    assert fast.columns[:3].tolist() == ["id", "place", "place_id"] and fast["place_id"].isna().tolist() == [False, False, True]
+    assert frames.sources_of(fast["sources"].iloc[0]) == plain[0]["properties"]["sources"]
+    # a property the model does not name sends its block through the mappings, and is kept
+    odd = [*plain[:2], make_feature("d", casualties=3)]
+    path = write_events(tmp_path / "odd.geojson", odd)
+    frame = frames.load_events(path, chunk_size=2)  # one block of the text, one of mappings
+    assert frame["id"].tolist() == ["a", "b", "d"]
+    assert frame["casualties"].tolist()[2] == 3
+    pd.testing.assert_frame_equal(frame.drop(columns="casualties"), frames.load_events(write_events(
+        tmp_path / "even.geojson", [*plain[:2], make_feature("d")]), chunk_size=2))
+    write_events(path, [make_feature("a"), make_feature("a")])
+    with pytest.raises(store.DuplicateEventError):
+        frames.load_events(path)

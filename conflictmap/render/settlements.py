@@ -18,6 +18,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
+from conflictmap.frames import sources_of
 from conflictmap.layers import LAYER_RANK
 from conflictmap.render._html import RawHTML, add_json_block, script_json
 from conflictmap.territory import Timeline
@@ -68,7 +69,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
             "before": row.control_before,
             "after": row.control_after,
             "notes": _text(row.notes),
-            "sources": [[_text(s.get(k)) for k in _SOURCE_FIELDS] for s in row.sources],
+            "sources": [[_text(s.get(k)) for k in _SOURCE_FIELDS] for s in sources_of(row.sources)],
         }
         for row, day, layer in zip(changes.itertuples(index=False), days, layers[layer_index], strict=True)
     ]
