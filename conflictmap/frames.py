@@ -44,6 +44,8 @@ TEXT_FIELDS = {
     if f.name not in ("date", "sources")
 }
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+#: Properties named as the frame's own columns, and the columns they get.
+_RENAMED = {"id": "properties.id", "geometry": "properties.geometry"}
 
 
 class _Source(structs.Source, forbid_unknown_fields=True, omit_defaults=True, gc=False):
@@ -92,7 +94,7 @@ def _frame_of_mappings(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
         {name: [p.get(name, default) for p in props] for name, default in TEXT_FIELDS.items()},
         np.array([p["date"] for p in props], dtype="datetime64[D]"),
         [_ENCODER.encode(p["sources"]) for p in props],
-        {name: [p.get(name) for p in props] for name in others},
+        {_RENAMED.get(name, name): [p.get(name) for p in props] for name in others},
     )
 
 
@@ -120,7 +122,8 @@ def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -
 
     One row per event; ``id``, then one column per property of the model (defaults filled in;
     ``date`` a ``datetime64`` column; ``sources`` the JSON text of the list: see
-    :func:`sources_of`), then the other properties. Rows are built ``chunk_size`` features at
+    :func:`sources_of`), then the other properties (``id`` and ``geometry`` among them as
+    ``properties.id`` and ``properties.geometry``). Rows are built ``chunk_size`` features at
     a time, so a lazy sequence of features is never all decoded at once.
     """
     with gc_paused():

@@ -245,3 +245,6 @@ def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path)
     write_events(path, [make_feature("a"), make_feature("a")])
     with pytest.raises(store.DuplicateEventError):
         frames.load_events(path)
+    # properties named as the frame's own columns keep their values beside them
+    frame = frames.load_events(write_events(path, [make_feature("a", id="p-1", geometry="here")]))
+    assert frame[["id", "properties.id", "properties.geometry"]].values.tolist() == [["a", "p-1", "here"]]
