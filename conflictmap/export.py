@@ -49,11 +49,12 @@ def _cell(value: Any) -> Any:
 
 
 def flat_record(feature: dict[str, Any]) -> dict[str, Any]:
-    """One event as one flat row: id, lon, lat, properties, ``source<i>_<field>``."""
+    """One event as one flat row: id, lon, lat, properties (one named ``id``, ``lon`` or ``lat`` as
+    ``properties.id``, ...), ``source<i>_<field>``."""
     lon, lat = feature["geometry"]["coordinates"]
     record = {"id": feature["id"], "lon": lon, "lat": lat}
     props = feature["properties"]
-    record.update((k, _cell(v)) for k, v in props.items() if k != "sources")
+    record.update((f"properties.{k}" if k in record else k, _cell(v)) for k, v in props.items() if k != "sources")
     for i, source in enumerate(props["sources"], start=1):
         record.update((f"source{i}_{k}", _cell(v)) for k, v in source.items())
     return record

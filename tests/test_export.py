@@ -96,6 +96,14 @@ def test_csv_flattens_sources_and_keeps_lon_lat(tmp_path, features):
     assert table.loc["odd-2", "source2_extra_key"] == "kept"
 
 
+def test_csv_keeps_properties_named_as_its_own_columns(tmp_path):
+    out = tmp_path / "events.csv"
+    to_csv([make_feature("a", id="p-1", lat="north")], out)
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.loc[0, ["id", "properties.id", "properties.lat"]].tolist() == ["a", "p-1", "north"]
+    assert float(table.loc[0, "lat"]) == make_feature()["geometry"]["coordinates"][1]
+
+
 def test_kml_is_valid_escaped_and_dated(tmp_path, features):
     out = tmp_path / "events.kml"
     to_kml(features, out)
