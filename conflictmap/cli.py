@@ -365,9 +365,11 @@ def stats(
 
     Example: conflictmap stats --date 2022-09-13 --since 2022-09-05 --json
     """
+    from rich.console import Console
+
     from conflictmap.territory import territory_stats
 
-    with user_errors():
+    with user_errors(), Console(stderr=True).status("Reading the events, dividing the region"):
         frame, area = _events_and_region(events, region, layer, source)
         figures = territory_stats(frame, parse_day(date, "--date"), parse_day(since, "--since"), area)
     if as_json:
@@ -393,12 +395,14 @@ def frontline(
 
     Example: conflictmap frontline --date 2022-09-10 --out maps/frontline-2022-09-10.geojson
     """
+    from rich.console import Console
+
     from conflictmap._io import atomic_write_text
     from conflictmap.territory import frontline_collection
 
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
-    with user_errors():
+    with user_errors(), Console(stderr=True).status("Reading the events, drawing the line"):
         frame, area = _events_and_region(events, region)
         collection = frontline_collection(frame, parse_day(date, "--date"), area)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
