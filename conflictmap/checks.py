@@ -1,6 +1,6 @@
 """Whole-dataset rules behind ``conflictmap validate``.
 
-Each rule looks at validated events and yields :class:`Problem` s; a problem is
+Each rule looks at validated events and gives :class:`Problem` s; a problem is
 an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
 republished years after the events it reports, or a report the map layer does
 not bear out: see :mod:`conflictmap.layers`).
