@@ -36,6 +36,20 @@ Longitude = Annotated[float, Meta(ge=-180, le=180)]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 
 
+class LonLat:
+    """``lon`` and ``lat`` of an event, as floats: shared by the structs and the pydantic model."""
+
+    __slots__ = ()
+
+    @property
+    def lon(self) -> float:
+        return float(self.geometry.coordinates[0])  # type: ignore[attr-defined]
+
+    @property
+    def lat(self) -> float:
+        return float(self.geometry.coordinates[1])  # type: ignore[attr-defined]
+
+
 class Source(Struct, gc=False):
     """:class:`conflictmap.model.Source`."""
 
@@ -76,21 +90,13 @@ class EventProperties(Struct, kw_only=True, gc=False):
             raise ValueError("a control_change needs control_before and control_after")
 
 
-class Event(Struct, gc=False):
+class Event(Struct, LonLat, gc=False):
     """:class:`conflictmap.model.Event`: one event, checked."""
 
     type: Literal["Feature"]
     id: Text
     geometry: Point
     properties: EventProperties
-
-    @property
-    def lon(self) -> float:
-        return self.geometry.coordinates[0]
-
-    @property
-    def lat(self) -> float:
-        return self.geometry.coordinates[1]
 
 
 _EVENT_DECODER = msgspec.json.Decoder(Event)

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from conflictmap.features import LonLat
 from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the model's interface
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -123,7 +124,7 @@ class EventProperties(BaseModel):
         return self
 
 
-class Event(BaseModel):
+class Event(BaseModel, LonLat):
     """One event: a GeoJSON Feature with a string id, a Point and properties."""
 
     model_config = ConfigDict(extra="allow")
@@ -132,14 +133,6 @@ class Event(BaseModel):
     id: Text
     geometry: Point
     properties: EventProperties
-
-    @property
-    def lon(self) -> float:
-        return float(self.geometry.coordinates[0])
-
-    @property
-    def lat(self) -> float:
-        return float(self.geometry.coordinates[1])
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
