@@ -50,6 +50,14 @@ class LonLat:
         return float(self.geometry.coordinates[1])  # type: ignore[attr-defined]
 
 
+def require_states(props: Any) -> None:
+    """Raise ``ValueError`` if ``props`` are a control change's without both of its states (the
+    rule of :class:`EventProperties` here and in :mod:`conflictmap.model`)."""
+    if props.event_type == CONTROL_CHANGE and (props.control_before is None or props.control_after is None):
+        missing = [name for name in ("control_before", "control_after") if getattr(props, name) is None]
+        raise ValueError(f"a control_change needs {' and '.join(missing)}")
+
+
 class Source(Struct, gc=False):
     """:class:`conflictmap.model.Source`."""
 
@@ -86,8 +94,7 @@ class EventProperties(Struct, kw_only=True, gc=False):
     notes: str | None = None
 
     def __post_init__(self) -> None:
-        if self.event_type == CONTROL_CHANGE and (self.control_before is None or self.control_after is None):
-            raise ValueError("a control_change needs control_before and control_after")
+        require_states(self)
 
 
 class Event(Struct, LonLat, gc=False):

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from conflictmap.features import LonLat
+from conflictmap.features import LonLat, require_states
 from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the model's interface
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -118,9 +118,7 @@ class EventProperties(BaseModel):
 
     @model_validator(mode="after")
     def _control_change_has_states(self) -> EventProperties:
-        if self.event_type == CONTROL_CHANGE and (self.control_before is None or self.control_after is None):
-            missing = [name for name in ("control_before", "control_after") if getattr(self, name) is None]
-            raise ValueError(f"a control_change needs {' and '.join(missing)}")
+        require_states(self)
         return self
 
 
