@@ -151,13 +151,13 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
     path = Path(path)
     raw = _read_bytes(path)
     if lazy and not raw.startswith(b"\xef\xbb\xbf") and (raw.isascii() or _is_utf8(raw)):
-        envelope = _envelope(raw)
-        try:
-            features = msgspec.json.decode(envelope[1]["features"], type=list[msgspec.Raw]) if envelope else None
-        except (msgspec.DecodeError, KeyError):
-            features = None
-        if features is not None:
-            return EventCollection(path, RawFeatures(path, features), envelope[0])
+        if (envelope := _envelope(raw)) is not None:
+            members, texts = envelope
+            try:
+                features = msgspec.json.decode(texts["features"], type=list[msgspec.Raw])
+                return EventCollection(path, RawFeatures(path, features), members)
+            except (msgspec.DecodeError, KeyError):
+                pass  # no features list: the eager parse names the fault
     return parse_collection(path, raw)  # the eager parse, and its messages for broken files
 
 
