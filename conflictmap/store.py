@@ -213,6 +213,15 @@ def claim_id(seen: dict[str, Path], event_id: str, path: Path) -> None:
     seen[event_id] = path
 
 
+def claim_ids(seen: dict[str, Path], event_ids: list[str], path: Path) -> None:
+    """:func:`claim_id` for each of ``event_ids`` in turn, in a few set operations when none repeats."""
+    if len(set(event_ids)) == len(event_ids) and seen.keys().isdisjoint(event_ids):
+        seen.update(dict.fromkeys(event_ids, path))
+        return
+    for event_id in event_ids:
+        claim_id(seen, event_id, path)
+
+
 def validate_collection(collection: EventCollection, seen: dict[str, Path] | None = None) -> dict[str, Path]:
     """Raise :class:`EventFileError` for the first invalid feature or repeated id.
 

@@ -90,11 +90,19 @@ def test_structural_errors_name_the_file(tmp_path, raw, fragment):
     assert fragment in str(info.value)
 
 
-def test_duplicate_ids_across_files(tmp_path):
-    write_events(tmp_path / "one.geojson", [make_feature("same")])
-    write_events(tmp_path / "two.geojson", [make_feature("same")])
-    with pytest.raises(DuplicateEventError, match="two.geojson: same: id: duplicate id"):
-        store.read_features(tmp_path)
+@pytest.mark.parametrize("read", [store.read_features, frames.load_events])
+def test_duplicate_ids_across_files(tmp_path, read):
+    write_events(tmp_path / "one.geojson", [make_feature("a"), make_feature("same")])
+    write_events(tmp_path / "two.geojson", [make_feature("b"), make_feature("same")])
+    with pytest.raises(DuplicateEventError, match=r"two.geojson: same: id: duplicate id \(also in .*one.geojson\)"):
+        read(tmp_path)
+
+
+@pytest.mark.parametrize("read", [store.read_features, frames.load_events])
+def test_duplicate_ids_within_a_file(tmp_path, read):
+    write_events(tmp_path / "one.geojson", [make_feature("a"), make_feature("same"), make_feature("same")])
+    with pytest.raises(DuplicateEventError, match="one.geojson: same: id: duplicate id$"):
+        read(tmp_path)
 
 
 def test_append_creates_and_refuses_duplicates(tmp_path):
