@@ -32,11 +32,12 @@ def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
     point rounded to ~100 m. Reports spell a place many ways; the gazetteer id (or the point) is
     what identifies it, here as when ``validate`` compares layers.
     """
-    ids = events["place_id"].tolist() if "place_id" in events else [None] * len(events)
-    keys = [
-        place_key(i if isinstance(i, str) else None, x, y)
-        for i, x, y in zip(ids, events.geometry.x.tolist(), events.geometry.y.tolist(), strict=True)
-    ]
+    ids = events["place_id"] if "place_id" in events else pd.Series(None, index=events.index, dtype="str")
+    named = (ids.notna() & (ids != "")).to_numpy(bool)
+    keys = np.empty(len(events), dtype=object)
+    keys[named] = ("id:" + ids[named]).to_numpy(dtype=object)  # vectorised; the points one by one, as few as a rule
+    points = events.geometry[~named]
+    keys[~named] = [place_key(None, x, y) for x, y in zip(points.x.tolist(), points.y.tolist(), strict=True)]
     return pd.Series(keys, index=events.index, name="place_key", dtype=object)
 
 
@@ -44,11 +45,23 @@ def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The control changes, with a ``place_key`` column and a ``layer`` (reports where none is
     given), sorted by date, then layer rank (a report after a map snapshot of the same day: it
     wins, see :mod:`conflictmap.layers`), then id."""
-    changes = events[events["event_type"] == CONTROL_CHANGE]
+    is_change = (events["event_type"] == CONTROL_CHANGE).to_numpy(bool)
+    changes = events if is_change.all() else events[is_change]
     layer = changes["layer"].fillna(Layer.REPORTS.value) if "layer" in changes else Layer.REPORTS.value
     changes = changes.assign(place_key=place_keys(changes), layer=layer)
-    changes = changes.assign(_rank=layer_ranks(changes))
-    return changes.sort_values(["date", "_rank", "id"], kind="stable").drop(columns="_rank")
+    ranks = layer_ranks(changes)
+    if _in_order(changes["date"].to_numpy(), ranks, changes["id"]):
+        return changes  # as event files keep them (by date and id): no rows to move
+    return changes.assign(_rank=ranks).sort_values(["date", "_rank", "id"], kind="stable").drop(columns="_rank")
+
+
+def _in_order(days: np.ndarray, ranks: np.ndarray, ids: pd.Series) -> bool:
+    """Whether the rows are sorted by ``days``, then ``ranks``, then ``ids`` (ties allowed)."""
+    if len(ids) < 2:
+        return True
+    ids_up = (ids.iloc[1:].reset_index(drop=True) >= ids.iloc[:-1].reset_index(drop=True)).to_numpy(bool)
+    same_day, same_rank = days[1:] == days[:-1], ranks[1:] == ranks[:-1]
+    return bool(((days[1:] > days[:-1]) | same_day & ((ranks[1:] > ranks[:-1]) | same_rank & ids_up)).all())
 
 
 def outranked_by(changes: pd.DataFrame) -> np.ndarray:
@@ -77,7 +90,8 @@ def outranked_by(changes: pd.DataFrame) -> np.ndarray:
 
 def layer_ranks(changes: pd.DataFrame) -> np.ndarray:
     """Each change's layer rank (:data:`conflictmap.layers.LAYER_RANK`), as :func:`control_changes` gives them."""
-    return changes["layer"].map(LAYER_RANK).to_numpy(dtype=int)
+    codes, layers = pd.factorize(changes["layer"])
+    return np.array([LAYER_RANK[layer] for layer in layers], dtype=int)[codes]
 
 
 class Timeline:
@@ -95,7 +109,8 @@ class Timeline:
         changes = control_changes(events)
         #: the control changes as :func:`control_changes` sorts them, and each one's place (an index into ``keys``)
         self.changes = changes
-        self.keys, self.codes = np.unique(changes["place_key"].to_numpy(), return_inverse=True)
+        codes, keys = pd.factorize(changes["place_key"], sort=True)  # as np.unique, by hashing
+        self.keys, self.codes = np.asarray(keys, dtype=object), codes
         #: the layers (bits) setting each change aside (:func:`outranked_by`); such changes set no state
         self.outranked = outranked_by(changes)
         codes = self.codes
@@ -107,9 +122,9 @@ class Timeline:
         # each place is named after (and drawn at) its latest change of its highest-ranked layer
         by_rank = np.lexsort((np.arange(len(codes)), layer_ranks(changes), codes))
         last = np.r_[np.flatnonzero(np.diff(codes[by_rank])), len(codes) - 1] if len(codes) else np.array([], int)
-        latest = changes.iloc[by_rank[last]]
-        self.names = latest["place"].to_numpy()
-        self.points = latest.geometry.to_numpy()
+        latest = by_rank[last]
+        self.names = changes["place"].iloc[latest].to_numpy()  # two columns taken, not every one
+        self.points = changes.geometry.iloc[latest].to_numpy()
         self.crs = events.crs
         self._first = np.searchsorted(self._codes, np.arange(len(self.keys)))
         # each change's (place, day) as one sortable number, for the binary search of latest()

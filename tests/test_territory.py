@@ -4,6 +4,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 
 from conflictmap import settings
 from conflictmap.boundaries import region_polygon
@@ -11,6 +12,7 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.frames import events_frame
 from conflictmap.territory import (
     Timeline,
+    control_changes,
     control_map,
     control_on,
     frontline_collection,
@@ -46,6 +48,22 @@ def grid_events(control_for_column, date="2022-09-01", step=10):
             feature["properties"]["sources"][0]["published"] = date
             features.append(feature)
     return features
+
+
+def test_control_changes_are_sorted_whatever_order_the_events_come_in():
+    features = [
+        make_feature("b", date="2022-09-02", place_id="geonames:1"),
+        make_feature("a", date="2022-09-02", layer="maps", place_id=None),
+        make_feature("c", date="2022-09-01", place_id=""),
+        make_feature("d", date="2022-09-03", event_type="clash", control_before=None, control_after=None),
+    ]
+    features[1]["geometry"]["coordinates"] = [36.12345, 49.98765]
+    in_order = control_changes(events_frame([features[i] for i in (2, 1, 0)]))
+    for order in ([0, 1, 2, 3], [3, 2, 0, 1], [2, 1, 0]):
+        changes = control_changes(events_frame([features[i] for i in order]))
+        assert changes["id"].tolist() == ["c", "a", "b"]  # by date, then layer rank (a map before a report)
+        assert changes["place_key"].tolist() == ["pt:36.844,49.456", "pt:36.123,49.988", "id:geonames:1"]
+        assert_geodataframe_equal(changes.reset_index(drop=True), in_order.reset_index(drop=True))
 
 
 def test_half_and_half_grid_gives_a_straight_line_and_equal_areas():
