@@ -290,11 +290,9 @@ def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
 
 @dataclass(frozen=True)
 class Tessellation:
-    """Voronoi cells of a set of points, clipped to a region, and which cells touch."""
+    """Voronoi cells of a set of points, clipped to a region, and the edges they share."""
 
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
-    left: np.ndarray  # pairs of touching cells (left < right)
-    right: np.ndarray
     region: shapely.Geometry  # what the cells tile, in the equal-area CRS
 
     @cached_property
@@ -302,15 +300,25 @@ class Tessellation:
         return shapely.area(self.cells) / 1e6
 
     @cached_property
-    def _shared(self) -> np.ndarray:
-        return np.full(len(self.left), None, dtype=object)
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The edges two cells share: their ends, an ``(n, 2, 2)`` array, and each edge's two
+        cells (``left``, ``right``).
 
-    def shared(self, pairs: np.ndarray) -> np.ndarray:
-        """What the touching pairs (``left``, ``right``) selected by the mask ``pairs`` share: an edge,
-        or a point at a corner. Each pair is intersected once, when first asked for."""
-        todo = pairs & (self._shared == None)  # noqa: E711 - elementwise
-        self._shared[todo] = shapely.intersection(self.cells[self.left[todo]], self.cells[self.right[todo]])
-        return self._shared[pairs]
+        Neighbouring cells meet at the same vertices, so a shared edge is a segment found in
+        two cells' rings: found by sorting every ring's segments, no two cells intersected.
+        """
+        parts, part_cell = shapely.get_parts(self.cells, return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        xy, ring = shapely.get_coordinates(rings, return_index=True)
+        inner = ring[1:] == ring[:-1]  # consecutive vertices of one ring: a segment
+        start, end = xy[:-1][inner], xy[1:][inner]
+        cell = part_cell[ring_part[ring[:-1][inner]]]
+        flip = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+        segments = np.where(flip[:, None, None], np.stack([end, start], 1), np.stack([start, end], 1))  # one way round
+        order = np.lexsort(segments.reshape(-1, 4).T[::-1])
+        segments, cell = segments[order], cell[order]
+        twice = np.flatnonzero((segments[1:] == segments[:-1]).all(axis=(1, 2)))
+        return segments[twice], cell[twice], cell[twice + 1]
 
 
 @lru_cache(maxsize=8)
@@ -321,18 +329,15 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
     """
     points, region = shapely.from_wkb(points_wkb), shapely.from_wkb(region_wkb)
     if shapely.get_num_geometries(points) == 1:
-        cells = np.array([region])
-    else:
-        cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=region, ordered=True))
-        shapely.prepare(region)
-        crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
-        cells[crossing] = shapely.intersection(cells[crossing], region)
-    left, right = shapely.STRtree(cells).query(cells, predicate="intersects")
-    keep = left < right
-    return Tessellation(cells, left[keep], right[keep], region)
+        return Tessellation(np.array([region]), region)
+    cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=region, ordered=True))
+    shapely.prepare(region)
+    crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
+    cells[crossing] = shapely.intersection(cells[crossing], region)
+    return Tessellation(cells, region)
 
 
-_EMPTY = Tessellation(np.empty(0, dtype=object), np.empty(0, dtype=int), np.empty(0, dtype=int), shapely.Polygon())
+_EMPTY = Tessellation(np.empty(0, dtype=object), shapely.Polygon())
 
 
 @dataclass
@@ -405,14 +410,12 @@ class ControlMap:
 
     def frontline(self) -> shapely.Geometry:
         """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
-        t, control = self.tessellation, self.control
-        a, b = control[t.left], control[t.right]
+        segments, left, right = self.tessellation.edges
+        a, b = self.control[left], self.control[right]
         facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
-        shared = shapely.get_parts(t.shared(facing))
-        lines = shared[shapely.get_type_id(shared) == 1]  # LineStrings; cells meeting at a corner give points
-        if len(lines) == 0:
+        if not facing.any():
             return shapely.MultiLineString([])
-        return shapely.line_merge(shapely.multilinestrings(lines))  # cell edges meet only at their ends: no noding
+        return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments[facing])))  # no noding needed
 
     def frontline_km(self) -> float:
         return _km(self.frontline())
