@@ -27,7 +27,7 @@ import pyarrow as pa
 import shapely
 
 from conflictmap import features as structs
-from conflictmap import settings
+from conflictmap import frame_cache, settings
 from conflictmap.store import (
     EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, read_collection, validated,
 )
@@ -144,15 +144,25 @@ def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
 
     Files are read lazily and checked as the rows are built, a block of ``chunk_size``
     features at a time, so memory holds the files' bytes and the frame, never every feature.
+    The frame of a big file is kept in the cache folder and read back while the file and the
+    code are unchanged (:mod:`conflictmap.frame_cache`).
     """
     seen: dict[str, Path] = {}
     with gc_paused():
-        blocks = [
-            block
-            for file in event_files(path)
-            for block in _blocks(read_collection(file, lazy=True), seen, chunk_size)
-        ]
-    return _concat(blocks)
+        return _concat([_file_frame(file, seen, chunk_size) for file in event_files(path)])
+
+
+def _file_frame(path: Path, seen: dict[str, Path], chunk_size: int) -> gpd.GeoDataFrame:
+    """The frame of one event file, from the cache when it is current; its ids claimed in ``seen``."""
+    key = frame_cache.state_key(path)
+    frame = frame_cache.cached_frame(path, key) if key else None
+    if frame is not None:
+        claim_ids(seen, frame["id"].tolist(), path)
+        return frame
+    frame = _concat(list(_blocks(read_collection(path, lazy=True), seen, chunk_size)))
+    if key and list(frame.columns) == ["id", *FIELDS, "geometry"]:  # no column typed by pandas alone
+        frame_cache.keep_frame(path, key, frame)
+    return frame
 
 
 def _blocks(collection: EventCollection, seen: dict[str, Path], chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
