@@ -486,13 +486,25 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
     return shapely.intersection(before.area_of("RU"), after.area_of("UA"))
 
 
+def recaptured_km2(before: ControlMap, after: ControlMap) -> float:
+    """The area of :func:`recaptured_area`, in km², without dissolving it: the cells of a day tile
+    its region, so it is what each cell held by Russia in ``before`` shares with each held by
+    Ukraine in ``after``, summed."""
+    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    if before.tessellation is after.tessellation:
+        return float(after.tessellation.areas_km2[was_ru & now_ua].sum())
+    ru, ua = before.cells[was_ru], after.cells[now_ua]
+    pairs = shapely.STRtree(ru).query(ua, predicate="intersects")
+    return float(shapely.area(shapely.intersection(ua[pairs[0]], ru[pairs[1]])).sum()) / 1e6
+
+
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
     """Places and km² held by Russia in ``before`` and by Ukraine in ``after`` (two days of one timeline)."""
     if before.timeline is not after.timeline:
         raise ValueError("recaptured compares two days of one timeline")
     was_ru, now_ua = before.control == "RU", after.control == "UA"
     settlements = int(np.isin(after.index[now_ua], before.index[was_ru]).sum())  # places by position
-    return settlements, round(float(shapely.area(recaptured_area(before, after))) / 1e6, 1)
+    return settlements, round(recaptured_km2(before, after), 1)
 
 
 def territory_stats(

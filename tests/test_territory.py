@@ -105,6 +105,19 @@ def test_recaptured_area_never_shrinks_when_control_only_moves_one_way():
     assert areas[-1] == pytest.approx(10_000, rel=0.01)
 
 
+def test_recaptured_km2_is_the_area_of_the_recaptured_ground_when_the_places_differ():
+    from conflictmap.territory import recaptured_area, recaptured_km2
+
+    coarse = grid_events(lambda col: ("unknown", "RU"), "2022-09-01", step=5)  # 25 places held by Russia
+    fine = grid_events(lambda col: ("RU", "UA" if col < 4 else "RU"), "2022-09-10")  # 100 more, the west retaken
+    timeline = Timeline(events_frame(coarse + fine))
+    before, after = (control_map(timeline, dt.date(2022, 9, d), square()) for d in (1, 10))
+    assert before.tessellation is not after.tessellation
+    km2 = recaptured_km2(before, after)
+    assert 2_000 < km2 < 6_000
+    assert km2 == pytest.approx(shapely.area(recaptured_area(before, after)) / 1e6, rel=1e-9)
+
+
 def test_frontline_geojson_has_line_and_areas():
     events = events_frame(grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
     collection = frontline_collection(events, dt.date(2022, 9, 1), square())
