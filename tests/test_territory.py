@@ -221,3 +221,14 @@ def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
     assert np.abs(xy[:, 1]).max() <= 600 and np.abs(xy[1:-1, 1]).mean() < 300  # the teeth are mostly gone
     assert tuple(xy[0]) == (0.0, -600.0) and tuple(xy[-1]) == tuple(shapely.get_coordinates(zigzag)[-1])
     assert shapely.length(smooth[0]) < 1.04 * 50_000 < shapely.length(zigzag)  # near the straight 50 km
+
+
+def test_unique_rows_are_those_of_numpy_axis_0():
+    from conflictmap.territory import unique_rows
+
+    xy = np.random.default_rng(3).integers(-3, 3, (500, 2)).astype(float)  # many repeats, negatives, zeros
+    rows, first, inverse = unique_rows(xy)
+    expected = np.unique(xy, axis=0, return_index=True, return_inverse=True)
+    assert len(rows) < 40
+    for got, want in zip((rows, first, inverse), expected, strict=True):
+        np.testing.assert_array_equal(got, want.reshape(got.shape))
