@@ -151,22 +151,31 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
     path = Path(path)
     raw = _read_bytes(path)
     if lazy and not raw.startswith(b"\xef\xbb\xbf") and (raw.isascii() or _is_utf8(raw)):
-        if (envelope := _envelope(raw)) is not None:
-            members, texts = envelope
-            try:
-                features = msgspec.json.decode(texts["features"], type=list[msgspec.Raw])
-                return EventCollection(path, RawFeatures(path, features), members)
-            except (msgspec.DecodeError, KeyError):
-                pass  # no features list: the eager parse names the fault
+        try:
+            top = _SPLIT_DECODER.decode(raw)  # the members, and the features as slices, in one pass
+        except msgspec.DecodeError:
+            top = {}
+        features = top.pop("features", None)
+        members = {k: [_JSON_DECODER.decode(v) for v in value] if isinstance(value, list) else value for k, value in top.items()}
+        if members.get("type") == "FeatureCollection" and isinstance(features, list):
+            return EventCollection(path, RawFeatures(path, features), members)
     return parse_collection(path, raw)  # the eager parse, and its messages for broken files
+
+
+#: A JSON object's members, those that are arrays as the texts of their items.
+_SPLIT_DECODER = msgspec.json.Decoder(dict[str, list[msgspec.Raw] | dict | str | int | float | bool | None])
 
 
 def read_members(path: str | Path) -> dict[str, Any]:
     """The FeatureCollection members of an event file other than ``features``, which are left unread."""
     path = Path(path)
     raw = _read_bytes(path)
-    envelope = _envelope(raw)
-    return envelope[0] if envelope is not None else parse_collection(path, raw).members
+    try:
+        top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+        members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}
+    except msgspec.DecodeError:
+        members = {}
+    return members if members.get("type") == "FeatureCollection" else parse_collection(path, raw).members
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -176,17 +185,6 @@ def _read_bytes(path: Path) -> bytes:
         raise EventFileError(path, "no such file") from None
     except OSError as exc:
         raise EventFileError(path, f"cannot read: {exc.strerror}") from None
-
-
-def _envelope(raw: bytes) -> tuple[dict[str, Any], dict[str, msgspec.Raw]] | None:
-    """A FeatureCollection's members but ``features`` decoded, and every member's text; ``None``
-    for anything else (then :func:`parse_collection` says what is wrong)."""
-    try:
-        top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
-        members = {k: _JSON_DECODER.decode(v) for k, v in top.items() if k != "features"}
-    except msgspec.DecodeError:
-        return None
-    return (members, top) if members.get("type") == "FeatureCollection" else None
 
 
 def validated(

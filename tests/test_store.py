@@ -212,7 +212,11 @@ def test_lazy_features_of_a_folder_are_the_eager_ones(tmp_path):
 
 
 def test_lazy_read_and_append_keep_the_other_members(tmp_path):
-    members = {"name": "Kharkiv", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}}
+    members = {
+        "name": "Kharkiv", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "bbox": [35.5, 49.0, 38.0, 50.4], "x-nested": [[1, {"a": [2]}], [], None], "x-count": 3, "x-flag": False,
+        "x-none": None,
+    }
     path = write_events(tmp_path / "e.geojson", [make_feature("b", date="2022-09-10")], **members)
     lazy = store.read_collection(path, lazy=True)
     assert lazy.members == store.read_collection(path).members == {"type": "FeatureCollection", **members}
