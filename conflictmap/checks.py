@@ -4,11 +4,17 @@ Each rule looks at validated events and gives :class:`Problem` s; a problem is
 an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
 republished years after the events it reports, or a report the map layer does
 not bear out: see :mod:`conflictmap.layers`).
+
+Features are checked a block of :data:`BLOCK` at a time; a dataset of several blocks is checked
+by a process per core (forked, so each shares the files' bytes), and the blocks' findings are
+put back in file order, so the problems are the same, in the same order, however many run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -74,29 +80,54 @@ def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     return problems
 
 
-def check_collections(collections: Sequence[EventCollection], today: dt.date | None = None) -> list[Problem]:
-    """Run every rule over the collections and return the problems found."""
+#: Features per block: the unit of work of a process.
+BLOCK = 50_000
+
+
+@dataclass
+class _Block:
+    """What checking features ``start:start + len(ids)`` of a file found: each one's id (``None``
+    when it is invalid), the problems of each (by position; most have none), the layers seen."""
+
+    start: int
+    ids: list[str | None]
+    problems: dict[int, list[Problem]]
+    layers: set[str]
+
+
+def check_collections(
+    collections: Sequence[EventCollection], today: dt.date | None = None, workers: int | None = None
+) -> list[Problem]:
+    """Run every rule over the collections and return the problems found, in file order.
+
+    ``workers``: processes checking blocks at once (default: one per core; 1: this process alone).
+    """
     today = today or dt.date.today()
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}  # id -> file
-    layers = set()
+    layers: set[str] = set()
+    tasks = [
+        (c, start, min(start + BLOCK, len(collection.features)), today)
+        for c, collection in enumerate(collections)
+        for start in range(0, len(collection.features), BLOCK)
+    ]
     with gc_paused():
-        for collection in collections:
-            file = str(collection.path)
-            for event in _valid_events(collection, problems):
-                if event.id in first_seen:
-                    problems.append(Problem(file, event.id, "id", f"duplicate id (first in {first_seen[event.id]})"))
-                else:
-                    first_seen[event.id] = file
-                problems += check_event(event, file, today)
-                layers.add(event.properties.layer)
+        for (c, *_), block in zip(tasks, _checked_blocks(collections, tasks, workers), strict=True):
+            file = str(collections[c].path)
+            for index, event_id in enumerate(block.ids, block.start):
+                if event_id in first_seen:
+                    problems.append(Problem(file, event_id, "id", f"duplicate id (first in {first_seen[event_id]})"))
+                elif event_id is not None:
+                    first_seen[event_id] = file
+                problems += block.problems.get(index, ())
+            layers |= block.layers
         if len(layers) < 2:
             return problems  # one layer: nothing to compare
         changes = [
             change
             for collection in collections
-            for event in _valid_events(collection, [])  # read again rather than held: a million events are 1 GB
-            if (change := Change.of(event, str(collection.path))) is not None
+            for _, event, _ in _checked_events(collection, 0, len(collection.features))  # read again rather than held
+            if event is not None and (change := Change.of(event, str(collection.path))) is not None
         ]
     return problems + [
         Problem(c.change.file, c.change.id, "control_after", c.message(), "warning")
@@ -105,22 +136,65 @@ def check_collections(collections: Sequence[EventCollection], today: dt.date | N
     ]
 
 
-def _valid_events(collection: EventCollection, problems: list[Problem]) -> Iterator[Event]:
-    """The valid events of one file, in order; a problem added to ``problems`` for each invalid feature."""
+def _checked_blocks(
+    collections: Sequence[EventCollection], tasks: list[tuple[int, int, int, dt.date]], workers: int | None
+) -> Iterator[_Block]:
+    """The blocks of ``tasks`` checked, in order: by forked processes when there are more features
+    than one block holds (fewer are checked before a process would have started)."""
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    features = sum(stop - start for _, start, stop, _ in tasks)
+    if workers < 2 or features <= BLOCK or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_check_block(collections[c], start, stop, today) for c, start, stop, today in tasks)
+        return
+    context = multiprocessing.get_context("fork")  # the children share the files' bytes instead of a copy
+    with context.Pool(min(workers, len(tasks)), initializer=_share, initargs=(collections,)) as pool:
+        yield from pool.imap(_check_shared_block, tasks)
+
+
+_shared: Sequence[EventCollection] = ()
+
+
+def _share(collections: Sequence[EventCollection]) -> None:
+    """In a worker: the collections its tasks index."""
+    global _shared
+    _shared = collections
+
+
+def _check_shared_block(task: tuple[int, int, int, dt.date]) -> _Block:
+    c, start, stop, today = task
+    return _check_block(_shared[c], start, stop, today)
+
+
+def _check_block(collection: EventCollection, start: int, stop: int, today: dt.date) -> _Block:
+    """Check features ``start:stop`` of ``collection``, each on its own."""
+    file = str(collection.path)
+    block = _Block(start, [], {}, set())
+    for index, event, invalid in _checked_events(collection, start, stop):
+        problems = invalid if event is None else check_event(event, file, today)
+        block.ids.append(None if event is None else event.id)
+        if event is not None:
+            block.layers.add(event.properties.layer)
+        if problems:
+            block.problems[index] = problems
+    return block
+
+
+def _checked_events(collection: EventCollection, start: int, stop: int) -> Iterator[tuple[int, Event | None, list[Problem]]]:
+    """Features ``start:stop`` of one file: each one's position, its event (``None`` when invalid)
+    and the problems that make it invalid."""
     file = str(collection.path)
     features = collection.features
     text = features.text if isinstance(features, RawFeatures) else None
-    for index in range(len(features)):
+    for index in range(start, stop):
         event = decode_event(text(index)) if text else None  # straight from the text, no mapping built
-        if event is None:
-            try:
-                feature = features[index]
-            except EventFileError as exc:
-                problems.append(Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message))
-                continue
-            event, errors = validate_feature(feature)
-            if event is None:
-                label = feature_label(feature, index)
-                problems += [Problem(file, label, f, m) for f, m in errors]
-                continue
-        yield event
+        if event is not None:
+            yield index, event, []
+            continue
+        try:
+            feature = features[index]
+        except EventFileError as exc:
+            yield index, None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
+            continue
+        event, errors = validate_feature(feature)
+        label = feature_label(feature, index)
+        yield index, event, [Problem(file, label, f, m) for f, m in errors]

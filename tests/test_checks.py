@@ -62,3 +62,31 @@ def test_recycled_story_is_a_warning():
     (problem,) = problems_for(feature)
     assert problem[1:3] == ("sources[1].published", "warning")
     assert "recycled" in problem[3]
+
+
+def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_order(tmp_path, monkeypatch):
+    from conflictmap import checks
+    from conflictmap.store import read_collection
+    from tests.conftest import write_events
+
+    monkeypatch.setattr(checks, "BLOCK", 2)  # five blocks of two features or fewer
+    swapped = make_feature("d")
+    swapped["geometry"]["coordinates"] = [49.45595, 36.84433]
+    write_events(tmp_path / "a.geojson", [
+        make_feature("a"), make_feature("b", date="2022-02-30"), make_feature("a", place="Izium"), swapped,
+    ])
+    write_events(tmp_path / "b.geojson", [
+        make_feature("e", control_before="UA", control_after="UA"), make_feature("d"), make_feature("f"),
+        make_feature("g", layer="maps"), make_feature("h", date="2026-06-01"),
+    ])
+    collections = [read_collection(tmp_path / f"{name}.geojson", lazy=True) for name in "ab"]
+    alone = check_collections(collections, today=dt.date(2026, 1, 1), workers=1)
+    contexts = []
+    get_context = checks.multiprocessing.get_context
+    monkeypatch.setattr(checks.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method))
+    together = check_collections(collections, today=dt.date(2026, 1, 1), workers=3)
+    assert contexts == ["fork"]  # checked by other processes
+    assert together == alone
+    assert [(p.feature, p.field) for p in alone][:6] == [
+        ("b", "date"), ("a", "id"), ("d", "geometry.coordinates"), ("e", "control_after"), ("d", "id"), ("h", "date"),
+    ]
