@@ -5,21 +5,20 @@ an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
 republished years after the events it reports, or a report the map layer does
 not bear out: see :mod:`conflictmap.layers`).
 
-Features are checked a block of :data:`BLOCK` at a time; a dataset of several blocks is checked
-by a process per core (forked, so each shares the files' bytes), and the blocks' findings are
-put back in file order, so the problems are the same, in the same order, however many run.
+Features are checked a block of :data:`BLOCK` at a time; a dataset of more than one block is
+checked by a process per core (:mod:`conflictmap._parallel`), and the blocks' findings are put
+back in file order, so the problems are the same, in the same order, however many run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from conflictmap import settings
+from conflictmap._parallel import ordered_map
 from conflictmap.errors import EventFileError
 from conflictmap.features import Event, decode_event, feature_label, validate_feature
 from conflictmap.layers import Change, compare_layers
@@ -100,19 +99,23 @@ def check_collections(
 ) -> list[Problem]:
     """Run every rule over the collections and return the problems found, in file order.
 
-    ``workers``: processes checking blocks at once (default: one per core; 1: this process alone).
+    ``workers``: processes checking blocks at once (default: one per core when there is more than
+    one block's worth of features; 1: this process alone).
     """
     today = today or dt.date.today()
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}  # id -> file
     layers: set[str] = set()
     tasks = [
-        (c, start, min(start + BLOCK, len(collection.features)), today)
+        (c, start, min(start + BLOCK, len(collection.features)))
         for c, collection in enumerate(collections)
         for start in range(0, len(collection.features), BLOCK)
     ]
+    if sum(len(c.features) for c in collections) <= BLOCK:
+        workers = 1  # checked before a process would have started
     with gc_paused():
-        for (c, *_), block in zip(tasks, _checked_blocks(collections, tasks, workers), strict=True):
+        blocks = ordered_map(_check_task, (collections, today), tasks, workers)
+        for (c, *_), block in zip(tasks, blocks, strict=True):
             file = str(collections[c].path)
             for index, event_id in enumerate(block.ids, block.start):
                 if event_id in first_seen:
@@ -136,33 +139,9 @@ def check_collections(
     ]
 
 
-def _checked_blocks(
-    collections: Sequence[EventCollection], tasks: list[tuple[int, int, int, dt.date]], workers: int | None
-) -> Iterator[_Block]:
-    """The blocks of ``tasks`` checked, in order: by forked processes when there are more features
-    than one block holds (fewer are checked before a process would have started)."""
-    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    features = sum(stop - start for _, start, stop, _ in tasks)
-    if workers < 2 or features <= BLOCK or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (_check_block(collections[c], start, stop, today) for c, start, stop, today in tasks)
-        return
-    context = multiprocessing.get_context("fork")  # the children share the files' bytes instead of a copy
-    with context.Pool(min(workers, len(tasks)), initializer=_share, initargs=(collections,)) as pool:
-        yield from pool.imap(_check_shared_block, tasks)
-
-
-_shared: Sequence[EventCollection] = ()
-
-
-def _share(collections: Sequence[EventCollection]) -> None:
-    """In a worker: the collections its tasks index."""
-    global _shared
-    _shared = collections
-
-
-def _check_shared_block(task: tuple[int, int, int, dt.date]) -> _Block:
-    c, start, stop, today = task
-    return _check_block(_shared[c], start, stop, today)
+def _check_task(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[int, int, int]) -> _Block:
+    (collections, today), (c, start, stop) = shared, task
+    return _check_block(collections[c], start, stop, today)
 
 
 def _check_block(collection: EventCollection, start: int, stop: int, today: dt.date) -> _Block:

@@ -28,6 +28,7 @@ import shapely
 
 from conflictmap import features as structs
 from conflictmap import frame_cache, settings
+from conflictmap._parallel import ordered_map
 from conflictmap.store import (
     EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, read_collection, validated,
 )
@@ -166,16 +167,23 @@ def _file_frame(path: Path, seen: dict[str, Path], chunk_size: int) -> gpd.GeoDa
 
 
 def _blocks(collection: EventCollection, seen: dict[str, Path], chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
-    """The frames of one file's features, ``chunk_size`` at a time."""
+    """The frames of one file's features, ``chunk_size`` at a time, built by a process per core
+    (:mod:`conflictmap._parallel`) and taken in order, their ids claimed in ``seen``."""
     features: Sequence[dict[str, Any]] = collection.features
-    for start in range(0, len(features), chunk_size):
-        stop = min(start + chunk_size, len(features))
-        events = _decoded(features, start, stop)
-        if events is None:  # a property the model does not name, or a feature to explain
+    tasks = [(start, min(start + chunk_size, len(features))) for start in range(0, len(features), chunk_size)]
+    workers = None if isinstance(features, RawFeatures) else 1  # mappings are built here
+    for (start, stop), frame in zip(tasks, ordered_map(_text_block, features, tasks, workers), strict=True):
+        if frame is None:  # a property the model does not name, or a feature to explain
             yield _frame_of_mappings(list(validated(collection, seen, range(start, stop))))
-            continue
-        claim_ids(seen, [event.id for event in events], collection.path)
-        yield _frame_of_events(events)
+        else:
+            claim_ids(seen, frame["id"].tolist(), collection.path)
+            yield frame
+
+
+def _text_block(features: Sequence[dict[str, Any]], task: tuple[int, int]) -> gpd.GeoDataFrame | None:
+    """The frame of features ``start:stop`` decoded from their text, or ``None`` if one does not fit the columns."""
+    events = _decoded(features, *task)
+    return None if events is None else _frame_of_events(events)
 
 
 def _decoded(features: Sequence[dict[str, Any]], start: int, stop: int) -> list[_Event] | None:

@@ -65,7 +65,7 @@ def test_recycled_story_is_a_warning():
 
 
 def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_order(tmp_path, monkeypatch):
-    from conflictmap import checks
+    from conflictmap import _parallel, checks
     from conflictmap.store import read_collection
     from tests.conftest import write_events
 
@@ -82,8 +82,8 @@ def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_
     collections = [read_collection(tmp_path / f"{name}.geojson", lazy=True) for name in "ab"]
     alone = check_collections(collections, today=dt.date(2026, 1, 1), workers=1)
     contexts = []
-    get_context = checks.multiprocessing.get_context
-    monkeypatch.setattr(checks.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method))
+    get_context = _parallel.multiprocessing.get_context
+    monkeypatch.setattr(_parallel.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method))
     together = check_collections(collections, today=dt.date(2026, 1, 1), workers=3)
     assert contexts == ["fork"]  # checked by other processes
     assert together == alone
