@@ -4,8 +4,9 @@ Run: python benchmarks/bench_render.py [N] [PLACES] [RUNS]   (default 100,000 ev
 Synthetic events (benchmarks/_synthetic.py: every field filled, two sources each) written as
 an event file; each side runs as a whole process (imports, reading and validating included),
 RUNS times, and the median is compared; conflictmap starts each run with an empty cache folder, as
-explore() has none, and then runs RUNS times more reading the frame it kept (`frame_cache`). Prints time and HTML size of both, and, when Debian's
-chromium is installed, how long conflictmap's page takes to load in it with the network blocked.
+explore() has none, and then runs RUNS times more reading the frame it kept (`frame_cache`).
+Prints time and HTML size of both, and, when Debian's chromium is installed, how long
+conflictmap's page takes to load in it with the network blocked.
 `explore()` needs `mapclassify`, which geopandas does not install: `pip install mapclassify`.
 """
 

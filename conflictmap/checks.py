@@ -158,7 +158,9 @@ def _check_block(collection: EventCollection, start: int, stop: int, today: dt.d
     return block
 
 
-def _checked_events(collection: EventCollection, start: int, stop: int) -> Iterator[tuple[int, Event | None, list[Problem]]]:
+def _checked_events(
+    collection: EventCollection, start: int, stop: int
+) -> Iterator[tuple[int, Event | None, list[Problem]]]:
     """Features ``start:stop`` of one file: each one's position, its event (``None`` when invalid)
     and the problems that make it invalid."""
     file = str(collection.path)

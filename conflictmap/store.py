@@ -105,6 +105,8 @@ def parse_collection(path: str | Path, raw: bytes) -> EventCollection:
 
 
 _JSON_DECODER = msgspec.json.Decoder()
+#: A JSON object's members, those that are arrays as the texts of their items.
+_SPLIT_DECODER = msgspec.json.Decoder(dict[str, list[msgspec.Raw] | dict | str | int | float | bool | None])
 
 
 class RawFeatures(Sequence[dict[str, Any]]):
@@ -156,14 +158,13 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
         except msgspec.DecodeError:
             top = {}
         features = top.pop("features", None)
-        members = {k: [_JSON_DECODER.decode(v) for v in value] if isinstance(value, list) else value for k, value in top.items()}
+        members = {
+            key: [_JSON_DECODER.decode(item) for item in value] if isinstance(value, list) else value
+            for key, value in top.items()
+        }
         if members.get("type") == "FeatureCollection" and isinstance(features, list):
             return EventCollection(path, RawFeatures(path, features), members)
     return parse_collection(path, raw)  # the eager parse, and its messages for broken files
-
-
-#: A JSON object's members, those that are arrays as the texts of their items.
-_SPLIT_DECODER = msgspec.json.Decoder(dict[str, list[msgspec.Raw] | dict | str | int | float | bool | None])
 
 
 def read_members(path: str | Path) -> dict[str, Any]:

@@ -237,16 +237,13 @@ def test_read_members_reads_the_envelope_alone(tmp_path):
         store.read_members(path)
 
 
-def test_load_events_in_blocks_by_several_processes_gives_the_frame_of_one(tmp_path, monkeypatch):
+def test_load_events_in_blocks_by_several_processes_gives_the_frame_of_one(tmp_path, forks):
     from conflictmap import _parallel
 
     features = [make_feature(f"e{i}", date=f"2022-09-{i + 1:02d}", place=f"P{i}", notes=f"n{i}") for i in range(7)]
     path = write_events(tmp_path / "e.geojson", features)
-    contexts = []
-    get_context = _parallel.multiprocessing.get_context
-    monkeypatch.setattr(_parallel.multiprocessing, "get_context", lambda method: contexts.append(method) or get_context(method))
     frame = frames.load_events(path, chunk_size=2)  # four blocks
-    assert contexts == (["fork"] if _parallel.cores() > 1 and sys.platform == "linux" else [])
+    assert forks == (["fork"] if _parallel.cores() > 1 and sys.platform == "linux" else [])
     pd.testing.assert_frame_equal(frame, frames.events_frame(store.read_features(path)))
     # what is wrong in a later block is found as by one process: the first fault in file order
     write_events(path, [*features[:5], make_feature("e1", date="2022-09-30"), make_feature("e9", date="x")])
