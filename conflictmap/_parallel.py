@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 Shared = TypeVar("Shared")
@@ -31,23 +34,36 @@ def ordered_map(
     """``work(shared, task)`` for each task, in the tasks' order: in ``workers`` forked processes
     (default: one per core) when there are several tasks, else in this one.
 
-    Stopping the iteration early (an exception in the caller) stops the workers.
+    Should a worker die (killed for want of memory, say), the tasks left are done here. Stopping
+    the iteration early (an exception in the caller) cancels the tasks not yet started.
     """
     workers = min(workers or cores(), len(tasks))
     if workers < 2 or sys.platform != "linux":
         yield from (work(shared, task) for task in tasks)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(work, shared)) as pool:
-        yield from pool.imap(_run, tasks)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_receive, initargs=(work, shared)
+    )
+    done = 0
+    try:
+        for result in pool.map(_run, tasks):
+            yield result
+            done += 1
+    except BrokenProcessPool:
+        yield from (work(shared, task) for task in tasks[done:])
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 _received: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
 def _receive(work: Callable[[Any, Any], Any], shared: Any) -> None:
-    """In a worker, once: the work and what its tasks share (inherited by the fork, not copied)."""
+    """In a worker, once: the work and what its tasks share (inherited by the fork, not copied).
+    Ctrl-C is left to the parent, which stops the workers."""
     global _received
     _received = (work, shared)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(task: Any) -> Any:
