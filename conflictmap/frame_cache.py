@@ -2,8 +2,8 @@
 
 :func:`conflictmap.frames.load_events` keeps the frame of each event file of at least
 :data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``), as an
-Arrow IPC file (zstd; 1M events take 50 MB), and reads it back while the file is unchanged: a
-million events load in about 2 s instead of 25. An entry is keyed by the file's path and state
+Arrow IPC file (zstd; 1M events take 48 MB), and reads it back while the file is unchanged: a
+million events load in 1-3 s instead of 14-16. An entry is keyed by the file's path and state
 (size, modification and change times, inode) and by the code that checks and builds frames, so
 any change to either makes it stale; it is then replaced: one entry per event file. An entry that
 cannot be read is rebuilt, and a cache folder that cannot be written only costs time.
