@@ -9,13 +9,10 @@ work is done here, with the same results.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 Shared = TypeVar("Shared")
@@ -41,6 +38,10 @@ def ordered_map(
     if workers < 2 or sys.platform != "linux":
         yield from (work(shared, task) for task in tasks)
         return
+    import multiprocessing  # here: 50 ms that a small job need not pay
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=_receive, initargs=(work, shared)
     )

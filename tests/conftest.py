@@ -96,9 +96,9 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> su
 @pytest.fixture
 def forks(monkeypatch) -> list[str]:
     """The start methods of the process pools opened (:mod:`conflictmap._parallel`), as they open."""
-    from conflictmap import _parallel
+    import multiprocessing
 
     methods: list[str] = []
-    get_context = _parallel.multiprocessing.get_context
-    monkeypatch.setattr(_parallel.multiprocessing, "get_context", lambda method: methods.append(method) or get_context(method))
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: methods.append(method) or get_context(method))
     return methods

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import REPO, make_feature, write_events
 
-HEAVY = ("geopandas", "pandas", "shapely", "numpy", "pyproj", "folium", "matplotlib", "rapidfuzz")
+HEAVY = ("geopandas", "pandas", "shapely", "numpy", "pyproj", "folium", "matplotlib", "rapidfuzz", "multiprocessing")
 
 PROBE = """
 import json, sys
