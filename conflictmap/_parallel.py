@@ -3,8 +3,9 @@
 A million events are checked or turned into columns a block at a time; the blocks are
 independent, so the cores can share them. The workers are forked, so they share the parent's
 memory (the files' bytes and the features' slices) instead of being sent a copy. Only on Linux,
-where forking a process that has loaded NumPy or Arrow is safe; elsewhere, and for one block, the
-work is done here, with the same results.
+where forking is the usual way to start workers (on macOS forking after NumPy has loaded its
+system libraries can crash; Windows cannot fork); elsewhere, and for one block, the work is done
+here, with the same results.
 """
 
 from __future__ import annotations
