@@ -64,12 +64,12 @@ def _in_order(days: np.ndarray, ranks: np.ndarray, ids: pd.Series) -> bool:
     return bool(((days[1:] > days[:-1]) | same_day & ((ranks[1:] > ranks[:-1]) | same_rank & ids_up)).all())
 
 
-def outranked_by(changes: pd.DataFrame) -> np.ndarray:
+def outranked_by(changes: pd.DataFrame, ranks: np.ndarray) -> np.ndarray:
     """For each change, the layers (bit ``1 << rank``) that set it aside: a change of a
     higher-ranked layer at the same place, at most its date precision plus
     :data:`~conflictmap.layers.SLACK_DAYS` days earlier (a report outranks the map
-    snapshots of the days it speaks for). 0 for a change that counts."""
-    ranks = layer_ranks(changes)
+    snapshots of the days it speaks for). 0 for a change that counts. ``ranks``: each change's
+    layer rank (:func:`layer_ranks`)."""
     if len(ranks) == 0 or (ranks == ranks[0]).all():
         return np.zeros(len(changes), dtype=np.int64)  # one layer: nothing outranks anything
     window = changes["date_precision"].map(lambda p: PRECISION_DAYS[DatePrecision(p)]).to_numpy() + SLACK_DAYS
@@ -112,7 +112,8 @@ class Timeline:
         codes, keys = pd.factorize(changes["place_key"], sort=True)  # as np.unique, by hashing
         self.keys, self.codes = np.asarray(keys, dtype=object), codes
         #: the layers (bits) setting each change aside (:func:`outranked_by`); such changes set no state
-        self.outranked = outranked_by(changes)
+        ranks = layer_ranks(changes)
+        self.outranked = outranked_by(changes, ranks)
         codes = self.codes
         order = np.lexsort((np.arange(len(codes)), codes))  # by place, keeping the changes' order
         order = order[self.outranked[order] == 0]
@@ -120,7 +121,7 @@ class Timeline:
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
         self._after = changes["control_after"].to_numpy()[order]
         # each place is named after (and drawn at) its latest change of its highest-ranked layer
-        by_rank = np.lexsort((np.arange(len(codes)), layer_ranks(changes), codes))
+        by_rank = np.lexsort((np.arange(len(codes)), ranks, codes))
         last = np.r_[np.flatnonzero(np.diff(codes[by_rank])), len(codes) - 1] if len(codes) else np.array([], int)
         latest = by_rank[last]
         self.names = changes["place"].iloc[latest].to_numpy()  # two columns taken, not every one
