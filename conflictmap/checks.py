@@ -114,7 +114,7 @@ def check_collections(
     if sum(len(c.features) for c in collections) <= BLOCK:
         workers = 1  # checked before a process would have started
     with gc_paused():
-        blocks = ordered_map(_check_task, (collections, today), tasks, workers)
+        blocks = ordered_map(_check_block, (collections, today), tasks, workers)
         for (c, *_), block in zip(tasks, blocks, strict=True):
             file = str(collections[c].path)
             for index, event_id in enumerate(block.ids, block.start):
@@ -139,13 +139,10 @@ def check_collections(
     ]
 
 
-def _check_task(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[int, int, int]) -> _Block:
+def _check_block(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[int, int, int]) -> _Block:
+    """Check features ``start:stop`` of collection ``c`` (``task``), each on its own."""
     (collections, today), (c, start, stop) = shared, task
-    return _check_block(collections[c], start, stop, today)
-
-
-def _check_block(collection: EventCollection, start: int, stop: int, today: dt.date) -> _Block:
-    """Check features ``start:stop`` of ``collection``, each on its own."""
+    collection = collections[c]
     file = str(collection.path)
     block = _Block(start, [], {}, set())
     for index, event, invalid in _checked_events(collection, start, stop):
