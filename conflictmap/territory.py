@@ -316,20 +316,21 @@ class Tessellation:
         cells (``left``, ``right``).
 
         Neighbouring cells meet at the same vertices, so a shared edge is a segment found in
-        two cells' rings: found by sorting every ring's segments, no two cells intersected.
+        two cells' rings: found by sorting every ring's segments, no two cells intersected. Each
+        vertex is one complex number, so a segment is two numbers, its lesser end first.
         """
         parts, part_cell = shapely.get_parts(self.cells, return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         xy, ring = shapely.get_coordinates(rings, return_index=True)
+        vertex = xy.view(np.complex128).ravel()
         inner = ring[1:] == ring[:-1]  # consecutive vertices of one ring: a segment
-        start, end = xy[:-1][inner], xy[1:][inner]
-        cell = part_cell[ring_part[ring[:-1][inner]]]
-        flip = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
-        segments = np.where(flip[:, None, None], np.stack([end, start], 1), np.stack([start, end], 1))  # one way round
-        order = np.lexsort(segments.reshape(-1, 4).T[::-1])
-        segments, cell = segments[order], cell[order]
-        twice = np.flatnonzero((segments[1:] == segments[:-1]).all(axis=(1, 2)))
-        return segments[twice], cell[twice], cell[twice + 1]
+        start, end = vertex[:-1][inner], vertex[1:][inner]
+        low, high = np.minimum(start, end), np.maximum(start, end)  # complex order: x, then y
+        order = np.lexsort((high, low))
+        low, high, cell = low[order], high[order], part_cell[ring_part[ring[:-1][inner]]][order]
+        twice = np.flatnonzero((low[1:] == low[:-1]) & (high[1:] == high[:-1]))
+        segments = np.stack([low[twice], high[twice]], axis=1).view(float).reshape(-1, 2, 2)
+        return segments, cell[twice], cell[twice + 1]
 
 
 @lru_cache(maxsize=8)
