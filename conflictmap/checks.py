@@ -20,7 +20,7 @@ from typing import Literal
 from conflictmap import settings
 from conflictmap._parallel import ordered_map
 from conflictmap.errors import EventFileError
-from conflictmap.features import Event, decode_event, feature_label, validate_feature
+from conflictmap.features import Event, decode_events, feature_label, validate_feature
 from conflictmap.layers import Change, compare_layers
 from conflictmap.store import EventCollection, RawFeatures, gc_paused
 from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS
@@ -159,20 +159,24 @@ def _checked_events(
     collection: EventCollection, start: int, stop: int
 ) -> Iterator[tuple[int, Event | None, list[Problem]]]:
     """Features ``start:stop`` of one file: each one's position, its event (``None`` when invalid)
-    and the problems that make it invalid."""
+    and the problems that make it invalid. Decoded a block at a time, straight from their text."""
     file = str(collection.path)
     features = collection.features
-    text = features.text if isinstance(features, RawFeatures) else None
-    for index in range(start, stop):
-        event = decode_event(text(index)) if text else None  # straight from the text, no mapping built
-        if event is not None:
-            yield index, event, []
-            continue
-        try:
-            feature = features[index]
-        except EventFileError as exc:
-            yield index, None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
-            continue
-        event, errors = validate_feature(feature)
-        label = feature_label(feature, index)
-        yield index, event, [Problem(file, label, f, m) for f, m in errors]
+    for first in range(start, stop, BLOCK):
+        indices = range(first, min(first + BLOCK, stop))
+        if isinstance(features, RawFeatures):
+            decoded = decode_events(features.text(index) for index in indices)
+        else:
+            decoded = [None] * len(indices)
+        for index, event in zip(indices, decoded, strict=True):
+            if event is not None:
+                yield index, event, []
+                continue
+            try:
+                feature = features[index]
+            except EventFileError as exc:
+                yield index, None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
+                continue
+            event, errors = validate_feature(feature)
+            label = feature_label(feature, index)
+            yield index, event, [Problem(file, label, f, m) for f, m in errors]

@@ -2,10 +2,11 @@
 
 :mod:`conflictmap.model` (pydantic) defines an event: its rules, its JSON Schema and its
 field-named messages. The msgspec structs here mirror it, so that checking a valid feature
-costs a decode or a conversion, not a pydantic model: :func:`parse_event` tries them first and
-hands a feature they refuse to the pydantic model, which names the field at fault (or accepts
-the rare feature only the structs refuse: they may be stricter, never looser). Tests hold the
-two to the same fields and the same verdicts. Nothing here imports pydantic until a feature fails.
+costs a decode or a conversion, not a pydantic model: :func:`parse_event` and
+:func:`decode_events` try them first and hand a feature they refuse to the pydantic model, which
+names the field at fault (or accepts the rare feature only the structs refuse: they may be
+stricter, never looser). Tests hold the two to the same fields and the same verdicts. Nothing
+here imports pydantic until a feature fails.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
@@ -106,16 +108,70 @@ class Event(Struct, LonLat, gc=False):
     properties: EventProperties
 
 
-_EVENT_DECODER = msgspec.json.Decoder(Event)
+class BlockSource(Source, gc=False):
+    """:class:`Source` with the ``url`` pattern left to :func:`decode_events`."""
+
+    url: Text
 
 
-def decode_event(text: bytes | msgspec.Raw) -> Event | None:
-    """The event a feature's JSON text holds, checked as it is decoded; ``None`` when the structs
-    refuse it (then :func:`validate_feature` on its mapping says why)."""
-    try:
-        return _EVENT_DECODER.decode(text)
-    except msgspec.DecodeError:  # ValidationError included
-        return None
+class BlockEventProperties(EventProperties, kw_only=True, gc=False):
+    """:class:`EventProperties` with the patterns of ``event_type`` and sources' ``url`` left to
+    :func:`decode_events`."""
+
+    event_type: str = CONTROL_CHANGE
+    sources: Annotated[list[BlockSource], Meta(min_length=1)]
+
+
+class BlockEvent(Event, gc=False):
+    """:class:`Event` with its patterns left to :func:`decode_events`."""
+
+    properties: BlockEventProperties
+
+
+_BLOCK_DECODER = msgspec.json.Decoder(BlockEvent)
+_URL = re.compile(HttpUrl.__metadata__[0].pattern)
+_EVENT_TYPE = re.compile(EventType.__metadata__[0].pattern)
+#: The start of a url matched against its pattern: the scheme and the host's first characters.
+URL_START = 16
+
+
+def decode_events(
+    texts: Iterable[bytes | msgspec.Raw], decoder: msgspec.json.Decoder = _BLOCK_DECODER
+) -> list[Event | None]:
+    """The events of features' JSON texts, checked as they are decoded; ``None`` for each the
+    structs refuse (then :func:`validate_feature` on its mapping says why).
+
+    ``decoder`` decodes :class:`BlockEvent` (or a subclass). A regular expression is slow to run
+    on a million values, so the patterns are checked afterwards, once per distinct value: the
+    events share a few event types, and their urls a few starts (:data:`URL_START` characters).
+    The url's pattern is anchored at the start and looks no further than it matches, so a match
+    that ends within the start holds for the whole url; a url whose start does not settle it
+    is refused here and judged on its mapping.
+    """
+    events: list[Event | None] = []
+    for text in texts:
+        try:
+            events.append(decoder.decode(text))
+        except msgspec.DecodeError:  # ValidationError included
+            events.append(None)
+    props = [event.properties for event in events if event is not None]
+    bad_types = {t for t in {p.event_type for p in props} if not _EVENT_TYPE.search(t)}
+    bad_starts = {u for u in {s.url[:URL_START] for p in props for s in p.sources} if not _settles_url(u)}
+    if bad_types or bad_starts:
+        for i, event in enumerate(events):
+            if event is not None and (
+                event.properties.event_type in bad_types
+                or any(s.url[:URL_START] in bad_starts for s in event.properties.sources)
+            ):
+                events[i] = None
+    return events
+
+
+def _settles_url(start: str) -> bool:
+    """Whether ``start`` (a url's first :data:`URL_START` characters) matches the url's pattern
+    whatever follows it: the match ends within it, or it is the whole url."""
+    match = _URL.search(start)
+    return match is not None and (match.end() < len(start) or len(start) < URL_START)
 
 
 def validate_feature(feature: Any) -> tuple[Event | model.Event | None, list[tuple[str, str]]]:

@@ -51,17 +51,17 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 _RENAMED = {"id": "properties.id", "geometry": "properties.geometry"}
 
 
-class _Source(structs.Source, forbid_unknown_fields=True, omit_defaults=True, gc=False):
+class _Source(structs.BlockSource, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """A source with no field the model does not name (encoded without its empty fields)."""
 
 
-class _Properties(structs.EventProperties, forbid_unknown_fields=True, kw_only=True, gc=False):
+class _Properties(structs.BlockEventProperties, forbid_unknown_fields=True, kw_only=True, gc=False):
     """Properties with no field the model does not name: all of them fit the columns."""
 
     sources: Annotated[list[_Source], msgspec.Meta(min_length=1)]
 
 
-class _Event(structs.Event, gc=False):
+class _Event(structs.BlockEvent, gc=False):
     properties: _Properties
 
 
@@ -190,10 +190,8 @@ def _decoded(features: Sequence[dict[str, Any]], start: int, stop: int) -> list[
     """Features ``start:stop`` decoded from their text, or ``None`` if one does not fit the columns."""
     if not isinstance(features, RawFeatures):
         return None
-    try:
-        return [_DECODER.decode(features.text(i)) for i in range(start, stop)]
-    except msgspec.DecodeError:
-        return None
+    events = structs.decode_events((features.text(i) for i in range(start, stop)), _DECODER)
+    return None if any(event is None for event in events) else events  # type: ignore[return-value]
 
 
 def sources_of(text: str) -> list[dict[str, Any]]:

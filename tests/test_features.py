@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from enum import Enum
 from typing import Any
 
@@ -50,6 +51,8 @@ def _set(path: str, value: Any) -> dict[str, Any]:
 
 
 DROP = object()
+#: Valid urls whose start does not settle them: decode_events leaves them to the model.
+UNSETTLED_URLS = [" " * 20 + "https://a.org"]
 VALUES = [DROP, None, "", "x", 0, 1.5, True, [], {}]
 MUTATIONS = [
     *[(path, value) for path in ("type", "id", "geometry", "properties") for value in VALUES],
@@ -67,6 +70,7 @@ MUTATIONS = [
     *[("properties.sources.0.url", v) for v in (
         "https://a.org", "HTTPS://A.ORG/x", " https://a.org", "http://a", "ftp://a.org", "javascript:alert(1)",
         "https://", "https:///path", "https:// a.org", "//a.org", "https://a.org\n",
+        *UNSETTLED_URLS, "https://abcdefgh", "\thttps://a.org", "https://abcdefg",
     )],
     *[("properties.event_type", v) for v in ("clash", "Clash", "clash\n", "air_strike2", "2strike", "control_change")],
     *[("properties.control_before", v) for v in ("UA", "RU", "contested", "unknown", "ua", "Ukraine")],
@@ -103,7 +107,23 @@ def test_structs_and_model_give_the_same_verdict(path, value):
     verdict = _pydantic_accepts(feature)
     assert _structs_accept(feature) == verdict
     text = json.dumps(feature).encode()
-    assert (features.decode_event(text) is not None) == verdict
+    assert (features.decode_events([text])[0] is not None) == (verdict and value not in UNSETTLED_URLS)
+
+
+def test_a_block_gives_each_feature_its_own_verdict():
+    texts = [json.dumps(_set(path, value)).encode() for path, value in MUTATIONS]
+    verdicts = [_pydantic_accepts(_set(path, value)) and value not in UNSETTLED_URLS for path, value in MUTATIONS]
+    assert [event is not None for event in features.decode_events(texts)] == verdicts
+
+
+@pytest.mark.parametrize(("url", "settled"), [
+    ("https://abcdefgh", False),  # the whole start matched: more may follow
+    ("https://abcdefg", True),  # shorter than the start: the whole url
+    ("https://abcdefgh/path", False),
+])
+def test_a_url_start_is_settled_only_when_what_follows_cannot_matter(monkeypatch, url, settled):
+    monkeypatch.setattr(features, "_URL", re.compile(r"^https://\w+$"))  # a pattern with an end
+    assert features._settles_url(url[:features.URL_START]) == settled
 
 
 def test_a_refused_feature_gets_the_models_field_named_messages():
