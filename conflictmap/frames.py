@@ -148,35 +148,67 @@ def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     The frame of a big file is kept in the cache folder and read back while the file and the
     code are unchanged (:mod:`conflictmap.frame_cache`).
     """
-    seen: dict[str, Path] = {}
+    ids = _Ids()
+    frames = []
     with gc_paused():
-        return _concat([_file_frame(file, seen, chunk_size) for file in event_files(path)])
+        for file in event_files(path):
+            ids.claimed()  # the files before: this one's ids are checked against theirs
+            frames.append(_file_frame(file, ids, chunk_size))
+        if len(frames) > 1:
+            ids.claimed()
+        return _concat(frames)
 
 
-def _file_frame(path: Path, seen: dict[str, Path], chunk_size: int) -> gpd.GeoDataFrame:
-    """The frame of one event file, from the cache when it is current; its ids claimed in ``seen``."""
+class _Ids:
+    """The ids of one load and their files, for :func:`~conflictmap.store.claim_ids`.
+
+    The ids of a frame built from text are claimed only when other ids are checked against
+    them: those of the next file, or of a block checked feature by feature (which gets
+    :meth:`claimed`). A file's own ids are checked for repeats at once, vectorised, and claimed
+    one at a time only to name a repeat. So a one-file load builds no dict of its ids.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, Path] = {}
+        self._unclaimed: list[tuple[pd.Series, Path]] = []
+
+    def add(self, ids: pd.Series, path: Path) -> None:
+        self._unclaimed.append((ids, path))
+
+    def claimed(self) -> dict[str, Path]:
+        """Every id so far and its file, claimed in turn: raises at the first repeat."""
+        for ids, path in self._unclaimed:
+            claim_ids(self._seen, ids.tolist(), path)
+        self._unclaimed.clear()
+        return self._seen
+
+
+def _file_frame(path: Path, ids: _Ids, chunk_size: int) -> gpd.GeoDataFrame:
+    """The frame of one event file, from the cache when it is current; its ids added to ``ids``."""
     key = frame_cache.state_key(path)
     frame = frame_cache.cached_frame(path, key) if key else None
-    if frame is not None:
-        claim_ids(seen, frame["id"].tolist(), path)
+    if frame is not None:  # its ids were checked before it was kept
+        ids.add(frame["id"], path)
         return frame
-    frame = _concat(list(_blocks(read_collection(path, lazy=True), seen, chunk_size)))
+    frame = _concat(list(_blocks(read_collection(path, lazy=True), ids, chunk_size)))
+    if not frame["id"].is_unique:
+        ids.claimed()  # names the first repeat
     if key and list(frame.columns) == ["id", *FIELDS, "geometry"]:  # no column typed by pandas alone
         frame_cache.keep_frame(path, key, frame)
     return frame
 
 
-def _blocks(collection: EventCollection, seen: dict[str, Path], chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
+def _blocks(collection: EventCollection, ids: _Ids, chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
     """The frames of one file's features, ``chunk_size`` at a time, built by a process per core
-    (:mod:`conflictmap._parallel`) and taken in order, their ids claimed in ``seen``."""
+    (:mod:`conflictmap._parallel`) and taken in order, their ids added to ``ids``."""
     features: Sequence[dict[str, Any]] = collection.features
     tasks = [(start, min(start + chunk_size, len(features))) for start in range(0, len(features), chunk_size)]
     workers = None if isinstance(features, RawFeatures) else 1  # mappings are built here
     for (start, stop), frame in zip(tasks, ordered_map(_text_block, features, tasks, workers), strict=True):
         if frame is None:  # a property the model does not name, or a feature to explain
-            yield _frame_of_mappings(list(validated(collection, seen, range(start, stop))))
+            yield _frame_of_mappings(list(validated(collection, ids.claimed(), range(start, stop))))
         else:
-            claim_ids(seen, frame["id"].tolist(), collection.path)
+            ids.add(frame["id"], collection.path)
             yield frame
 
 

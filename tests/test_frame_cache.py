@@ -81,3 +81,10 @@ def test_other_code_builds_the_frame_again(tmp_path, cache, monkeypatch):
     monkeypatch.setattr(frames, "read_collection", lambda *args, **kwargs: parsed.append(args) or read(*args, **kwargs))
     frames.load_events(path)
     assert len(parsed) == 1
+
+
+def test_a_file_with_a_repeated_id_is_not_kept(tmp_path, cache):
+    path = write_events(tmp_path / "events.geojson", [make_feature("a"), make_feature("b"), make_feature("a")])
+    with pytest.raises(DuplicateEventError, match="events.geojson: a: id: duplicate id$"):
+        frames.load_events(path, chunk_size=1)  # each id in a block of its own, none repeated within one
+    assert not list(cache.glob("*.arrow"))
