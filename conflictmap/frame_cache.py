@@ -1,9 +1,9 @@
 """A disk cache of event frames: a big event file is read and checked once, then loaded as columns.
 
-:func:`conflictmap.frames.load_events` keeps the frame of each event file of at least
-:data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``), as an
-Arrow IPC file (zstd; 1M events take 48 MB), and reads it back while the file is unchanged: a
-million events load in 1-3 s instead of 14-16. An entry is keyed by the file's path and state
+:func:`conflictmap.frames.load_events` keeps the columns of each event file of at least
+:data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``), as the
+Arrow table its frame is made of, in an Arrow IPC file (zstd; 1M events take 48 MB), and reads it
+back while the file is unchanged: a million events load in about 2 s instead of 12-13. An entry is keyed by the file's path and state
 (size, modification and change times, inode) and by the code that checks and builds frames, so
 any change to either makes it stale; it is then replaced: one entry per event file. An entry that
 cannot be read is rebuilt, and a cache folder that cannot be written only costs time.
@@ -16,11 +16,8 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import pyarrow as pa
 import pyarrow.feather
-import shapely
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
@@ -57,25 +54,18 @@ def _entry(path: Path) -> Path:
     return settings.cache_dir() / "frames" / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.arrow"
 
 
-def cached_frame(path: Path, key: bytes) -> gpd.GeoDataFrame | None:
-    """The frame kept for the event file at ``path`` if it holds ``key`` (:func:`state_key`), else ``None``."""
+def cached_table(path: Path, key: bytes) -> pa.Table | None:
+    """The table kept for the event file at ``path`` if it holds ``key`` (:func:`state_key`), else ``None``."""
     try:
         table = pyarrow.feather.read_table(_entry(path), memory_map=True)
-        if (table.schema.metadata or {}).get(_KEY) != key:
-            return None
-        points = shapely.points(table["lon"].to_numpy(), table["lat"].to_numpy())
-        frame = table.drop_columns(["lon", "lat"]).to_pandas()
     except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt
         return None
-    return gpd.GeoDataFrame(frame, geometry=points, crs=settings.GEOGRAPHIC_CRS)
+    return table if (table.schema.metadata or {}).get(_KEY) == key else None
 
 
-def keep_frame(path: Path, key: bytes, frame: gpd.GeoDataFrame) -> None:
-    """Keep ``frame`` as the frame of the event file at ``path`` in the state ``key`` names."""
-    xy = shapely.get_coordinates(frame.geometry.array)
-    table = pa.Table.from_pandas(pd.DataFrame(frame.drop(columns=frame.geometry.name)), preserve_index=False)
-    table = table.append_column("lon", pa.array(xy[:, 0])).append_column("lat", pa.array(xy[:, 1]))
-    table = table.replace_schema_metadata({**table.schema.metadata, _KEY: key})  # pandas' own, and the key
+def keep_table(path: Path, key: bytes, table: pa.Table) -> None:
+    """Keep ``table`` as the table of the event file at ``path`` in the state ``key`` names."""
+    table = table.replace_schema_metadata({_KEY: key})
     file = _entry(path)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
