@@ -499,15 +499,36 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
 
 
 def recaptured_km2(before: ControlMap, after: ControlMap) -> float:
-    """The area of :func:`recaptured_area`, in km², without dissolving it: the cells of a day tile
-    its region, so it is what each cell held by Russia in ``before`` shares with each held by
-    Ukraine in ``after``, summed."""
+    """The area of :func:`recaptured_area`, in km², without dissolving it (:func:`overlap_km2`)."""
     was_ru, now_ua = before.control == "RU", after.control == "UA"
     if before.tessellation is after.tessellation:
         return float(after.tessellation.areas_km2[was_ru & now_ua].sum())
-    ru, ua = before.cells[was_ru], after.cells[now_ua]
-    pairs = shapely.STRtree(ru).query(ua, predicate="intersects")
-    return float(shapely.area(shapely.intersection(ua[pairs[0]], ru[pairs[1]])).sum()) / 1e6
+    return overlap_km2(before.tessellation, was_ru, after.tessellation, now_ua)
+
+
+def overlap_km2(
+    first: Tessellation, a: np.ndarray, second: Tessellation, b: np.ndarray,
+    complements: tuple[bool, bool] | None = None,
+) -> float:
+    """The area the cells ``a`` (a mask) of one tessellation share with the cells ``b`` of another
+    of the same region, in km²: what each pair of cells shares, summed.
+
+    The cells of a tessellation tile its region, so the area can also be found through the other
+    cells of either (``complements``: which; by default the choice whose two sets of cells have
+    the smallest product of counts, a measure of the pairs to intersect): ``a`` shares with ``b``
+    all of ``b`` less what the other cells of ``first`` share with it.
+    """
+    counts = {(p, q): np.count_nonzero(a ^ p) * np.count_nonzero(b ^ q) for p in (False, True) for q in (False, True)}
+    p, q = complements or min(counts, key=counts.__getitem__)
+    x, y = first.cells[a ^ p], second.cells[b ^ q]
+    pairs = shapely.STRtree(x).query(y, predicate="intersects")
+    shared = float(shapely.area(shapely.intersection(y[pairs[0]], x[pairs[1]])).sum()) / 1e6
+    if not (p or q):
+        return shared
+    area_a, area_b = float(first.areas_km2[a].sum()), float(second.areas_km2[b].sum())
+    if p and q:  # the region less the others of both
+        return area_a + area_b - float(first.areas_km2.sum()) + shared
+    return (area_b if p else area_a) - shared
 
 
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:

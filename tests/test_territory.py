@@ -118,6 +118,21 @@ def test_recaptured_km2_is_the_area_of_the_recaptured_ground_when_the_places_dif
     assert km2 == pytest.approx(shapely.area(recaptured_area(before, after)) / 1e6, rel=1e-9)
 
 
+@pytest.mark.parametrize("complements", [None, (False, False), (True, False), (False, True), (True, True)])
+def test_the_overlap_of_two_tessellations_is_the_same_through_the_other_cells(complements):
+    from conflictmap.territory import overlap_km2, recaptured_area
+
+    coarse = grid_events(lambda col: ("unknown", "RU" if col < 3 else "UA"), "2022-09-01", step=5)
+    fine = grid_events(lambda col: ("RU", "UA" if col < 4 else "RU"), "2022-09-10")
+    timeline = Timeline(events_frame(coarse + fine))
+    before, after = (control_map(timeline, dt.date(2022, 9, d), square()) for d in (1, 10))
+    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    assert 0 < was_ru.sum() < len(was_ru) and 0 < now_ua.sum() < len(now_ua)
+    km2 = overlap_km2(before.tessellation, was_ru, after.tessellation, now_ua, complements)
+    assert km2 > 100
+    assert km2 == pytest.approx(shapely.area(recaptured_area(before, after)) / 1e6, rel=1e-9)
+
+
 def test_frontline_geojson_has_line_and_areas():
     events = events_frame(grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
     collection = frontline_collection(events, dt.date(2022, 9, 1), square())
