@@ -5,15 +5,16 @@ this module builds frames of their events for the commands that compute on them 
 ``render``, ``image``, ``export``), so that ``add`` and ``validate`` start without geopandas.
 
 :func:`load_events` builds the columns straight from each feature's text, decoded into the
-structs of :mod:`conflictmap.features` (checked and typed in one pass, no mapping built); a
-block of features with a property the model does not name takes the path through mappings,
-:func:`events_frame`, which keeps every property. Both give the same columns.
+structs of :mod:`conflictmap.features` (checked and typed in one pass, no mapping built), as
+Arrow tables; a block of features with a property the model does not name takes the path through
+mappings, :func:`events_frame`, which keeps every property. Both give the same columns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
@@ -30,7 +31,8 @@ from conflictmap import features as structs
 from conflictmap import frame_cache, settings
 from conflictmap._parallel import ordered_map
 from conflictmap.store import (
-    EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, read_collection, validated,
+    EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, read_collection, run_texts, stable_layout,
+    validated,
 )
 
 
@@ -146,10 +148,12 @@ def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
     :func:`events_frame` builds it.
 
-    Files are read lazily and checked as the rows are built, a block of ``chunk_size``
-    features at a time, so memory holds the files' bytes and the frame, never every feature.
-    The frame of a big file is kept in the cache folder and read back while the file and the
-    code are unchanged (:mod:`conflictmap.frame_cache`).
+    A file in the stable form is read in runs of about :data:`RUN_BYTES`, each read, checked
+    and turned into columns by a process per core, so memory holds the frame and a run per
+    process. Another file (or one with a feature to explain) is read whole, then checked as
+    the rows are built, a block of ``chunk_size`` features at a time, so memory holds its bytes
+    and the frame, never every feature. The frame of a big file is kept in the cache folder
+    and read back while the file and the code are unchanged (:mod:`conflictmap.frame_cache`).
     """
     ids = _Ids()
     frames = []
@@ -193,7 +197,7 @@ def _file_frame(path: Path, ids: _Ids, chunk_size: int) -> gpd.GeoDataFrame:
     if table is not None:  # its ids were checked before it was kept
         ids.add(table["id"], path)
         return _frame_of_table(table)
-    blocks = list(_blocks(read_collection(path, lazy=True), ids, chunk_size))
+    blocks = _parsed_blocks(path, ids, chunk_size)
     if blocks and all(isinstance(block, pa.Table) for block in blocks):  # no column typed by pandas alone
         table = pa.concat_tables(blocks)
         frame = _frame_of_table(table)
@@ -204,6 +208,57 @@ def _file_frame(path: Path, ids: _Ids, chunk_size: int) -> gpd.GeoDataFrame:
     if key and table is not None:
         frame_cache.keep_table(path, key, table)
     return frame
+
+
+def _parsed_blocks(path: Path, ids: _Ids, chunk_size: int) -> list[pa.Table | gpd.GeoDataFrame]:
+    """The blocks of one event file, parsed: in runs if it is in the stable form and every feature
+    fits the columns, else ``chunk_size`` features at a time; their ids added to ``ids``."""
+    tables = _stable_tables(path)
+    if tables is None:
+        return list(_blocks(read_collection(path, lazy=True), ids, chunk_size))
+    for table in tables:
+        ids.add(table["id"], path)
+    return tables  # type: ignore[return-value]
+
+
+#: Bytes of an event file in the stable form turned into a table by one task (about 58,000 of
+#: the synthetic events of ``benchmarks/``).
+RUN_BYTES = 64 * 2**20
+
+
+def _stable_tables(path: Path) -> list[pa.Table] | None:
+    """The tables of an event file in the stable form (:func:`~conflictmap.store.stable_layout`), a
+    run of features at a time, built by a process per core that reads its run itself; ``None`` for
+    a file in another form, or with a feature that does not fit the columns (then
+    :func:`_blocks` reads it). Not on a system without ``os.pread``."""
+    if not hasattr(os, "pread"):
+        return None
+    try:
+        file = path.open("rb")
+    except OSError:
+        return None  # read_collection says why
+    with file:
+        layout = stable_layout(file.fileno())
+        if layout is None:
+            return None
+        tables = []
+        runs = layout.runs(file.fileno(), RUN_BYTES)
+        for table in ordered_map(_run_table, (file.fileno(), layout.close), runs):
+            if table is None:
+                return None
+            tables.append(table)
+    return tables
+
+
+def _run_table(shared: tuple[int, int], run: tuple[int, int]) -> pa.Table | None:
+    """The table of a run of features (bytes ``start:stop`` of the file open as ``fd``; ``close``
+    ends the last run), or ``None`` if one does not fit the columns."""
+    (fd, close), (start, stop) = shared, run
+    texts = run_texts(os.pread(fd, stop - start, start), last=stop == close)
+    if texts is None:
+        return None
+    events = structs.decode_events(texts, _DECODER)
+    return None if any(event is None for event in events) else _table_of_events(events)
 
 
 def _blocks(collection: EventCollection, ids: _Ids, chunk_size: int) -> Iterator[pa.Table | gpd.GeoDataFrame]:

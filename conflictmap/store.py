@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -158,18 +159,27 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
         except msgspec.DecodeError:
             top = {}
         features = top.pop("features", None)
-        members = {
-            key: [_JSON_DECODER.decode(item) for item in value] if isinstance(value, list) else value
-            for key, value in top.items()
-        }
+        members = _members(top)
         if members.get("type") == "FeatureCollection" and isinstance(features, list):
             return EventCollection(path, RawFeatures(path, features), members)
     return parse_collection(path, raw)  # the eager parse, and its messages for broken files
 
 
+def _members(top: dict[str, Any]) -> dict[str, Any]:
+    """The members :data:`_SPLIT_DECODER` decoded, their arrays' items decoded too."""
+    return {key: [_JSON_DECODER.decode(v) for v in value] if isinstance(value, list) else value for key, value in top.items()}
+
+
 def read_members(path: str | Path) -> dict[str, Any]:
     """The FeatureCollection members of an event file other than ``features``, which are left unread."""
     path = Path(path)
+    if hasattr(os, "pread"):
+        try:
+            with path.open("rb") as file:
+                if (layout := stable_layout(file.fileno())) is not None:
+                    return layout.members  # read from the file's ends only
+        except OSError:
+            pass  # _read_bytes says why
     raw = _read_bytes(path)
     try:
         top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
@@ -177,6 +187,106 @@ def read_members(path: str | Path) -> dict[str, Any]:
     except msgspec.DecodeError:
         members = {}
     return members if members.get("type") == "FeatureCollection" else parse_collection(path, raw).members
+
+
+#: The stable form (:func:`collection_text`) puts ``features`` last and starts each feature on a
+#: line of its own, indented four spaces, after a comma that ends the one before.
+_FEATURES_KEY = b'"features": ['
+_OPENING = b"\n    {"
+_GLUE = b",\n    "
+#: How much of a file's ends, or of the bytes where a run is to start, is read to find an opening.
+_LOOK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class StableLayout:
+    """Where the features of an event file in the stable form lie (:func:`stable_layout`).
+
+    Attributes
+    ----------
+    members : the FeatureCollection's other members
+    first : the offset of the first feature's opening ``{``
+    close : the offset of the features array's closing ``]``
+    """
+
+    members: dict[str, Any]
+    first: int
+    close: int
+
+    def runs(self, fd: int, run_bytes: int) -> list[tuple[int, int]]:
+        """Byte ranges ``(start, stop)`` of about ``run_bytes`` from the first feature to the array's
+        end, each from a feature's opening ``{`` to the next range's: :func:`run_texts` splits one
+        into the features' texts. Only the bytes where each range is to start are read."""
+        starts = [self.first]
+        look = self.first + run_bytes
+        while look < self.close:
+            window = os.pread(fd, min(_LOOK_BYTES, self.close - look), look)
+            at = window.find(_OPENING)
+            if at < 0:  # within a long feature: look further
+                look += max(1, len(window) - len(_OPENING) + 1)
+                continue
+            starts.append(look + at + len(_OPENING) - 1)
+            look = starts[-1] + run_bytes
+        return list(zip(starts, [*starts[1:], self.close], strict=True))
+
+
+def stable_layout(fd: int) -> StableLayout | None:
+    """The layout of the event file open as ``fd`` if it is in the stable form with at least one
+    feature, else ``None`` (then read it with :func:`read_collection`).
+
+    Only the file's ends are read. The members around the features are checked by decoding them
+    with ``0`` in place of the features; the features are checked as they are read:
+    :func:`run_texts` requires a comma between every two texts, and each text must decode as one
+    JSON value. A run of whole values joined by commas has one parse, so the texts are then the
+    array's items, as a full parse would find them.
+    """
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, min(size, _LOOK_BYTES), 0)
+    key = head.find(_FEATURES_KEY)
+    at = head.find(_OPENING, key) if key >= 0 else -1
+    if at < 0:
+        return None
+    first = at + len(_OPENING) - 1
+    tail_start = max(first + 1, size - _LOOK_BYTES)
+    tail = os.pread(fd, size - tail_start, tail_start)
+    at = tail.rfind(_OPENING)
+    if at < 0 and tail_start > first + 1:
+        return None  # the last feature is longer than what was read of the end
+    close = tail.find(b"]", max(at, 0))
+    while close >= 0:  # the first "]" after the last opening that closes the array
+        try:
+            top = _SPLIT_DECODER.decode(head[:first] + b"0" + tail[close:])
+        except msgspec.DecodeError:
+            close = tail.find(b"]", close + 1)
+            continue
+        if top.get("type") != "FeatureCollection" or top.pop("features", None) != [msgspec.Raw(b"0")]:
+            return None
+        return StableLayout(_members(top), first, tail_start + close)
+    return None
+
+
+def run_texts(run: bytes, last: bool) -> list[memoryview] | None:
+    """The features' texts in a run of a stable-form file (:meth:`StableLayout.runs`), split where a
+    line opens a feature, each ending at the comma before the next; ``None`` if two features are
+    not joined by a comma (or a run but the ``last`` does not end with one)."""
+    import numpy as np  # here: only big files are read in runs, by commands that load it anyway
+
+    end = len(run)
+    if not last:
+        if not run.endswith(_GLUE):
+            return None
+        end -= len(_GLUE)
+    while last and end > 0 and run[end - 1] in b" \t\n\r":  # the blanks before the array's "]"
+        end -= 1
+    data = np.frombuffer(run, dtype=np.uint8, count=end)
+    at = np.flatnonzero(data[len(_GLUE) :] == ord("{")) + len(_GLUE)  # each "{" that has a glue's room before it
+    for offset, byte in enumerate(reversed(_OPENING[:-1]), 1):
+        at = at[data[at - offset] == byte]  # the "{" that open a line, indented four spaces
+    if not (data[at - len(_GLUE)] == ord(",")).all():
+        return None
+    view = memoryview(run)
+    starts, ends = [0, *at.tolist()], [*(at - len(_GLUE)).tolist(), end]
+    return [view[start:stop] for start, stop in zip(starts, ends, strict=True)]
 
 
 def _read_bytes(path: Path) -> bytes:

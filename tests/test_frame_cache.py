@@ -23,7 +23,7 @@ def events(path, place="Balakliia", extra=None):
 
 def unreadable(monkeypatch):
     """From now on the event files cannot be parsed: a frame can only come from the cache."""
-    monkeypatch.setattr(frames, "read_collection", lambda *_a, **_k: pytest.fail("the file was parsed"))
+    monkeypatch.setattr(frames, "_parsed_blocks", lambda *_a, **_k: pytest.fail("the file was parsed"))
 
 
 def test_a_kept_frame_is_read_back_equal(tmp_path, cache, monkeypatch):
@@ -63,10 +63,10 @@ def test_ids_of_a_kept_frame_are_still_checked_across_files(tmp_path, cache, mon
     events(folder / "one.geojson")
     frames.load_events(folder / "one.geojson")
     write_events(folder / "two.geojson", [make_feature("a")])
-    read = frames.read_collection
+    read = frames._parsed_blocks
     monkeypatch.setattr(
-        frames, "read_collection",
-        lambda path, **kwargs: read(path, **kwargs) if path.name == "two.geojson" else pytest.fail("one.geojson parsed"),
+        frames, "_parsed_blocks",
+        lambda path, *args: read(path, *args) if path.name == "two.geojson" else pytest.fail("one.geojson parsed"),
     )
     with pytest.raises(DuplicateEventError, match=r"two.geojson: a: id: duplicate id \(also in .*one.geojson\)"):
         frames.load_events(folder)
@@ -77,8 +77,8 @@ def test_other_code_builds_the_frame_again(tmp_path, cache, monkeypatch):
     frames.load_events(path)
     monkeypatch.setattr(frame_cache, "_code_version", lambda: "other code")
     parsed = []
-    read = frames.read_collection
-    monkeypatch.setattr(frames, "read_collection", lambda *args, **kwargs: parsed.append(args) or read(*args, **kwargs))
+    read = frames._parsed_blocks
+    monkeypatch.setattr(frames, "_parsed_blocks", lambda *args, **kwargs: parsed.append(args) or read(*args, **kwargs))
     frames.load_events(path)
     assert len(parsed) == 1
 

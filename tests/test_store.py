@@ -237,19 +237,30 @@ def test_read_members_reads_the_envelope_alone(tmp_path):
         store.read_members(path)
 
 
-def test_load_events_in_blocks_by_several_processes_gives_the_frame_of_one(tmp_path, forks):
+@pytest.mark.parametrize("stable", [True, False], ids=["stable form, in runs", "compact, in blocks"])
+def test_load_events_by_several_processes_gives_the_frame_of_one(tmp_path, forks, monkeypatch, stable):
     from conflictmap import _parallel
 
+    monkeypatch.setattr(frames, "RUN_BYTES", 1)  # a run per feature
+
+    def write(features):
+        if stable:
+            return write_events(tmp_path / "e.geojson", features)
+        path = tmp_path / "e.geojson"  # one line: no run can be found, so blocks of features are read
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+        return path
+
     features = [make_feature(f"e{i}", date=f"2022-09-{i + 1:02d}", place=f"P{i}", notes=f"n{i}") for i in range(7)]
-    path = write_events(tmp_path / "e.geojson", features)
-    frame = frames.load_events(path, chunk_size=2)  # four blocks
-    assert forks == (["fork"] if _parallel.cores() > 1 and sys.platform == "linux" else [])
+    path = write(features)
+    assert (frames._stable_tables(path) is not None) == stable
+    frame = frames.load_events(path, chunk_size=2)  # seven runs, or four blocks
+    assert forks[-1:] == (["fork"] if _parallel.cores() > 1 and sys.platform == "linux" else [])
     pd.testing.assert_frame_equal(frame, frames.events_frame(store.read_features(path)))
     # what is wrong in a later block is found as by one process: the first fault in file order
-    write_events(path, [*features[:5], make_feature("e1", date="2022-09-30"), make_feature("e9", date="x")])
+    write([*features[:5], make_feature("e1", date="2022-09-30"), make_feature("e9", date="x")])
     with pytest.raises(DuplicateEventError, match="e.geojson: e1: id: duplicate id$"):
         frames.load_events(path, chunk_size=2)
-    write_events(path, [*features[:4], make_feature("e9", date="x"), make_feature("e1", date="2022-09-30")])
+    write([*features[:4], make_feature("e9", date="x"), make_feature("e1", date="2022-09-30")])
     with pytest.raises(EventFileError, match="e.geojson: e9: date: "):
         frames.load_events(path, chunk_size=2)
 
@@ -277,3 +288,56 @@ def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path)
     # properties named as the frame's own columns keep their values beside them
     frame = frames.load_events(write_events(path, [make_feature("a", id="p-1", geometry="here")]))
     assert frame[["id", "properties.id", "properties.geometry"]].values.tolist() == [["a", "p-1", "here"]]
+
+
+def _stable_texts(path, run_bytes):
+    """The features' texts of a file read in runs, or None for a file not in the stable form."""
+    with open(path, "rb") as file:
+        layout = store.stable_layout(file.fileno())
+        if layout is None:
+            return None
+        runs = [store.run_texts(os.pread(file.fileno(), b - a, a), last=b == layout.close)
+                for a, b in layout.runs(file.fileno(), run_bytes)]
+    return None if None in runs else [bytes(text) for run in runs for text in run]
+
+
+FEATURES = [make_feature("a", notes="ends in a brace }\n    {"), make_feature("b", date="2022-09-09"), make_feature("c")]
+STABLE, OTHER = True, False
+DOCUMENTS = {  # each with whether its features are read in runs
+    "stable form": (STABLE, lambda: json.dumps({"type": "FeatureCollection", "name": "x", "features": FEATURES}, indent=2)),
+    "members after the features": (STABLE, lambda: json.dumps(
+        {"type": "FeatureCollection", "features": FEATURES, "name": "]", "bbox": [1, 2, 3, 4]}, indent=2)),
+    "a member with features of its own": (STABLE, lambda: json.dumps(
+        {"type": "FeatureCollection", "meta": {"features": [{"x": [1]}]}, "features": FEATURES}, indent=2)),
+    "one feature": (STABLE, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES[:1]}, indent=2)),
+    "compact": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES})),
+    "four-space indent": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES}, indent=4)),
+    "CRLF": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES}, indent=2).replace("\n", "\r\n")),
+    "no features": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": []}, indent=2)),
+    "not a FeatureCollection": (OTHER, lambda: json.dumps({"type": "Topology", "features": FEATURES}, indent=2)),
+    "an opening in another array": (OTHER, lambda: (
+        '{"type": "FeatureCollection", "other": {"features": [\n    {"a": 1}\n  ]}, "features": []}')),
+}
+
+
+@pytest.mark.parametrize(("stable", "document"), DOCUMENTS.values(), ids=DOCUMENTS.keys())
+@pytest.mark.parametrize("run_bytes", [1, 1 << 20])
+def test_runs_of_the_stable_form_split_as_the_full_parse(tmp_path, stable, document, run_bytes):
+    path = tmp_path / "e.geojson"
+    path.write_text(document(), encoding="utf-8")
+    texts = _stable_texts(path, run_bytes)
+    assert (texts is not None) == stable
+    if stable:
+        lazy = store.read_collection(path, lazy=True)
+        assert texts == [bytes(lazy.features.text(i)) for i in range(len(lazy.features))]
+        assert store.read_members(path) == lazy.members  # read from the ends
+
+
+def test_a_broken_stable_form_is_left_to_the_full_parse(tmp_path):
+    text = DOCUMENTS["stable form"][1]()
+    path = tmp_path / "e.geojson"
+    for broken in (text[:-5], text.replace('},\n    {', '}\n    {', 1), text.replace('"name": "x"', '"name": x')):
+        path.write_text(broken, encoding="utf-8")
+        assert _stable_texts(path, 1) is None
+        with pytest.raises(EventFileError):
+            store.read_collection(path, lazy=True)
