@@ -202,7 +202,7 @@ def _file_frame(path: Path, ids: _Ids, chunk_size: int) -> gpd.GeoDataFrame:
         table = pa.concat_tables(blocks)
         frame = _frame_of_table(table)
     else:
-        frame = _concat([_frame_of_table(b) if isinstance(b, pa.Table) else b for b in blocks])
+        table, frame = None, _concat([_frame_of_table(b) if isinstance(b, pa.Table) else b for b in blocks])
     if not frame["id"].is_unique:
         ids.claimed()  # names the first repeat
     if key and table is not None:
@@ -255,10 +255,13 @@ def _run_table(shared: tuple[int, int], run: tuple[int, int]) -> pa.Table | None
     ends the last run), or ``None`` if one does not fit the columns."""
     (fd, close), (start, stop) = shared, run
     texts = run_texts(os.pread(fd, stop - start, start), last=stop == close)
-    if texts is None:
-        return None
+    return None if texts is None else _table_of_texts(texts)
+
+
+def _table_of_texts(texts: Iterable[bytes | memoryview | msgspec.Raw]) -> pa.Table | None:
+    """The table of features decoded from their texts, or ``None`` if one does not fit the columns."""
     events = structs.decode_events(texts, _DECODER)
-    return None if any(event is None for event in events) else _table_of_events(events)
+    return None if any(event is None for event in events) else _table_of_events(events)  # type: ignore[arg-type]
 
 
 def _blocks(collection: EventCollection, ids: _Ids, chunk_size: int) -> Iterator[pa.Table | gpd.GeoDataFrame]:
@@ -278,16 +281,9 @@ def _blocks(collection: EventCollection, ids: _Ids, chunk_size: int) -> Iterator
 
 def _text_block(features: Sequence[dict[str, Any]], task: tuple[int, int]) -> pa.Table | None:
     """The table of features ``start:stop`` decoded from their text, or ``None`` if one does not fit the columns."""
-    events = _decoded(features, *task)
-    return None if events is None else _table_of_events(events)
-
-
-def _decoded(features: Sequence[dict[str, Any]], start: int, stop: int) -> list[_Event] | None:
-    """Features ``start:stop`` decoded from their text, or ``None`` if one does not fit the columns."""
     if not isinstance(features, RawFeatures):
         return None
-    events = structs.decode_events((features.text(i) for i in range(start, stop)), _DECODER)
-    return None if any(event is None for event in events) else events  # type: ignore[return-value]
+    return _table_of_texts(features.text(i) for i in range(*task))
 
 
 def sources_of(text: str) -> list[dict[str, Any]]:

@@ -269,7 +269,7 @@ def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path)
     plain = [make_feature("a", place_id="geonames:1", notes="a note"), make_feature("b", place="Izium", date="2022-09-10",
              place_id="geonames:2", layer="maps"), make_feature("c", confidence="claimed", date_precision="week")]
     path = write_events(tmp_path / "plain.geojson", plain)
-    assert frames._decoded(store.read_collection(path, lazy=True).features, 0, 3) is not None  # the text path
+    assert frames._text_block(store.read_collection(path, lazy=True).features, (0, 3)) is not None  # the text path
     fast, mapped = frames.load_events(path), frames.events_frame(store.read_features(path))
     pd.testing.assert_frame_equal(fast, mapped)
     assert fast.columns[:3].tolist() == ["id", "place", "place_id"] and fast["place_id"].isna().tolist() == [False, False, True]
