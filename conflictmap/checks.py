@@ -13,8 +13,9 @@ back in file order, so the problems are the same, in the same order, however man
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from conflictmap import settings
@@ -22,7 +23,7 @@ from conflictmap._parallel import ordered_map
 from conflictmap.errors import EventFileError
 from conflictmap.features import Event, decode_events, feature_label, validate_feature
 from conflictmap.layers import Change, compare_layers
-from conflictmap.store import EventCollection, RawFeatures, gc_paused
+from conflictmap.store import EventCollection, RawFeatures, gc_paused, map_runs, read_collection
 from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS
 
 Severity = Literal["error", "warning"]
@@ -85,13 +86,49 @@ BLOCK = 50_000
 
 @dataclass
 class _Block:
-    """What checking features ``start:start + len(ids)`` of a file found: each one's id (``None``
-    when it is invalid), the problems of each (by position; most have none), the layers seen."""
+    """What checking a block of a file's features found: each one's id (``None`` when it is
+    invalid), the problems of each (by position in the block; most have none), the layers seen."""
 
-    start: int
-    ids: list[str | None]
-    problems: dict[int, list[Problem]]
-    layers: set[str]
+    ids: list[str | None] = field(default_factory=list)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+    layers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Findings:
+    """What the blocks of the files found, put together in file order: repeated ids among them."""
+
+    problems: list[Problem] = field(default_factory=list)
+    first_seen: dict[str, str] = field(default_factory=dict)  # id -> file
+    layers: set[str] = field(default_factory=set)
+    events: int = 0
+
+    def add(self, file: str, block: _Block) -> None:
+        for position, event_id in enumerate(block.ids):
+            if event_id in self.first_seen:
+                self.problems.append(Problem(file, event_id, "id", f"duplicate id (first in {self.first_seen[event_id]})"))
+            elif event_id is not None:
+                self.first_seen[event_id] = file
+            self.problems += block.problems.get(position, ())
+        self.layers |= block.layers
+        self.events += len(block.ids)
+
+    def with_layers_compared(self, collections: Iterable[EventCollection]) -> list[Problem]:
+        """The problems, and where two layers were seen, the reports a map layer does not bear out
+        (the files read again rather than their events held)."""
+        if len(self.layers) < 2:
+            return self.problems
+        changes = [
+            change
+            for collection in collections
+            for _, event, _ in _checked_events(collection, 0, len(collection.features))
+            if event is not None and (change := Change.of(event, str(collection.path))) is not None
+        ]
+        return self.problems + [
+            Problem(c.change.file, c.change.id, "control_after", c.message(), "warning")
+            for c in compare_layers(changes)
+            if not c.agrees
+        ]
 
 
 def check_collections(
@@ -103,39 +140,51 @@ def check_collections(
     one block's worth of features; 1: this process alone).
     """
     today = today or dt.date.today()
-    problems: list[Problem] = []
-    first_seen: dict[str, str] = {}  # id -> file
-    layers: set[str] = set()
-    tasks = [
-        (c, start, min(start + BLOCK, len(collection.features)))
-        for c, collection in enumerate(collections)
-        for start in range(0, len(collection.features), BLOCK)
-    ]
+    found = _Findings()
+    tasks = _tasks(collections)
     if sum(len(c.features) for c in collections) <= BLOCK:
         workers = 1  # checked before a process would have started
     with gc_paused():
         blocks = ordered_map(_check_block, (collections, today), tasks, workers)
         for (c, *_), block in zip(tasks, blocks, strict=True):
-            file = str(collections[c].path)
-            for index, event_id in enumerate(block.ids, block.start):
-                if event_id in first_seen:
-                    problems.append(Problem(file, event_id, "id", f"duplicate id (first in {first_seen[event_id]})"))
-                elif event_id is not None:
-                    first_seen[event_id] = file
-                problems += block.problems.get(index, ())
-            layers |= block.layers
-        if len(layers) < 2:
-            return problems  # one layer: nothing to compare
-        changes = [
-            change
-            for collection in collections
-            for _, event, _ in _checked_events(collection, 0, len(collection.features))  # read again rather than held
-            if event is not None and (change := Change.of(event, str(collection.path))) is not None
-        ]
-    return problems + [
-        Problem(c.change.file, c.change.id, "control_after", c.message(), "warning")
-        for c in compare_layers(changes)
-        if not c.agrees
+            found.add(str(collections[c].path), block)
+        return found.with_layers_compared(collections)
+
+
+def check_files(files: Sequence[Path], today: dt.date | None = None) -> tuple[list[Problem], int, list[EventFileError]]:
+    """:func:`check_collections` for the event files ``files``, each read as it is checked: a file
+    in the stable form a run at a time, by a process per core (:func:`~conflictmap.store.map_runs`),
+    another (or one with a feature to explain) whole, then a block at a time.
+
+    Returns the problems, the number of events and the errors of the files that cannot be read.
+    """
+    today = today or dt.date.today()
+    found = _Findings()
+    read: list[Path] = []
+    unreadable: list[EventFileError] = []
+    with gc_paused():
+        for file in files:
+            blocks = map_runs(file, _check_run, (str(file), today))
+            if blocks is None:
+                try:
+                    collection = read_collection(file, lazy=True)
+                except EventFileError as exc:
+                    unreadable.append(exc)
+                    continue
+                blocks = ordered_map(_check_block, ([collection], today), _tasks([collection]))
+            read.append(file)
+            for block in blocks:
+                found.add(str(file), block)
+        problems = found.with_layers_compared(read_collection(file, lazy=True) for file in read)
+    return problems, found.events, unreadable
+
+
+def _tasks(collections: Sequence[EventCollection]) -> list[tuple[int, int, int]]:
+    """The blocks of the collections: ``(collection, start, stop)``."""
+    return [
+        (c, start, min(start + BLOCK, len(collection.features)))
+        for c, collection in enumerate(collections)
+        for start in range(0, len(collection.features), BLOCK)
     ]
 
 
@@ -143,15 +192,28 @@ def _check_block(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[
     """Check features ``start:stop`` of collection ``c`` (``task``), each on its own."""
     (collections, today), (c, start, stop) = shared, task
     collection = collections[c]
-    file = str(collection.path)
-    block = _Block(start, [], {}, set())
-    for index, event, invalid in _checked_events(collection, start, stop):
+    return _block_of(str(collection.path), ((e, invalid) for _, e, invalid in _checked_events(collection, start, stop)), today)
+
+
+def _check_run(shared: tuple[str, dt.date], texts: list[memoryview]) -> _Block | None:
+    """Check the features of a run (their texts), each on its own; ``None`` if one is invalid (its
+    message is found by reading the file whole: :func:`check_files`)."""
+    file, today = shared
+    events = decode_events(texts)
+    return None if any(event is None for event in events) else _block_of(file, ((e, []) for e in events), today)
+
+
+def _block_of(file: str, checked: Iterable[tuple[Event | None, list[Problem]]], today: dt.date) -> _Block:
+    """The block of checked features: each one's event (``None`` when invalid) and the problems
+    that make it invalid."""
+    block = _Block()
+    for position, (event, invalid) in enumerate(checked):
         problems = invalid if event is None else check_event(event, file, today)
         block.ids.append(None if event is None else event.id)
         if event is not None:
             block.layers.add(event.properties.layer)
         if problems:
-            block.problems[index] = problems
+            block.problems[position] = problems
     return block
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from conflictmap import settings
-from conflictmap.errors import ConflictmapError, EventFileError, GeocodeError
+from conflictmap.errors import ConflictmapError, GeocodeError
 from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
@@ -213,25 +213,18 @@ def validate(
 
     Example: conflictmap validate data/events
     """
-    from conflictmap.checks import check_collections
-    from conflictmap.store import event_files, read_collection
+    from conflictmap.checks import check_files
+    from conflictmap.store import event_files
 
-    collections, unreadable = [], []
     with user_errors():
         files = [f for p in (paths or [default_events()]) for f in event_files(p)]
-    for file in files:
-        try:
-            collections.append(read_collection(file, lazy=True))
-        except EventFileError as exc:
-            unreadable.append(exc)
-    problems = check_collections(collections)
+    problems, events, unreadable = check_files(files)
     for exc in unreadable:
         typer.echo(f"{exc}", err=True)
     for problem in problems:
         typer.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    events = sum(len(c.features) for c in collections)
     typer.echo(f"{len(files)} files, {events} events: {errors} errors, {warnings} warnings"
                + (f", {len(unreadable)} unreadable files" if unreadable else ""))
     if unreadable:

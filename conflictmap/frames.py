@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
@@ -31,8 +30,7 @@ from conflictmap import features as structs
 from conflictmap import frame_cache, settings
 from conflictmap._parallel import ordered_map
 from conflictmap.store import (
-    EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, read_collection, run_texts, stable_layout,
-    validated,
+    EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, map_runs, read_collection, validated,
 )
 
 
@@ -148,7 +146,7 @@ def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
     :func:`events_frame` builds it.
 
-    A file in the stable form is read in runs of about :data:`RUN_BYTES`, each read, checked
+    A file in the stable form is read in runs of about :data:`~conflictmap.store.RUN_BYTES`, each read, checked
     and turned into columns by a process per core, so memory holds the frame and a run per
     process. Another file (or one with a feature to explain) is read whole, then checked as
     the rows are built, a block of ``chunk_size`` features at a time, so memory holds its bytes
@@ -221,41 +219,11 @@ def _parsed_blocks(path: Path, ids: _Ids, chunk_size: int) -> list[pa.Table | gp
     return tables  # type: ignore[return-value]
 
 
-#: Bytes of an event file in the stable form turned into a table by one task (about 58,000 of
-#: the synthetic events of ``benchmarks/``).
-RUN_BYTES = 64 * 2**20
-
-
 def _stable_tables(path: Path) -> list[pa.Table] | None:
-    """The tables of an event file in the stable form (:func:`~conflictmap.store.stable_layout`), a
-    run of features at a time, built by a process per core that reads its run itself; ``None`` for
-    a file in another form, or with a feature that does not fit the columns (then
-    :func:`_blocks` reads it). Not on a system without ``os.pread``."""
-    if not hasattr(os, "pread"):
-        return None
-    try:
-        file = path.open("rb")
-    except OSError:
-        return None  # read_collection says why
-    with file:
-        layout = stable_layout(file.fileno())
-        if layout is None:
-            return None
-        tables = []
-        runs = layout.runs(file.fileno(), RUN_BYTES)
-        for table in ordered_map(_run_table, (file.fileno(), layout.close), runs):
-            if table is None:
-                return None
-            tables.append(table)
-    return tables
-
-
-def _run_table(shared: tuple[int, int], run: tuple[int, int]) -> pa.Table | None:
-    """The table of a run of features (bytes ``start:stop`` of the file open as ``fd``; ``close``
-    ends the last run), or ``None`` if one does not fit the columns."""
-    (fd, close), (start, stop) = shared, run
-    texts = run_texts(os.pread(fd, stop - start, start), last=stop == close)
-    return None if texts is None else _table_of_texts(texts)
+    """The tables of an event file in the stable form, a run of features at a time
+    (:func:`~conflictmap.store.map_runs`); ``None`` for a file in another form, or with a feature
+    that does not fit the columns (then :func:`_blocks` reads it)."""
+    return map_runs(path, lambda _, texts: _table_of_texts(texts), None)
 
 
 def _table_of_texts(texts: Iterable[bytes | memoryview | msgspec.Raw]) -> pa.Table | None:

@@ -1,5 +1,9 @@
 import datetime as dt
+import sys
 
+import pytest
+
+from conflictmap import _parallel
 from conflictmap.checks import check_collections
 from conflictmap.store import EventCollection
 from tests.conftest import REPO, make_feature
@@ -87,3 +91,29 @@ def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_
     assert [(p.feature, p.field) for p in alone][:6] == [
         ("b", "date"), ("a", "id"), ("d", "geometry.coordinates"), ("e", "control_after"), ("d", "id"), ("h", "date"),
     ]
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["in runs", "an invalid feature: read whole"])
+def test_files_checked_in_runs_give_the_problems_of_one_process(tmp_path, monkeypatch, forks, valid):
+    from conflictmap import checks, store
+    from conflictmap.store import read_collection
+    from tests.conftest import write_events
+
+    monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
+    swapped = make_feature("d")
+    swapped["geometry"]["coordinates"] = [49.45595, 36.84433]
+    one = write_events(tmp_path / "a.geojson", [
+        make_feature("a"), make_feature("b", date="2022-09-09"), make_feature("a", place="Izium"), swapped,
+        *([] if valid else [make_feature("x", date="2022-02-30")]),
+    ])
+    two = write_events(tmp_path / "b.geojson", [
+        make_feature("e", control_before="UA", control_after="UA"), make_feature("d"), make_feature("g", layer="maps"),
+    ])
+    today = dt.date(2026, 1, 1)
+    assert (store.map_runs(one, checks._check_run, (str(one), today)) is not None) == valid
+    problems, events, unreadable = checks.check_files([one, two], today=today)
+    assert forks[-1:] == (["fork"] if _parallel.cores() > 1 and sys.platform == "linux" else [])
+    collections = [read_collection(path, lazy=True) for path in (one, two)]
+    assert problems == check_collections(collections, today=today, workers=1)
+    assert {(p.feature, p.field) for p in problems} >= {("a", "id"), ("d", "geometry.coordinates"), ("d", "id")}
+    assert (events, unreadable) == (len(collections[0].features) + 3, [])

@@ -241,7 +241,7 @@ def test_read_members_reads_the_envelope_alone(tmp_path):
 def test_load_events_by_several_processes_gives_the_frame_of_one(tmp_path, forks, monkeypatch, stable):
     from conflictmap import _parallel
 
-    monkeypatch.setattr(frames, "RUN_BYTES", 1)  # a run per feature
+    monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
 
     def write(features):
         if stable:
