@@ -20,21 +20,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import filelock
 import msgspec
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap._parallel import ordered_map
+from conflictmap._parallel import Result, Shared, ordered_map
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
 from conflictmap.features import feature_label, parse_event
 from conflictmap.vocab import Layer
 
 EVENT_FILE_SUFFIXES = (".geojson", ".json")
-Shared = TypeVar("Shared")
-Result = TypeVar("Result")
 
 
 @dataclass
@@ -192,11 +190,13 @@ def read_members(path: str | Path) -> dict[str, Any]:
     return members if members.get("type") == "FeatureCollection" else parse_collection(path, raw).members
 
 
-#: The stable form (:func:`collection_text`) puts ``features`` last and starts each feature on a
-#: line of its own, indented four spaces, after a comma that ends the one before.
+#: The stable form (:func:`collection_text`) puts ``features`` last, starts each feature on a line
+#: of its own, indented four spaces, after a comma that ends the one before, and closes the array
+#: on a line indented two spaces (the lines within a feature are indented six or more).
 _FEATURES_KEY = b'"features": ['
 _OPENING = b"\n    {"
 _GLUE = b",\n    "
+_CLOSING = b"\n  ]"
 #: How much of a file's ends, or of the bytes where a run is to start, is read to find an opening.
 _LOOK_BYTES = 1 << 20
 
@@ -255,17 +255,17 @@ def stable_layout(fd: int) -> StableLayout | None:
     at = tail.rfind(_OPENING)
     if at < 0 and tail_start > first + 1:
         return None  # the last feature is longer than what was read of the end
-    close = tail.find(b"]", max(at, 0))
-    while close >= 0:  # the first "]" after the last opening that closes the array
-        try:
-            top = _SPLIT_DECODER.decode(head[:first] + b"0" + tail[close:])
-        except msgspec.DecodeError:
-            close = tail.find(b"]", close + 1)
-            continue
-        if top.get("type") != "FeatureCollection" or top.pop("features", None) != [msgspec.Raw(b"0")]:
-            return None
-        return StableLayout(_members(top), first, tail_start + close)
-    return None
+    at = tail.find(_CLOSING, max(at, 0))  # the first closing after the last opening
+    if at < 0:
+        return None
+    close = at + len(_CLOSING) - 1
+    try:
+        top = _SPLIT_DECODER.decode(head[:first] + b"0" + tail[close:])
+    except msgspec.DecodeError:
+        return None
+    if top.get("type") != "FeatureCollection" or top.pop("features", None) != [msgspec.Raw(b"0")]:
+        return None
+    return StableLayout(_members(top), first, tail_start + close)
 
 
 #: Bytes of an event file in the stable form read and worked on by one task (about 58,000 of the
