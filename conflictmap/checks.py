@@ -5,9 +5,10 @@ an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
 republished years after the events it reports, or a report the map layer does
 not bear out: see :mod:`conflictmap.layers`).
 
-Features are checked a block of :data:`BLOCK` at a time; a dataset of more than one block is
-checked by a process per core (:mod:`conflictmap._parallel`), and the blocks' findings are put
-back in file order, so the problems are the same, in the same order, however many run.
+Features are checked a block of :data:`BLOCK` at a time (a big file in the stable form, a run of
+:data:`~conflictmap.store.RUN_BYTES`); a dataset of more than one block is checked by a process
+per core (:mod:`conflictmap._parallel`), and the blocks' findings are put back in file order, so
+the problems are the same, in the same order, however many run.
 """
 
 from __future__ import annotations
