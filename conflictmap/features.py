@@ -16,8 +16,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec

@@ -1,12 +1,13 @@
 """A disk cache of event frames: a big event file is read and checked once, then loaded as columns.
 
 :func:`conflictmap.frames.load_events` keeps the columns of each event file of at least
-:data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``), as the
-Arrow table its frame is made of, in an Arrow IPC file (zstd; 1M events take 48 MB), and reads it
-back while the file is unchanged: a million events load in about 2 s instead of 12-13. An entry is keyed by the file's path and state
-(size, modification and change times, inode) and by the code that checks and builds frames, so
-any change to either makes it stale; it is then replaced: one entry per event file. An entry that
-cannot be read is rebuilt, and a cache folder that cannot be written only costs time.
+:data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``): the
+Arrow table its frame is made of, in an Arrow IPC file (zstd; 1M events take 48 MB). It reads them
+back while the file is unchanged: a million events load in about 2 s instead of about 10. An entry
+is keyed by the file's path and state (size, modification and change times, inode) and by the code
+that checks and builds frames, so any change to either makes it stale; it is then replaced: one
+entry per event file. An entry that cannot be read is rebuilt, and a cache folder that cannot be
+written only costs time.
 """
 
 from __future__ import annotations
