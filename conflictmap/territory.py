@@ -422,15 +422,21 @@ class ControlMap:
 
     def frontline(self) -> shapely.Geometry:
         """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
-        segments, left, right = self.tessellation.edges
-        a, b = self.control[left], self.control[right]
-        facing = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
-        if not facing.any():
+        segments = self._front_segments()
+        if len(segments) == 0:
             return shapely.MultiLineString([])
-        return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments[facing])))  # no noding needed
+        return shapely.line_merge(shapely.multilinestrings(shapely.linestrings(segments)))  # no noding needed
 
     def frontline_km(self) -> float:
-        return _km(self.frontline())
+        """The length of :meth:`frontline`, in km (one decimal), summed over its segments: no lines merged."""
+        segments = self._front_segments()
+        return round(float(np.hypot(*(segments[:, 1] - segments[:, 0]).T).sum()) / 1000, 1)
+
+    def _front_segments(self) -> np.ndarray:
+        """The edges of :attr:`Tessellation.edges` between a Ukrainian- and a Russian-held cell."""
+        segments, left, right = self.tessellation.edges
+        a, b = self.control[left], self.control[right]
+        return segments[((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))]
 
     def shapes(self) -> gpd.GeoDataFrame:
         """The front line, then the control areas (EPSG:4326).
