@@ -152,7 +152,7 @@ def decode_events(
     for text in texts:
         try:
             events.append(decoder.decode(text))
-        except msgspec.DecodeError:  # ValidationError included
+        except (msgspec.DecodeError, UnicodeDecodeError):  # ValidationError included; bytes that are not UTF-8
             events.append(None)
     props = [event.properties for event in events if event is not None]
     bad_types = {t for t in {p.event_type for p in props} if not _EVENT_TYPE.search(t)}
@@ -174,19 +174,33 @@ def _settles_url(start: str) -> bool:
     return match is not None and (match.end() < len(start) or len(start) < URL_START)
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
+def convert_feature(feature: Any) -> Event | None:
+    """The event of a feature mapping, checked by the structs; ``None`` when they refuse it, text
+    that is not Unicode included (a lone surrogate, as ``json.loads`` or a command line can give),
+    which the model refuses too."""
+    try:
+        event = msgspec.convert(feature, Event)
+        _ENCODER.encode(feature)  # raises for text that cannot be UTF-8
+    except (msgspec.ValidationError, UnicodeEncodeError):
+        return None
+    return event
+
+
 def validate_feature(feature: Any) -> tuple[Event | model.Event | None, list[tuple[str, str]]]:
     """Check one feature mapping: ``(event, [])`` when valid, else ``(None, [(field, message), ...])``."""
+    if (event := convert_feature(feature)) is not None:
+        return event, []
+    from pydantic import ValidationError
+
+    from conflictmap.model import Event as ModelEvent, validation_errors  # the messages, only when needed
+
     try:
-        return msgspec.convert(feature, Event), []
-    except msgspec.ValidationError:
-        from pydantic import ValidationError
-
-        from conflictmap.model import Event as ModelEvent, validation_errors  # the messages, only when needed
-
-        try:
-            return ModelEvent.model_validate(feature), []
-        except ValidationError as exc:
-            return None, validation_errors(exc)
+        return ModelEvent.model_validate(feature), []
+    except ValidationError as exc:
+        return None, validation_errors(exc)
 
 
 def parse_event(feature: Any, file: str | Path | None = None, index: int = 0) -> Event | model.Event:
@@ -219,7 +233,8 @@ def slug(text: str, separator: str = "-") -> str:
 def make_event_id(place: str, date: dt.date, control_after: str | None, url: str) -> str:
     """A stable id from what identifies an event: ``<place-slug>-<date>-<hash>``."""
     key = json.dumps([place, date.isoformat(), control_after, url], ensure_ascii=False)
-    return f"{slug(place) or 'event'}-{date.isoformat()}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:6]  # text the check then refuses
+    return f"{slug(place) or 'event'}-{date.isoformat()}-{digest}"
 
 
 def new_event(

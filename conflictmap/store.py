@@ -261,7 +261,7 @@ def stable_layout(fd: int) -> StableLayout | None:
     close = at + len(_CLOSING) - 1
     try:
         top = _SPLIT_DECODER.decode(head[:first] + b"0" + tail[close:])
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         return None
     if top.get("type") != "FeatureCollection" or top.pop("features", None) != [msgspec.Raw(b"0")]:
         return None
