@@ -341,3 +341,17 @@ def test_a_broken_stable_form_is_left_to_the_full_parse(tmp_path):
         assert _stable_texts(path, 1) is None
         with pytest.raises(EventFileError):
             store.read_collection(path, lazy=True)
+
+
+@pytest.mark.parametrize("where", [b"Example", b'"x"'], ids=["in a feature", "in the members"])
+def test_bytes_that_are_not_utf8_in_a_stable_file_are_named_not_raised(tmp_path, monkeypatch, where):
+    from conflictmap.checks import check_files
+
+    monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
+    path = tmp_path / "e.geojson"
+    path.write_bytes(DOCUMENTS["stable form"][1]().encode().replace(where, where[:2] + b"\xff" + where[2:], 1))
+    with pytest.raises(EventFileError, match="e.geojson: not UTF-8"):
+        frames.load_events(path)
+    problems, events, unreadable = check_files([path])
+    byte = path.read_bytes().index(0xFF)
+    assert [str(exc) for exc in unreadable] == [f"{path}: not UTF-8 (byte {byte} is 0xff)"]
