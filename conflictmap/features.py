@@ -180,11 +180,11 @@ _ENCODER = msgspec.json.Encoder()
 def convert_feature(feature: Any) -> Event | None:
     """The event of a feature mapping, checked by the structs; ``None`` when they refuse it, text
     that is not Unicode included (a lone surrogate, as ``json.loads`` or a command line can give),
-    which the model refuses too."""
+    which the model refuses too, or a value that is not JSON, left to the model."""
     try:
         event = msgspec.convert(feature, Event)
         _ENCODER.encode(feature)  # raises for text that cannot be UTF-8
-    except (msgspec.ValidationError, UnicodeEncodeError):
+    except (msgspec.ValidationError, UnicodeEncodeError, TypeError):
         return None
     return event
 
