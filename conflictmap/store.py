@@ -174,13 +174,12 @@ def _members(top: dict[str, Any]) -> dict[str, Any]:
 def read_members(path: str | Path) -> dict[str, Any]:
     """The FeatureCollection members of an event file other than ``features``, which are left unread."""
     path = Path(path)
-    if hasattr(os, "pread"):
-        try:
-            with path.open("rb") as file:
-                if (layout := stable_layout(file.fileno())) is not None:
-                    return layout.members  # read from the file's ends only
-        except OSError:
-            pass  # _read_bytes says why
+    try:
+        with path.open("rb") as file:
+            if (layout := stable_layout(file.fileno())) is not None:
+                return layout.members  # read from the file's ends only
+    except OSError:
+        pass  # _read_bytes says why
     raw = _read_bytes(path)
     try:
         top = msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
@@ -235,7 +234,8 @@ class StableLayout:
 
 def stable_layout(fd: int) -> StableLayout | None:
     """The layout of the event file open as ``fd`` if it is in the stable form with at least one
-    feature, else ``None`` (then read it with :func:`read_collection`).
+    feature, else ``None`` (then read it with :func:`read_collection`; always ``None`` on a system
+    without ``os.pread``).
 
     Only the file's ends are read. The members around the features are checked by decoding them
     with ``0`` in place of the features; the features are checked as they are read:
@@ -243,6 +243,8 @@ def stable_layout(fd: int) -> StableLayout | None:
     JSON value. A run of whole values joined by commas has one parse, so the texts are then the
     array's items, as a full parse would find them.
     """
+    if not hasattr(os, "pread"):
+        return None
     size = os.fstat(fd).st_size
     head = os.pread(fd, min(size, _LOOK_BYTES), 0)
     key = head.find(_FEATURES_KEY)
@@ -280,10 +282,7 @@ def map_runs(
     file at ``path``, in order, by a process per core that reads its run itself
     (:func:`~conflictmap._parallel.ordered_map`); ``None`` if the file is not in the stable form
     (:func:`stable_layout`), is a single run, cannot be opened, or a run's work gives ``None``: then
-    read it with :func:`read_collection`, which says what is wrong. Not on a system without
-    ``os.pread``."""
-    if not hasattr(os, "pread"):
-        return None
+    read it with :func:`read_collection`, which says what is wrong."""
     try:
         file = path.open("rb")
     except OSError:
