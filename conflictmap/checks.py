@@ -122,7 +122,7 @@ class _Findings:
         changes = [
             change
             for collection in collections
-            for _, event, _ in _checked_events(collection, 0, len(collection.features))
+            for event, _ in _checked_events(collection, 0, len(collection.features))
             if event is not None and (change := Change.of(event, str(collection.path))) is not None
         ]
         return self.problems + [
@@ -193,7 +193,7 @@ def _check_block(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[
     """Check features ``start:stop`` of collection ``c`` (``task``), each on its own."""
     (collections, today), (c, start, stop) = shared, task
     collection = collections[c]
-    return _block_of(str(collection.path), ((e, invalid) for _, e, invalid in _checked_events(collection, start, stop)), today)
+    return _block_of(str(collection.path), _checked_events(collection, start, stop), today)
 
 
 def _check_run(shared: tuple[str, dt.date], texts: list[memoryview]) -> _Block | None:
@@ -218,11 +218,9 @@ def _block_of(file: str, checked: Iterable[tuple[Event | None, list[Problem]]], 
     return block
 
 
-def _checked_events(
-    collection: EventCollection, start: int, stop: int
-) -> Iterator[tuple[int, Event | None, list[Problem]]]:
-    """Features ``start:stop`` of one file: each one's position, its event (``None`` when invalid)
-    and the problems that make it invalid. Decoded a block at a time, straight from their text."""
+def _checked_events(collection: EventCollection, start: int, stop: int) -> Iterator[tuple[Event | None, list[Problem]]]:
+    """Features ``start:stop`` of one file: each one's event (``None`` when invalid) and the
+    problems that make it invalid. Decoded a block at a time, straight from their text."""
     file = str(collection.path)
     features = collection.features
     for first in range(start, stop, BLOCK):
@@ -233,13 +231,13 @@ def _checked_events(
             decoded = [None] * len(indices)
         for index, event in zip(indices, decoded, strict=True):
             if event is not None:
-                yield index, event, []
+                yield event, []
                 continue
             try:
                 feature = features[index]
             except EventFileError as exc:
-                yield index, None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
+                yield None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
                 continue
             event, errors = validate_feature(feature)
             label = feature_label(feature, index)
-            yield index, event, [Problem(file, label, f, m) for f, m in errors]
+            yield event, [Problem(file, label, f, m) for f, m in errors]
