@@ -430,7 +430,7 @@ class ControlMap:
     def frontline_km(self) -> float:
         """The length of :meth:`frontline`, in km (one decimal), summed over its segments: no lines merged."""
         segments = self._front_segments()
-        return round(float(np.hypot(*(segments[:, 1] - segments[:, 0]).T).sum()) / 1000, 1)
+        return _km(np.hypot(*(segments[:, 1] - segments[:, 0]).T).sum())
 
     def _front_segments(self) -> np.ndarray:
         """The edges of :attr:`Tessellation.edges` between a Ukrainian- and a Russian-held cell."""
@@ -446,7 +446,7 @@ class ControlMap:
         """
         line = self.frontline()
         frame = gpd.GeoDataFrame(
-            {"kind": ["frontline"], "length_km": [_km(line)]}, geometry=[line], crs=settings.EQUAL_AREA_CRS
+            {"kind": ["frontline"], "length_km": [_km(shapely.length(line))]}, geometry=[line], crs=settings.EQUAL_AREA_CRS
         ).to_crs(settings.GEOGRAPHIC_CRS)
         return pd.concat([frame, self.areas().assign(kind="area")], ignore_index=True)
 
@@ -472,9 +472,9 @@ def smooth_lines(lines: shapely.Geometry, tolerance_m: float = 1_000.0, iteratio
     return shapely.multilinestrings(shapely.linestrings(xy, indices=part))
 
 
-def _km(line: shapely.Geometry) -> float:
-    """Length of a line in the equal-area CRS, in km (one decimal)."""
-    return round(float(shapely.length(line)) / 1000, 1)
+def _km(metres: float) -> float:
+    """A length in the equal-area CRS, in km (one decimal)."""
+    return round(float(metres) / 1000, 1)
 
 
 @lru_cache(maxsize=8)
