@@ -263,3 +263,16 @@ def test_add_places_the_event_by_gazetteer_id(runner, tmp_path):
 
 def test_geocode_names_keeps_order():
     assert [r.query for r in geocode_names(["Izium", "Kharkiv"])] == ["Izium", "Kharkiv"]
+
+
+def test_every_place_id_is_unique_and_places_sharing_a_postal_code_stay_distinct(gazetteer):
+    ids = [p.place_id for p in gazetteer.places]
+    assert len(ids) == len(set(ids))
+    shared = [p for p in gazetteer.places if p.place_id.startswith("geonames-postal:") and "-" in p.place_id.split(":")[1]]
+    assert len(shared) > 100  # one post office serving several villages
+    by_code: dict[str, list] = {}
+    for place in shared:
+        by_code.setdefault(place.place_id.split(":")[1].split("-")[0], []).append(place)
+    assert any(len(places) > 1 for places in by_code.values())
+    # the bundled events' postal ids are those of codes no other place read shares
+    assert gazetteer.by_id["geonames-postal:31214"].name == "Petrivske"

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import math
 import pickle
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
@@ -24,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
+from conflictmap.features import slug
 from conflictmap.geocode.translit import name_keys, romanise_ukrainian
 
 #: GeoNames admin1 codes of Ukraine -> oblast, with the other spellings of each
@@ -184,22 +186,23 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
 
     Only points GeoNames takes from its own place (accuracy 4) or a shape's centroid (6):
     those it estimates (1, or none given) often sit at the village council's seat, shared
-    by several villages.
+    by several villages. A place's id is ``geonames-postal:<code>``; where several places
+    read share a code (one post office serves several villages), each is told apart by its
+    name: ``geonames-postal:<code>-<romanised name>``.
     """
     if not path.exists():
         return []
-    rows = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["accuracy"] not in ("4", "6"):
-                continue
-            latin = romanise_ukrainian(row["name"]).title()
-            place = Place(
-                f"geonames-postal:{row['postal_code']}", latin, float(row["lat"]), float(row["lon"]),
-                row["admin1"], "UA", 0, "geonames-postal",
-            )
-            rows.append((place, [row["name"], latin]))
-    return rows
+        rows = [row for row in csv.DictReader(handle) if row["accuracy"] in ("4", "6")]
+    shared = {code for code, n in Counter(row["postal_code"] for row in rows).items() if n > 1}
+    places = []
+    for row in rows:
+        latin = romanise_ukrainian(row["name"]).title()
+        code = row["postal_code"]
+        place_id = f"geonames-postal:{code}-{slug(latin)}" if code in shared else f"geonames-postal:{code}"
+        place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
+        places.append((place, [row["name"], latin]))
+    return places
 
 
 class _NameIndex:
