@@ -16,7 +16,8 @@ import shapely
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.gazetteer import matching_oblasts
+from conflictmap.geocode.gazetteer import UA_ADMIN1
+from conflictmap.geocode.translit import name_keys
 
 
 def _boundaries_dir() -> Path:
@@ -63,23 +64,105 @@ def context_around(region: shapely.Geometry, margin_deg: float = 1.0) -> tuple[g
     return gpd.GeoDataFrame(lands, crs=table.crs).reset_index(drop=True), places[places.within(reach)].reset_index(drop=True)
 
 
-def region_polygon(name: str | None) -> shapely.Geometry:
-    """The polygon of an oblast by any common spelling (Kharkiv, Харківська), or all Ukraine.
+#: The Russian provinces bordering Ukraine that a region may name (their Natural Earth polygons are
+#: whole in ``neighbours.geojson``), with their other spellings.
+RUSSIAN_BORDER_OBLASTS = {
+    "Bryansk": ("Брянская", "Брянська", "Briansk"),
+    "Kursk": ("Курская", "Курська"),
+    "Belgorod": ("Белгородская", "Бєлгородська", "Bilhorod"),
+}
+#: The whole country, as a region.
+UKRAINE = "Ukraine"
+_UKRAINE_NAMES = (UKRAINE, "Україна", "Украина")
+#: Regions whose names stand without "oblast" in titles.
+_NOT_OBLASTS = ("Kyiv City", "Sevastopol", "Crimea")
+
+
+@cache
+def _region_spellings() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Region name -> (match keys of the name itself, of its other spellings)."""
+    named = [(UKRAINE, _UKRAINE_NAMES[1:])] + [(names[0], names[1:]) for names in UA_ADMIN1.values()]
+    named += list(RUSSIAN_BORDER_OBLASTS.items())
+    return {
+        name: (frozenset(name_keys(name)), frozenset().union(*(name_keys(o) for o in others)))
+        for name, others in named
+    }
+
+
+@cache
+def _spelled() -> dict[str, frozenset[str]]:
+    """Region name -> its name and spellings, case-folded."""
+    named = [(UKRAINE, _UKRAINE_NAMES)] + [(names[0], names) for names in UA_ADMIN1.values()]
+    named += [(name, (name, *others)) for name, others in RUSSIAN_BORDER_OBLASTS.items()]
+    return {name: frozenset(n.casefold() for n in names) for name, names in named}
+
+
+def _one_region(part: str) -> str:
+    """The region one name spells: a name or spelling as written (Kyiv is the oblast, Київ the
+    city), then by its folded keys (Kharkov), then a name it begins (Kharkivska)."""
+    keys = {k for k in name_keys(part) if k}
+    spellings = _region_spellings()
+    written = part.casefold()
+    for found in (
+        [n for n, others in _spelled().items() if written in others],
+        [n for n, (own, _) in spellings.items() if keys & own],
+        [n for n, (_, other) in spellings.items() if keys & other],
+        [n for n, (own, other) in spellings.items()
+         if any(k.startswith(w) or w.startswith(k) for k in own | other for w in keys if len(w) >= 4)],
+    ):
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ConflictmapError(f"--region: {part!r} could be {' or '.join(found)}; name one")
+    raise ConflictmapError(f"--region: unknown region {part!r}; known: {', '.join(spellings)}")
+
+
+def region_names(spec: str | None) -> tuple[str, ...]:
+    """The regions a ``--region`` value names: oblasts by any common spelling, comma-separated,
+    ``Ukraine``, and the Russian border oblasts (:data:`RUSSIAN_BORDER_OBLASTS`); none: Ukraine.
 
     Raises
     ------
     ConflictmapError
-        for a name that is no oblast.
+        for a name that is no region, or could be several.
     """
-    if not name:
+    parts = [part.strip() for part in (spec or UKRAINE).split(",") if part.strip()]
+    if not parts:
+        raise ConflictmapError(f"--region: {spec!r} names no region")
+    return tuple(dict.fromkeys(_one_region(part) for part in parts))
+
+
+def region_polygon(spec: str | None) -> shapely.Geometry:
+    """The polygon of the regions ``spec`` names (:func:`region_names`): one, or their union.
+
+    Raises
+    ------
+    ConflictmapError
+        for a name that is no region.
+    """
+    names = region_names(spec)
+    if names == (UKRAINE,):
         return country_outline().union_all()
-    table = oblasts()
-    for oblast in matching_oblasts(name, min_length=4):
-        match = table[table["admin1"] == oblast]
-        if not match.empty:
-            return match.geometry.iloc[0]
-    known = ", ".join(sorted(table["admin1"]))
-    raise ConflictmapError(f"--region: unknown region {name!r}; known: {known}")
+    parts = []
+    for name in names:
+        if name == UKRAINE:
+            parts.append(country_outline().union_all())
+        else:
+            table = neighbours() if name in RUSSIAN_BORDER_OBLASTS else oblasts().rename(columns={"admin1": "name"})
+            parts.append(table.geometry[table["name"] == name].union_all())
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+def region_label(spec: str | None) -> str:
+    """How titles name the regions of ``spec``: "Ukraine", "Kharkiv oblast", "Kharkiv and Donetsk oblasts"."""
+    names = region_names(spec)
+    if UKRAINE in names:
+        return UKRAINE if len(names) == 1 else ", ".join(names)
+    plain = [n for n in names if n in _NOT_OBLASTS]
+    oblast_names = [n for n in names if n not in plain]
+    joined = " and ".join(filter(None, [", ".join(oblast_names[:-1]), oblast_names[-1] if oblast_names else ""]))
+    label = f"{joined} oblast{'s' if len(oblast_names) > 1 else ''}" if oblast_names else ""
+    return " and ".join(filter(None, [label, *plain]))
 
 
 def default_region_name(events: gpd.GeoDataFrame) -> str | None:
@@ -87,6 +170,24 @@ def default_region_name(events: gpd.GeoDataFrame) -> str | None:
     if "admin1" not in events or not events["admin1"].notna().any():
         return None
     return str(events["admin1"].mode().iloc[0])
+
+
+def events_region(spec: str | None, events: gpd.GeoDataFrame) -> tuple[str, shapely.Geometry]:
+    """The title label and polygon of the regions ``spec`` names, or by default of the oblast
+    most ``events`` name (all Ukraine when they name none that is known).
+
+    Raises
+    ------
+    ConflictmapError
+        for a ``spec`` that names no region.
+    """
+    if not spec:
+        try:
+            spec = default_region_name(events)
+            return region_label(spec), region_polygon(spec)
+        except ConflictmapError:  # events naming no known oblast: all of Ukraine
+            spec = UKRAINE
+    return region_label(spec), region_polygon(spec)
 
 
 def area_km2(geometry: shapely.Geometry | np.ndarray, crs: str = settings.GEOGRAPHIC_CRS) -> float:

@@ -66,6 +66,10 @@ def default_events() -> Path:
     return settings.data_dir() / "events"
 
 
+RegionOption = Annotated[Optional[str], typer.Option(
+    help="Oblasts by any spelling, comma-separated (Kharkiv,Donetsk), Ukraine, or a Russian border oblast "
+         "(Kursk, Belgorod, Bryansk) [default: the oblast most events name].",
+)]
 LayerOption = Annotated[Optional[Layer], typer.Option(help="Only events of this layer of sources.")]
 SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")]
 
@@ -252,6 +256,7 @@ def render(
     title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
     cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network).")] = False,
     since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the first day with a change].")] = None,
+    region: RegionOption = None,
     layer: LayerOption = None,
     source: SourceOption = None,
 ) -> None:
@@ -269,7 +274,7 @@ def render(
         out = out or default_map_path(events)
         written = render_map(
             events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True,
-            layer=layer.value if layer else None, source=source, since=parse_day(since, "--since"),
+            layer=layer.value if layer else None, source=source, since=parse_day(since, "--since"), region=region,
         )
     typer.echo(f"wrote {written}")
 
@@ -282,6 +287,7 @@ def image(
     since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the files' own, else the first].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title [default: the files' own, else from the data].")] = None,
     width: Annotated[int, typer.Option(min=600, max=8000, help="Width in pixels.")] = 1600,
+    region: RegionOption = None,
 ) -> None:
     """Draw a still map of one day (PNG or SVG), for print: no browser needed.
 
@@ -296,7 +302,7 @@ def image(
 
     on, first = parse_day(date, "--date"), parse_day(since, "--since")
     with user_errors(), Console(stderr=True).status("Drawing the map"):
-        written = render_image(events or default_events(), out, on=on, since=first, title=title, width=width)
+        written = render_image(events or default_events(), out, on=on, since=first, title=title, width=width, region=region)
     typer.echo(f"wrote {written}")
 
 
@@ -345,7 +351,7 @@ def geocode(
 def stats(
     date: Annotated[str, typer.Option(help="Day to report, YYYY-MM-DD.")],
     since: Annotated[Optional[str], typer.Option(help="Count what Russia held on this day and Ukraine holds on --date.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="Oblast to measure in [default: the oblast most events name].")] = None,
+    region: RegionOption = None,
     events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
     layer: LayerOption = None,
     source: SourceOption = None,
@@ -381,7 +387,7 @@ def stats(
 def frontline(
     date: Annotated[str, typer.Option(help="Day of the line, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="GeoJSON file to write.")],
-    region: Annotated[Optional[str], typer.Option(help="Oblast [default: the oblast most events name].")] = None,
+    region: RegionOption = None,
     events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
 ) -> None:
     """Write the front line (LineString/MultiLineString) and control areas (Polygons) on a day.
@@ -469,7 +475,10 @@ def parse_time(value: str, option: str) -> dt.datetime:
 def import_deepstate(
     snapshots: Annotated[list[Path], typer.Argument(help="Snapshot files (GeoJSON) or folders of them.")],
     out: OutFile,
-    region: Annotated[Optional[str], typer.Option(help="Oblast whose settlements to follow [default: all Ukraine].")] = None,
+    region: Annotated[Optional[str], typer.Option(
+        help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, or a Russian "
+             "border oblast (Kursk, Belgorod, Bryansk) [default: all Ukraine].",
+    )] = None,
     since: Annotated[Optional[str], typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
     time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name is not <unix seconds>.geojson.")] = None,
@@ -550,11 +559,11 @@ def _events_and_region(
     events: Optional[Path], region: Optional[str], layer: Optional[Layer] = None, source: Optional[str] = None
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
     """Load the events (of ``layer``, cited to ``source``) and the region polygon (named, or the oblast most events name)."""
-    from conflictmap.boundaries import default_region_name, region_polygon
+    from conflictmap.boundaries import events_region
     from conflictmap.frames import load_events, select_events
 
     path = events or default_events()
     frame = select_events(load_events(path), layer.value if layer else None, source)
     if frame.empty:
         raise ConflictmapError(f"{path}: no events of that layer or source")
-    return frame, region_polygon(region or default_region_name(frame))
+    return frame, events_region(region, frame)[1]

@@ -18,7 +18,7 @@ import shapely
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap.boundaries import context_around, default_region_name, region_polygon
+from conflictmap.boundaries import context_around, events_region, region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.frames import load_events, sources_of
 from conflictmap.store import map_metadata
@@ -64,17 +64,20 @@ def render_image(
     since: dt.date | None = None,
     title: str | None = None,
     width: int = 1600,
+    region: str | None = None,
 ) -> Path:
     """Draw control on ``on`` and write it to ``out`` (``.png`` or ``.svg``, atomically).
 
     ``on``, ``since`` and ``title`` default to the event files' metadata
     (:func:`conflictmap.store.map_metadata`), then to the last day with a change, the first
-    one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi).
+    one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi). ``region``
+    names the regions drawn and measured (default: the oblast most events name).
 
     Raises
     ------
     ConflictmapError
-        for an unknown format, a folder that does not exist, or events with no control change.
+        for an unknown format, a folder that does not exist, an unknown region, or events
+        with no control change.
     """
     out = Path(out)
     fmt = FORMATS.get(out.suffix.lower())
@@ -90,13 +93,9 @@ def render_image(
     days = timeline.changes["date"]
     on = on or meta.get("date") or days.max().date()
     since = since or meta.get("since") or days.min().date()
-    region_name = default_region_name(events)
-    title = title or meta.get("title") or map_title(events, region_name)
-    try:
-        region = region_polygon(region_name)
-    except ConflictmapError:
-        region = region_polygon(None)
-    figure = _draw(timeline, events, region, on, since, title, width)
+    label, area = events_region(region, events)
+    title = title or meta.get("title") or map_title(events, label)
+    figure = _draw(timeline, events, area, on, since, title, width)
     try:
         with atomic_writer(out) as handle:
             figure.savefig(handle, format=fmt, dpi=DPI)

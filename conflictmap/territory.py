@@ -219,11 +219,11 @@ def to_geographic(geometries: np.ndarray) -> np.ndarray:
     return shapely.transform(geometries, transformer.transform, interleaved=False)
 
 
-def map_title(events: pd.DataFrame, region: str | None) -> str:
-    """A title from the data, for maps whose files carry none: the region and the span of dates."""
+def map_title(events: pd.DataFrame, region_label: str) -> str:
+    """A title from the data, for maps whose files carry none: the region ("Kharkiv oblast") and the span of dates."""
     days = events["date"]
     span = f"{days.min():%-d %B %Y} - {days.max():%-d %B %Y}" if len(days) else "no events"
-    return f"{f'{region} oblast' if region else 'Ukraine'}: control, {span}"
+    return f"{region_label}: control, {span}"
 
 
 def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:

@@ -1,6 +1,8 @@
+import pytest
 import shapely
 
-from conflictmap.boundaries import area_km2, country_outline, oblasts
+from conflictmap.boundaries import area_km2, country_outline, oblasts, region_label, region_names, region_polygon
+from conflictmap.errors import ConflictmapError
 from conflictmap.geocode.gazetteer import UA_ADMIN1, _geonames_places
 
 
@@ -25,3 +27,43 @@ def test_towns_lie_in_their_own_oblast():
     inside = [shapely.contains_xy(table.geometry[town.admin1], town.lon, town.lat) for town in towns]
     assert len(inside) > 150
     assert sum(inside) >= 0.97 * len(inside)  # 304 of 310: towns beside Kyiv city and on borders fall off
+
+
+@pytest.mark.parametrize(("spec", "names", "label"), [
+    ("Kyiv", ("Kyiv",), "Kyiv oblast"),  # the oblast: its own name comes first
+    ("Київська", ("Kyiv",), "Kyiv oblast"),
+    ("Kyiv City", ("Kyiv City",), "Kyiv City"),
+    ("Київ", ("Kyiv City",), "Kyiv City"),  # the city's name as written
+    ("Kharkov", ("Kharkiv",), "Kharkiv oblast"),
+    ("Kharkivska", ("Kharkiv",), "Kharkiv oblast"),  # a name it begins
+    ("Kharkiv,Donetsk", ("Kharkiv", "Donetsk"), "Kharkiv and Donetsk oblasts"),
+    (" Sumy , Kursk ,Sumy", ("Sumy", "Kursk"), "Sumy and Kursk oblasts"),
+    ("Курська", ("Kursk",), "Kursk oblast"),
+    ("Ukraine", ("Ukraine",), "Ukraine"),
+    (None, ("Ukraine",), "Ukraine"),
+    ("Crimea,Sevastopol", ("Crimea", "Sevastopol"), "Crimea and Sevastopol"),
+])
+def test_region_names_by_any_spelling_and_in_lists(spec, names, label):
+    assert region_names(spec) == names
+    assert region_label(spec) == label
+
+
+def test_a_list_of_regions_is_their_union_and_russian_border_oblasts_are_regions():
+    both = region_polygon("Kharkiv,Donetsk")
+    assert abs(area_km2(both) - area_km2(region_polygon("Kharkiv")) - area_km2(region_polygon("Donetsk"))) < 50
+    kursk = region_polygon("Kursk")
+    assert shapely.contains_xy(kursk, 36.19, 51.73)  # Kursk city
+    assert not shapely.intersects(kursk, shapely.buffer(region_polygon("Ukraine"), -0.01))
+    assert 25_000 < area_km2(kursk) < 31_000  # 29,997 km² officially
+    assert area_km2(region_polygon("Ukraine")) > 590_000
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("Narnia", "unknown region 'Narnia'; known: Ukraine, Cherkasy"),
+    ("Kharkiv,Narnia", "unknown region 'Narnia'"),
+    ("Kiev", "'Kiev' could be Kyiv City or Kyiv"),
+    (" , ", "names no region"),
+])
+def test_wrong_regions_are_one_clear_error(spec, message):
+    with pytest.raises(ConflictmapError, match=message):
+        region_names(spec)

@@ -247,3 +247,31 @@ def test_unique_rows_are_those_of_numpy_axis_0():
     assert len(rows) < 40
     for got, want in zip((rows, first, inverse), expected, strict=True):
         np.testing.assert_array_equal(got, want.reshape(got.shape))
+
+
+def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one(runner, tmp_path):
+    import json
+
+    from conflictmap.boundaries import area_km2
+    from tests.conftest import invoke, write_events
+
+    path = write_events(tmp_path / "e.geojson", grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
+    result = invoke(runner, "stats", "--events", str(path), "--date", "2022-09-01", "--region", "Kherson,Mykolaiv", "--json")
+    assert result.exit_code == 0, result.stderr
+    held = sum(json.loads(result.stdout)["controlled_km2"].values())
+    assert abs(held - area_km2(region_polygon("Kherson,Mykolaiv"))) < 0.01 * held
+    for command in (["render", "--out", str(tmp_path / "m.html")], ["image", "--out", str(tmp_path / "m.png")]):
+        result = invoke(runner, *command, "--events", str(path), "--region", "Kharkiv,Narnia")
+        assert result.exit_code == 2 and result.stderr.strip() == (
+            f"Error: --region: unknown region 'Narnia'; known: {', '.join(region_names_known())}")
+        assert not (tmp_path / "m.html").exists() and not (tmp_path / "m.png").exists()
+    result = invoke(runner, "render", "--events", str(path), "--region", "Kherson,Mykolaiv", "--out", str(tmp_path / "m.html"))
+    assert result.exit_code == 0, result.stderr
+    assert "Kherson and Mykolaiv oblasts: control" in (tmp_path / "m.html").read_text(encoding="utf-8")
+
+
+def region_names_known() -> list[str]:
+    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
+    from conflictmap.geocode.gazetteer import UA_ADMIN1
+
+    return [UKRAINE, *(names[0] for names in UA_ADMIN1.values()), *RUSSIAN_BORDER_OBLASTS]

@@ -19,7 +19,7 @@ from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
-from conflictmap.boundaries import default_region_name, region_polygon
+from conflictmap.boundaries import events_region
 from conflictmap.errors import ConflictmapError
 from conflictmap.frames import load_events, select_events
 from conflictmap.render._html import RawHTML, number_elements, script_json
@@ -78,6 +78,7 @@ def build_map(
     cdn: bool = False,
     progress: bool = False,
     since: dt.date | None = None,
+    region: shapely.Geometry | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``events`` showing control on ``on``.
 
@@ -87,6 +88,7 @@ def build_map(
     on : day shown first (default: the last day with a control change)
     since : the day the retaken ground is counted from (default: the first day with a change)
     title : shown in the top right corner
+    region : the ground measured and outlined (default: the oblast most events name)
     cdn : link Leaflet from a CDN instead of inlining it
     progress : show a progress bar (stderr) while the control areas are computed
     """
@@ -97,10 +99,8 @@ def build_map(
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
     m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
-    try:
-        region = region_polygon(default_region_name(events))
-    except ConflictmapError:  # events naming no known oblast: measure in all of Ukraine
-        region = region_polygon(None)
+    if region is None:
+        region = events_region(None, events)[1]
     ContextLayer(region).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
@@ -147,11 +147,13 @@ def render_map(
     layer: str | None = None,
     source: str | None = None,
     since: dt.date | None = None,
+    region: str | None = None,
 ) -> Path:
     """Read the events at ``events_path`` and write the map to ``out`` (atomically).
 
     ``layer`` and ``source`` keep only the events of that layer, or cited to a
-    publisher containing that text. What is not given comes from the event files'
+    publisher containing that text; ``region`` names the regions to measure
+    (:func:`conflictmap.boundaries.region_names`). What is not given comes from the event files'
     metadata (:func:`map_metadata`). Returns the path written.
     """
     out = Path(out)
@@ -159,9 +161,11 @@ def render_map(
     if events.empty and (layer or source):
         raise ConflictmapError(f"{events_path}: no events of that layer or source")
     meta = map_metadata(events_path)
-    title = title or meta.get("title") or map_title(events, default_region_name(events))
+    label, area = events_region(region, events)
+    title = title or meta.get("title") or map_title(events, label)
     m = build_map(
-        events, on=on or meta.get("date"), title=title, cdn=cdn, progress=progress, since=since or meta.get("since")
+        events, on=on or meta.get("date"), title=title, cdn=cdn, progress=progress, since=since or meta.get("since"),
+        region=area,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()
