@@ -473,15 +473,19 @@ def parse_time(value: str, option: str) -> dt.datetime:
 
 @import_app.command("deepstate")
 def import_deepstate(
-    snapshots: Annotated[list[Path], typer.Argument(help="Snapshot files (GeoJSON) or folders of them.")],
+    snapshots: Annotated[list[Path], typer.Argument(help="Snapshot files (GeoJSON) or folders of them, of either archive.")],
     out: OutFile,
     region: Annotated[Optional[str], typer.Option(
-        help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, or a Russian "
-             "border oblast (Kursk, Belgorod, Bryansk) [default: all Ukraine].",
+        help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, Ukraine, or a Russian "
+             "border oblast (Kursk, Belgorod, Bryansk) [default: Ukraine and the Russian border oblasts].",
+    )] = None,
+    places: Annotated[Optional[Path], typer.Option(
+        help="Follow these places instead of the gazetteer's: CSV (name, lat, lon; place_id, admin1, country "
+             "optional) or GeoJSON points with a name.",
     )] = None,
     since: Annotated[Optional[str], typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
-    time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name is not <unix seconds>.geojson.")] = None,
+    time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name carries none.")] = None,
     source_url: Annotated[str, typer.Option(
         help="URL each event cites; {time} and {file} become the snapshot's Unix seconds and file name.",
     )] = "https://deepstatemap.live/",
@@ -489,18 +493,16 @@ def import_deepstate(
 ) -> None:
     """Import DeepStateMap snapshots: each settlement's state per snapshot, one control change per change.
 
-    Every settlement of the gazetteer with its own point (in --region) takes the state of the
-    polygon holding it (outside every polygon: Ukrainian-held); layer names no rule knows are
-    reported and left out.
+    Reads both public archives in any mix: <unix seconds>.geojson files of named layers and the
+    daily deepstatemap_data_YYYYMMDD.geojson files of occupied ground (nameless polygons: occupied;
+    where both have a day, the named snapshots stand). Every settlement with its own point (in
+    --region) takes the state of the polygon holding it; outside every polygon, its country's
+    (Ukrainian-held in Ukraine, Russian-held in Russia). Layer names no rule knows are reported
+    and left out.
 
-    Example: conflictmap import deepstate geojsons/ --region Kharkiv --since 2022-09-05 --until 2022-10-07 --out kharkiv-deepstate.geojson
+    Example: conflictmap import deepstate geojsons/ daily/ --region Kharkiv,Donetsk --since 2024-08-01 --out east.geojson
     """
-    from rich.console import Console
-    from rich.progress import track
-
-    from conflictmap.importers.deepstate import (
-        events_from_deepstate, gazetteer_settlements, on_days, read_snapshots, snapshot_files,
-    )
+    from conflictmap.importers.deepstate import events_from_deepstate, one_kind_a_day, on_days, snapshot_files
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     with user_errors():
@@ -508,17 +510,34 @@ def import_deepstate(
         if time is not None and len(files) != 1:
             fail(f"--time: gives the time of one snapshot, but {len(files)} were named")
         when = parse_time(time, "--time") if time is not None else None
-        files = on_days(files, first, last, when)
+        files = one_kind_a_day(on_days(files, first, last, when), when)
         if not files:
             fail("no snapshot between --since and --until")
-        settlements = gazetteer_settlements(region)
-        console = Console(stderr=True)
-        read = read_snapshots(files, when, lambda items: track(items, "Reading snapshots", console=console, transient=True))
-        unknown = sum((s.unknown_layers for s in read), start=Counter())
-        if unknown:
-            names = ", ".join(f"{name!r} ({n})" for name, n in unknown.most_common())
-            typer.echo(f"warning: polygons with a layer name no rule knows were left out: {names}", err=True)
-        _save_imported(events_from_deepstate(read, settlements, source_url), out, overwrite)
+        observed = _observe_settlements(files, region, places, when)
+        _save_imported(events_from_deepstate(observed, source_url), out, overwrite)
+
+
+def _observe_settlements(files: list[Path], region: Optional[str], places: Optional[Path], when: Optional[dt.datetime] = None) -> Any:
+    """The settlements of ``region`` (or of the file ``places``) observed in each snapshot, with a progress
+    bar; polygons of a layer no rule knows are reported in one warning."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from conflictmap.importers.deepstate import gazetteer_settlements, observe
+    from conflictmap.importers.places import read_places
+
+    settlements = read_places(places, region) if places is not None else gazetteer_settlements(region)
+    if not settlements:
+        fail(f"no settlement to follow in {region or 'the region'}")
+    console = Console(stderr=True)
+    observed = observe(files, settlements, when, lambda items: track(
+        items, f"Reading {len(files):,} snapshots for {len(settlements):,} places", total=len(files),
+        console=console, transient=True,
+    ))
+    if observed.unknown_layers:
+        names = ", ".join(f"{name!r} ({n})" for name, n in observed.unknown_layers.most_common())
+        typer.echo(f"warning: polygons with a layer name no rule knows were left out: {names}", err=True)
+    return observed
 
 
 class ExportFormat(str, Enum):

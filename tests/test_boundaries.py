@@ -3,7 +3,7 @@ import shapely
 
 from conflictmap.boundaries import area_km2, country_outline, oblasts, region_label, region_names, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.gazetteer import UA_ADMIN1, _geonames_places
+from conflictmap.geocode.gazetteer import UA_ADMIN1, geonames_places
 
 
 def test_every_oblast_has_one_polygon_and_kharkiv_has_its_official_area():
@@ -22,7 +22,7 @@ def test_oblasts_tile_the_country():
 
 
 def test_towns_lie_in_their_own_oblast():
-    towns = [place for place, _ in _geonames_places() if place.population >= 20_000 and place.admin1]
+    towns = [place for place, _ in geonames_places() if place.population >= 20_000 and place.admin1]
     table = oblasts().set_index("admin1")
     inside = [shapely.contains_xy(table.geometry[town.admin1], town.lon, town.lat) for town in towns]
     assert len(inside) > 150

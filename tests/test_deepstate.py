@@ -13,8 +13,8 @@ from conflictmap.importers.deepstate import (
     Settlement,
     events_from_deepstate,
     layer_state,
+    observe,
     read_snapshot,
-    read_snapshots,
     snapshot_files,
 )
 from conflictmap.features import parse_event
@@ -69,7 +69,7 @@ def test_states_per_snapshot_become_changes_dated_in_kyiv_time(tmp_path):
                  ("Під питанням /// Contested", box(36.1, 36.3))),  # middle contested
         snapshot(tmp_path, T2, ("Окуповано /// Occupied", box(36.3, 36.5))),  # middle free, east still occupied
     ]
-    features = events_from_deepstate(read_snapshots(files), [WEST, MIDDLE, EAST], "https://example.org/{file}?t={time}")
+    features = events_from_deepstate(observe(files, [WEST, MIDDLE, EAST]), "https://example.org/{file}?t={time}")
     got = [(f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
             f["properties"]["control_after"], f["properties"]["date_precision"]) for f in features]
     assert sorted(got) == sorted([
@@ -94,7 +94,7 @@ def test_overlapping_layers_occupied_wins_and_points_are_ignored(tmp_path):
                     ("Статус невідомий /// Unknown status", box(36.3, 36.5)), extra=[marker])
     snap = read_snapshot(path)
     assert not snap.unknown_layers
-    features = events_from_deepstate([snap], [WEST, MIDDLE, EAST])
+    features = events_from_deepstate(observe([path], [WEST, MIDDLE, EAST]))
     assert {f["properties"]["place"]: f["properties"]["control_after"] for f in features} == {
         "West": "UA", "Middle": "RU", "East": "unknown",
     }
@@ -104,7 +104,7 @@ def test_unknown_layer_names_are_counted_not_guessed(tmp_path):
     path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.1, 36.3)), ("24.03", box(36.3, 36.5)))
     snap = read_snapshot(path)
     assert dict(snap.unknown_layers) == {"24.03": 1}
-    features = events_from_deepstate([snap], [EAST])
+    features = events_from_deepstate(observe([path], [EAST]))
     assert features[0]["properties"]["control_after"] == "UA"  # the unknown polygon is left out
 
 
@@ -199,3 +199,126 @@ def test_days_are_chosen_in_kyiv_time_also_for_a_snapshot_with_a_given_time(tmp_
     assert on_days([late], None, dt.date(2022, 9, 5)) == []
     named = late.rename(tmp_path / "latest.geojson")
     assert on_days([named], dt.date(2022, 9, 5), dt.date(2022, 9, 5), dt.datetime(2022, 9, 5, 12, tzinfo=dt.timezone.utc)) == [named]
+
+
+def daily(folder: Path, day: str, *geometries: dict) -> Path:
+    """A daily file of occupied ground: nameless polygons, named by its day."""
+    features = [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries]
+    path = folder / f"deepstatemap_data_{day}.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "name": path.stem, "features": features}), encoding="utf-8")
+    return path
+
+
+def test_the_daily_files_time_is_their_day_at_three_utc_and_nameless_polygons_are_occupied(tmp_path):
+    from conflictmap.importers.deepstate import snapshot_time
+
+    path = daily(tmp_path, "20240911", box(36.1, 36.3))
+    assert snapshot_time(path) == dt.datetime(2024, 9, 11, 3, tzinfo=dt.timezone.utc)
+    snap = read_snapshot(path)
+    assert snap.occupied_only and snap.codes.tolist() == [1] and not snap.unknown_layers
+    bad = tmp_path / "deepstatemap_data_20241341.geojson"
+    path.rename(bad)
+    with pytest.raises(EventFileError, match="cannot read the snapshot's time"):
+        snapshot_time(bad)
+
+
+KURSK = Settlement("test:kursk", "Kursk village", "Kursk", 36.4, 49.5, "RU")  # a place in Russia
+
+
+def test_both_archives_one_kind_a_day_and_what_occupied_only_ground_leaves_standing(tmp_path):
+    from conflictmap.importers.deepstate import one_kind_a_day
+
+    # 11 Sep: named layers; middle contested, Russia's place liberated. The same day's daily file is left out.
+    named = snapshot(tmp_path, 1726041600, ("Під питанням /// Contested", box(36.1, 36.3)),
+                     ("Звільнено /// Liberated", box(36.35, 36.45)))
+    same_day = daily(tmp_path, "20240911", box(35.9, 36.1))
+    # 12 and 13 Sep: occupied ground only. West occupied on the 12th, free again on the 13th.
+    later = [daily(tmp_path, "20240912", box(35.9, 36.1)), daily(tmp_path, "20240913", box(30.0, 30.1))]
+    files = one_kind_a_day([*later, same_day, named])
+    assert files == [named, *later]
+    features = events_from_deepstate(observe(files, [WEST, MIDDLE, EAST, KURSK]))
+    got = sorted((f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
+                  f["properties"]["control_after"]) for f in features)
+    assert got == sorted([
+        ("West", "2024-09-11", "unknown", "UA"), ("Middle", "2024-09-11", "unknown", "contested"),
+        ("East", "2024-09-11", "unknown", "UA"), ("Kursk village", "2024-09-11", "unknown", "UA"),
+        ("West", "2024-09-12", "UA", "RU"), ("West", "2024-09-13", "RU", "UA"),
+        # Middle stays contested and Kursk village stays Ukrainian-held: the daily files cannot say otherwise
+    ])
+    notes = {f["properties"]["date"]: f["properties"]["notes"] for f in features if f["properties"]["place"] == "West"}
+    assert "occupied ground" in notes["2024-09-12"] and "occupied ground" not in notes["2024-09-11"]
+    kursk = next(f for f in features if f["properties"]["place"] == "Kursk village")
+    assert kursk["properties"]["country"] == "RU"
+
+
+def test_outside_every_polygon_a_place_holds_its_countrys_state(tmp_path):
+    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.1, 36.3)))
+    features = events_from_deepstate(observe([path], [WEST, MIDDLE, KURSK]))
+    assert {f["properties"]["place"]: f["properties"]["control_after"] for f in features} == {
+        "West": "UA", "Middle": "RU", "Kursk village": "RU",
+    }
+
+
+def test_changes_from_given_start_states(tmp_path):
+    files = [snapshot(tmp_path, T1, ("Окуповано /// Occupied", box(36.1, 36.3))),
+             snapshot(tmp_path, T2, ("Окуповано /// Occupied", box(35.9, 36.1)))]
+    features = events_from_deepstate(observe(files, [WEST, MIDDLE]), start={"test:west": "UA", "test:middle": "RU"},
+                                     quotes={T2: "The enemy has occupied West."})
+    got = [(f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
+            f["properties"]["control_after"], f["properties"]["sources"][0].get("quote")) for f in features]
+    assert sorted(got) == [("Middle", "2022-09-16", "RU", "UA", "The enemy has occupied West."),
+                           ("West", "2022-09-16", "UA", "RU", "The enemy has occupied West.")]
+
+
+def test_a_users_own_places_from_csv_or_geojson(tmp_path):
+    from conflictmap.importers.places import read_places
+
+    csv_file = tmp_path / "places.csv"
+    csv_file.write_text("name,lat,lon,place_id\nSudzha,51.19,35.27,osm:1\nBalakliia,49.456,36.844,\nFar away,10,10,\n",
+                        encoding="utf-8")
+    places = read_places(csv_file)
+    assert [(p.name, p.place_id, p.admin1, p.country) for p in places] == [
+        ("Sudzha", "osm:1", "Kursk", "RU"), ("Balakliia", "places:Balakliia:49.45600,36.84400", "Kharkiv", "UA")]
+    assert [p.name for p in read_places(csv_file, "Kharkiv")] == ["Balakliia"]
+    geojson = tmp_path / "places.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "v1", "properties": {"name": "Izium"}, "geometry": {"type": "Point", "coordinates": [37.26, 49.21]}},
+    ]}), encoding="utf-8")
+    (izium,) = read_places(geojson)
+    assert (izium.place_id, izium.admin1, izium.lon) == ("v1", "Kharkiv", 37.26)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,lat\nA,49\n", "places.csv: a CSV of places needs the columns name, lat and lon; missing lon"),
+    ("name,lat,lon\nA,north,36\n", "places.csv: line 2: lat: not a number: 'north'"),
+    ("name,lat,lon\n,49,36\n", "places.csv: line 2: name: a place needs a name"),
+    ("name,lat,lon\nA,49,360\n", "places.csv: line 2: lon: out of range (-180 to 180): '360'"),
+    ("name,lat,lon,place_id\nA,49,36,x\nB,49,36.1,x\n", "places.csv: B: place_id: place id 'x' is given twice"),
+])
+def test_a_bad_places_file_is_one_error_naming_line_and_field(tmp_path, runner, content, message):
+    from conflictmap.importers.places import read_places
+
+    path = tmp_path / "places.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EventFileError) as info:
+        read_places(path)
+    assert str(info.value).endswith(message.split(": ", 1)[1]) and str(path) in str(info.value)
+    snapshot(tmp_path, T0, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    out = tmp_path / "out.geojson"
+    result = invoke(runner, "import", "deepstate", str(tmp_path / f"{T0}.geojson"), "--places", str(path), "--out", str(out))
+    assert result.exit_code == 2 and result.stderr.count("Error:") == 1 and not out.exists()
+
+
+def test_cli_imports_both_archives_with_a_users_places(tmp_path, runner):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    snapshot(folder, 1726041600, ("Окуповано /// Occupied", box(36.5, 38.0)))
+    daily(folder, "20240911", box(30.0, 30.1))  # the same day: left out
+    daily(folder, "20240915", box(37.0, 38.0))
+    places = tmp_path / "places.csv"
+    places.write_text("name,lat,lon\nBalakliia,49.456,36.844\nKupiansk,49.710,37.616\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    result = invoke(runner, "import", "deepstate", str(folder), "--places", str(places), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    got = sorted((f["properties"]["place"], f["properties"]["date"], f["properties"]["control_after"]) for f in read_features(out))
+    assert got == [("Balakliia", "2024-09-11", "RU"), ("Balakliia", "2024-09-15", "UA"), ("Kupiansk", "2024-09-11", "RU")]

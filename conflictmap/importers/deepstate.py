@@ -1,15 +1,28 @@
 """DeepStateMap snapshots (GeoJSON) -> control changes of the settlements they cover.
 
-A snapshot is one GeoJSON FeatureCollection of DeepStateMap's polygons at one time. Each polygon's
-``name`` says what it shows, in Ukrainian and English, spelled in many ways over the years
-("Окуповано /// Occupied", "Під питанням /// Contensed", "Звільнено 25.03 /// Liberated 25.03",
-...): :data:`LAYER_RULES` map them to a state. A settlement inside no polygon is Ukrainian-held;
-inside several, the first of :data:`STATES` wins (occupied, contested, unknown, liberated).
+A snapshot is one GeoJSON FeatureCollection of DeepStateMap's polygons at one time, from either
+public archive or the live map:
+
+- named layers (github DanielRose2310/deepstatemaps-history, ``<unix seconds>.geojson``, and the
+  live map's updates): each polygon's ``name`` says what it shows, in Ukrainian and English,
+  spelled in many ways over the years ("Окуповано /// Occupied", "Під питанням /// Contensed",
+  "Звільнено 25.03 /// Liberated 25.03", ...): :data:`LAYER_RULES` map them to a state;
+- occupied ground only (github cyterat/deepstate-map-data, ``deepstatemap_data_YYYYMMDD.geojson``,
+  taken daily at 03:00 UTC as its README says): nameless polygons, all occupied.
+
+A settlement inside no polygon holds the state of its country: Ukrainian-held in Ukraine,
+Russian-held in Russia ("liberated" ground in Russia is held by Ukraine); inside several, the
+first of :data:`STATES` wins (occupied, contested, unknown, liberated). An occupied-only snapshot
+cannot tell free ground from contested or unknown ground, and draws nothing in Russia: there a
+place outside its polygons keeps the state it had (Ukrainian-held in Ukraine if it was occupied
+or had none, Russian-held in Russia). Where both kinds have the same day, the named snapshots are
+read and the occupied-only one is left out.
+
 Each change of a settlement's state between consecutive snapshots becomes one ``control_change``
 dated at the first snapshot showing it (Kyiv time), its precision from the gap to the snapshot
 before; the first snapshot gives each settlement's starting state (a change from ``unknown``,
-month precision: it was reached earlier). The events keep dated facts and their citation, never
-DeepStateMap's drawings.
+month precision: it was reached earlier), unless the states it starts from are given. The events
+keep dated facts and their citation, never DeepStateMap's drawings.
 """
 
 from __future__ import annotations
@@ -53,11 +66,16 @@ LAYER_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: States by precedence where polygons overlap (the first wins); code = position + 1.
 STATES = (Control.RU, Control.CONTESTED, Control.UNKNOWN, Control.UA)
-#: State code of a settlement outside every polygon.
-OUTSIDE = STATES.index(Control.UA) + 1
 _CODES = {state.value: code for code, state in enumerate(STATES, start=1)}
+RU_CODE, UA_CODE = _CODES[Control.RU], _CODES[Control.UA]
+#: Codes of a place outside every polygon of an occupied-only snapshot, resolved against the
+#: state before (:func:`_resolve_undrawn`): in Ukraine "not occupied", in Russia "not drawn".
+NOT_OCCUPIED, NOT_DRAWN = 8, 9
 _SPACES = re.compile(r"\s+")
 _UNIX_STEM = re.compile(r"\d{9,11}")
+_DAILY_STEM = re.compile(r"deepstatemap_data_(\d{8})")
+#: The hour (UTC) at which the occupied-only archive takes its daily file (its README).
+DAILY_HOUR_UTC = 3
 
 
 def layer_state(name: str) -> str | None:
@@ -68,32 +86,39 @@ def layer_state(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Settlement:
-    """A place to classify: its gazetteer id, name, oblast and point."""
+    """A place to classify: its gazetteer id, name, oblast, point and country (ISO code)."""
 
     place_id: str
     name: str
     admin1: str | None
     lon: float
     lat: float
+    country: str = "UA"
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One map snapshot: its time (UTC), its polygons and the state code each shows."""
+    """One map snapshot: its time (UTC), its polygons and the state code each shows.
+
+    ``occupied_only``: the snapshot's polygons are nameless, all occupied ground.
+    """
 
     path: Path
     time: dt.datetime
     polygons: np.ndarray
     codes: np.ndarray
     unknown_layers: Counter[str]
+    occupied_only: bool = False
 
-    def states(self, points: np.ndarray) -> np.ndarray:
-        """The state code of each point: the first by precedence of the polygons holding it."""
-        codes = np.full(len(points), OUTSIDE, dtype=np.int8)
-        tree = shapely.STRtree(self.polygons)
-        point_idx, polygon_idx = tree.query(points, predicate="intersects")
+    def states(self, points: shapely.STRtree, in_russia: np.ndarray) -> np.ndarray:
+        """The state code of each point of the tree ``points``: the first by precedence of the
+        polygons holding it, else its country's (``in_russia``; :data:`NOT_OCCUPIED` and
+        :data:`NOT_DRAWN` in an occupied-only snapshot)."""
+        outside = np.where(in_russia, NOT_DRAWN, NOT_OCCUPIED) if self.occupied_only else np.where(in_russia, RU_CODE, UA_CODE)
+        codes = np.full(len(in_russia), 127, dtype=np.int8)
+        polygon_idx, point_idx = points.query(self.polygons, predicate="intersects")  # each polygon prepared once
         np.minimum.at(codes, point_idx, self.codes[polygon_idx])
-        return codes
+        return np.where(codes == 127, outside, codes).astype(np.int8)
 
 
 class _GeometryType(msgspec.Struct):
@@ -122,11 +147,25 @@ def _geometry_type(path: Path, index: int, raw: msgspec.Raw) -> str:
 
 
 def snapshot_time(path: Path) -> dt.datetime:
-    """The time in a snapshot's file name (Unix seconds, as the archive names them), UTC."""
-    if not _UNIX_STEM.fullmatch(path.stem):
-        raise EventFileError(path, "cannot read the snapshot's time from the file name "
-                                   "(expected <unix seconds>.geojson); give it with --time")
-    return dt.datetime.fromtimestamp(int(path.stem), dt.timezone.utc)
+    """The time in a snapshot's file name, UTC: ``<unix seconds>.geojson`` (the archive of named
+    layers, the live map's updates) or ``deepstatemap_data_YYYYMMDD.geojson`` (the daily files of
+    occupied ground, taken at :data:`DAILY_HOUR_UTC`)."""
+    if _UNIX_STEM.fullmatch(path.stem):
+        return dt.datetime.fromtimestamp(int(path.stem), dt.timezone.utc)
+    if (daily := _DAILY_STEM.fullmatch(path.stem)) is not None:
+        try:
+            day = dt.datetime.strptime(daily[1], "%Y%m%d")
+        except ValueError:
+            pass
+        else:
+            return day.replace(hour=DAILY_HOUR_UTC, tzinfo=dt.timezone.utc)
+    raise EventFileError(path, "cannot read the snapshot's time from the file name (expected <unix seconds>.geojson "
+                               "or deepstatemap_data_YYYYMMDD.geojson); give it with --time")
+
+
+def is_daily_file(path: Path) -> bool:
+    """Whether ``path`` is named as the daily files of occupied ground are."""
+    return _DAILY_STEM.fullmatch(path.stem) is not None
 
 
 def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
@@ -149,14 +188,17 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
         raise EventFileError(path, f"not GeoJSON ({exc})") from None
     if collection.type != "FeatureCollection":
         raise EventFileError(path, f"not a GeoJSON FeatureCollection (type {collection.type!r})")
+    areas = [
+        (index, feature) for index, feature in enumerate(collection.features)
+        if bytes(feature.geometry) != b"null" and _geometry_type(path, index, feature.geometry) in AREAS
+    ]  # markers (units, strikes) and lines say nothing of who holds an area
+    names = [str((feature.properties or {}).get("name") or "").strip() for _, feature in areas]
+    occupied_only = bool(areas) and not any(names)
     polygons, codes, unknown = [], [], Counter()
-    for index, feature in enumerate(collection.features):
-        if bytes(feature.geometry) == b"null" or _geometry_type(path, index, feature.geometry) not in AREAS:
-            continue  # markers (units, strikes) and lines say nothing of who holds an area
-        name = str((feature.properties or {}).get("name") or "")
-        state = layer_state(name)
+    for (index, feature), name in zip(areas, names, strict=True):
+        state = Control.RU.value if occupied_only else layer_state(name)
         if state is None:
-            unknown[name.strip()] += 1
+            unknown[name] += 1
             continue
         if state == "ignore":
             continue
@@ -171,7 +213,7 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
     if not polygons:
         found = f"; layers: {', '.join(repr(n) for n in unknown)}" if unknown else ""
         raise EventFileError(path, f"no layer the importer knows{found}")
-    return Snapshot(path, when, np.array(polygons, dtype=object), np.array(codes, dtype=np.int8), unknown)
+    return Snapshot(path, when, np.array(polygons, dtype=object), np.array(codes, dtype=np.int8), unknown, occupied_only)
 
 
 def snapshot_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -207,35 +249,148 @@ def on_days(files: list[Path], since: dt.date | None, until: dt.date | None, tim
     return [f for f, day in zip(files, days, strict=True) if (since is None or day >= since) and (until is None or day <= until)]
 
 
-def events_from_deepstate(
-    snapshots: Sequence[Snapshot],
-    settlements: Sequence[Settlement],
-    source_url: str = DEFAULT_SOURCE_URL,
-) -> list[dict[str, Any]]:
-    """Control changes of ``settlements`` across ``snapshots`` (ids ``deepstate-<place>-<unix time>``).
+def one_kind_a_day(files: list[Path], time: dt.datetime | None = None) -> list[Path]:
+    """``files`` in time order, without the daily files of occupied ground on days (Kyiv time)
+    that a snapshot of named layers also has: the richer map stands, each day once.
 
-    ``source_url`` may hold ``{time}`` (the snapshot's Unix seconds) and ``{file}`` (its file name).
+    Raises
+    ------
+    EventFileError
+        for a file whose time cannot be read from its name (and no ``time``).
     """
-    ordered = sorted(snapshots, key=lambda s: s.time)
-    points = shapely.points([(s.lon, s.lat) for s in settlements])
-    codes = np.column_stack([snap.states(points) for snap in ordered]) if ordered else np.empty((len(points), 0))
-    changes = status_changes(codes.astype(np.int8), first=True)
+    timed = sorted(((time or snapshot_time(f)), f) for f in files)
+    named_days = {when.astimezone(KYIV).date() for when, f in timed if not is_daily_file(f)}
+    return [f for when, f in timed if not (is_daily_file(f) and when.astimezone(KYIV).date() in named_days)]
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The state code of each settlement (rows) in each snapshot (columns, oldest first)."""
+
+    settlements: list[Settlement]
+    times: list[dt.datetime]
+    files: list[Path]
+    occupied_only: np.ndarray
+    codes: np.ndarray
+    unknown_layers: Counter[str]
+
+
+def _observe_one(shared: tuple[shapely.STRtree, np.ndarray, dt.datetime | None], path: Path) -> tuple[dt.datetime, bool, np.ndarray, Counter[str]]:
+    points, in_russia, time = shared
+    snapshot = read_snapshot(path, time)
+    return snapshot.time, snapshot.occupied_only, snapshot.states(points, in_russia), snapshot.unknown_layers
+
+
+def observe(
+    files: Sequence[Path],
+    settlements: Sequence[Settlement],
+    time: dt.datetime | None = None,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] = iter,
+) -> Observations:
+    """Read each snapshot file (``time`` only for a single file) and classify the settlements in it.
+
+    The files are read by a forked process per core (:mod:`conflictmap._parallel`), each keeping only
+    the settlements' states: the polygons of one snapshot at a time. ``progress`` wraps the results
+    as they come (e.g. a progress bar).
+
+    Raises
+    ------
+    EventFileError
+        for the first file, in order, that cannot be read as a snapshot.
+    """
+    from conflictmap._parallel import ordered_map
+
+    settlements = list(settlements)
+    points = shapely.STRtree(shapely.points([(s.lon, s.lat) for s in settlements]))
+    in_russia = np.array([s.country == "RU" for s in settlements], dtype=bool)
+    results = list(progress(ordered_map(_observe_one, (points, in_russia, time), list(files))))
+    order = sorted(range(len(results)), key=lambda i: results[i][0])
+    columns = [results[i][2] for i in order]
+    codes = np.column_stack(columns) if columns else np.empty((len(settlements), 0), dtype=np.int8)
+    return Observations(
+        settlements, [results[i][0] for i in order], [files[i] for i in order],
+        np.array([results[i][1] for i in order], dtype=bool), codes,
+        sum((r[3] for r in results), start=Counter()),
+    )
+
+
+def _resolve_undrawn(codes: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Codes with :data:`NOT_OCCUPIED` and :data:`NOT_DRAWN` replaced by the state they leave standing:
+    not occupied keeps a contested, unknown or free state before it, else is free; not drawn keeps
+    any state before it, else is Russian-held. ``start``: each place's state before the first
+    column (0 for none)."""
+    resolved = codes.copy()
+    state = start.astype(np.int8)
+    for col in range(codes.shape[1]):
+        column = resolved[:, col]
+        not_occupied, not_drawn = column == NOT_OCCUPIED, column == NOT_DRAWN
+        column[not_occupied] = np.where((state[not_occupied] > 0) & (state[not_occupied] != RU_CODE), state[not_occupied], UA_CODE)
+        column[not_drawn] = np.where(state[not_drawn] > 0, state[not_drawn], RU_CODE)
+        state = column
+    return resolved
+
+
+SourceUrl = str | Callable[[dt.datetime, Path], str]
+
+
+def events_from_deepstate(
+    observed: Observations,
+    source_url: SourceUrl = DEFAULT_SOURCE_URL,
+    start: dict[str, str] | None = None,
+    quotes: dict[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Control changes of the observed settlements (ids ``deepstate-<place>-<unix time>``).
+
+    Parameters
+    ----------
+    observed : the settlements' states per snapshot (:func:`observe`)
+    source_url : the URL each event cites: a template, whose ``{time}`` and ``{file}`` become the
+        snapshot's Unix seconds and file name, or a function of the snapshot's time and file
+    start : each place's state (by ``place_id``) before the first snapshot; a place given one
+        changes only where a snapshot shows another (default: every place starts ``unknown``)
+    quotes : text each snapshot's source quotes, by its Unix seconds (the live map's update notes)
+    """
+    settlements = observed.settlements
+    start_codes = np.array([_CODES.get((start or {}).get(s.place_id, ""), 0) for s in settlements], dtype=np.int8)
+    resolved = _resolve_undrawn(observed.codes, start_codes)
+    with_start = np.column_stack([start_codes, resolved]) if start is not None else resolved
+    changes = status_changes(with_start.astype(np.int8), first=start is None)
+    shift = 1 if start is not None else 0
+    times = observed.times
     features = []
     for row, col, prev, before, after in zip(
         changes.rows.tolist(), changes.cols.tolist(), changes.previous.tolist(),
         changes.before.tolist(), changes.after.tolist(), strict=True,
     ):
-        place, snap = settlements[row], ordered[col]
-        kyiv = snap.time.astimezone(KYIV)
-        seconds = int(snap.time.timestamp())
-        if prev < 0:
+        col, prev = col - shift, prev - shift
+        if col < 0:
+            continue
+        place, when, path = settlements[row], times[col], observed.files[col]
+        kyiv = when.astimezone(KYIV)
+        seconds = int(when.timestamp())
+        kind = ("DeepStateMap's occupied ground (nameless polygons: free, contested and unknown ground are not "
+                "told apart)" if observed.occupied_only[col] else "DeepStateMap")
+        if before == 0:
             precision, control_before = DatePrecision.MONTH, Control.UNKNOWN
-            notes = "The state in the first snapshot imported: held since an earlier date."
+            notes = f"The state in the first snapshot imported: held since an earlier date. Source: {kind}."
+        elif prev < 0:
+            precision, control_before = DatePrecision.MONTH, STATES[before - 1]
+            notes = (f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time); before it, the event "
+                     f"file held {control_before.value}. Source: {kind}.")
         else:
-            precision, control_before = date_precision(snap.time - ordered[prev].time), STATES[before - 1]
-            since = ordered[prev].time.astimezone(KYIV)
+            precision, control_before = date_precision(when - times[prev]), STATES[before - 1]
+            since = times[prev].astimezone(KYIV)
             notes = (f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M}; the one before, "
-                     f"{since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}.")
+                     f"{since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}. Source: {kind}.")
+        source = {
+            "publisher": PUBLISHER,
+            "url": source_url(when, path) if callable(source_url) else source_url.format(time=seconds, file=path.name),
+            "published": kyiv.date().isoformat(),
+            "title": (f"DeepStateMap occupied ground, daily file of {kyiv:%Y-%m-%d}" if observed.occupied_only[col]
+                      else f"DeepStateMap snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time)"),
+        }
+        if quotes and (quote := quotes.get(seconds)):
+            source["quote"] = quote
         features.append({
             "type": "Feature",
             "id": f"deepstate-{slug(place.place_id)}-{seconds}",
@@ -244,7 +399,7 @@ def events_from_deepstate(
                 "place": place.name,
                 "place_id": place.place_id,
                 **({"admin1": place.admin1} if place.admin1 else {}),
-                "country": "UA",
+                "country": place.country,
                 "date": kyiv.date().isoformat(),
                 "date_precision": precision.value,
                 "geo_precision": GeoPrecision.SETTLEMENT.value,
@@ -252,12 +407,7 @@ def events_from_deepstate(
                 "control_before": control_before.value,
                 "control_after": STATES[after - 1].value,
                 "layer": Layer.MAPS.value,
-                "sources": [{
-                    "publisher": PUBLISHER,
-                    "url": source_url.format(time=seconds, file=snap.path.name),
-                    "published": kyiv.date().isoformat(),
-                    "title": f"DeepStateMap snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time)",
-                }],
+                "sources": [source],
                 "notes": notes,
             },
         })
@@ -265,24 +415,46 @@ def events_from_deepstate(
 
 
 def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
-    """The gazetteer's places with their own point (``geo_precision`` settlement), in an oblast or all Ukraine.
+    """The places with their own point (``geo_precision`` settlement) in ``region``
+    (:func:`conflictmap.boundaries.region_names`; default: Ukraine and the Russian border oblasts):
+    the gazetteer's in Ukraine, GeoNames' populated places in Russia. Each takes the oblast its
+    point lies in.
 
     Raises
     ------
     ConflictmapError
-        for a region that is no oblast.
+        for a region that is none.
     """
-    from conflictmap.boundaries import region_polygon
+    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, region_names
     from conflictmap.geocode import Gazetteer
+    from conflictmap.geocode.gazetteer import geonames_places
+
+    spec = region or ",".join([UKRAINE, *RUSSIAN_BORDER_OBLASTS])
+    names = region_names(spec)
+    places = [p for p in Gazetteer.default().places if p.geo_precision == GeoPrecision.SETTLEMENT and p.country == "UA"]
+    if set(names) & set(RUSSIAN_BORDER_OBLASTS):
+        places += [place for place, _ in geonames_places(("RU",))]
+    return settlements_in(places, spec)
+
+
+def settlements_in(places: Sequence[Any], region: str) -> list[Settlement]:
+    """The ``places`` (with ``place_id``, ``name``, ``lon``, ``lat``, ``country``) inside ``region``,
+    each with the oblast its point lies in (the one it names where it lies in none)."""
+    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, neighbours, oblasts, region_polygon
 
     area = region_polygon(region)
-    places = [p for p in Gazetteer.default().places if p.geo_precision == GeoPrecision.SETTLEMENT and p.country == "UA"]
-    inside = shapely.contains_xy(area, [p.lon for p in places], [p.lat for p in places])
-    return [Settlement(p.place_id, p.name, p.admin1, p.lon, p.lat) for p, keep in zip(places, inside, strict=True) if keep]
-
-
-def read_snapshots(
-    files: Sequence[Path], time: dt.datetime | None = None, progress: Callable[[Iterable[Path]], Iterable[Path]] = iter
-) -> list[Snapshot]:
-    """Read each snapshot file (``time`` only for a single file), through ``progress`` (e.g. a progress bar)."""
-    return [read_snapshot(path, time) for path in progress(files)]
+    x, y = np.array([p.lon for p in places], dtype=float), np.array([p.lat for p in places], dtype=float)
+    keep = np.flatnonzero(shapely.contains_xy(area, x, y))
+    lands = oblasts().rename(columns={"admin1": "name"})
+    russian = neighbours()[neighbours()["name"].isin(list(RUSSIAN_BORDER_OBLASTS))]
+    names = np.concatenate([lands["name"].to_numpy(), russian["name"].to_numpy()])
+    tree = shapely.STRtree(np.concatenate([lands.geometry.to_numpy(), russian.geometry.to_numpy()]))
+    point_idx, land_idx = tree.query(shapely.points(x[keep], y[keep]), predicate="intersects")
+    oblast_of = dict(zip(point_idx.tolist(), names[land_idx].tolist(), strict=True))
+    return [
+        Settlement(
+            p.place_id, p.name, oblast_of.get(i, getattr(p, "admin1", None)), p.lon, p.lat,
+            "RU" if oblast_of.get(i) in RUSSIAN_BORDER_OBLASTS else p.country,
+        )
+        for i, p in enumerate(places[k] for k in keep)
+    ]
