@@ -473,8 +473,10 @@ def parse_time(value: str, option: str) -> dt.datetime:
 
 @import_app.command("deepstate")
 def import_deepstate(
-    snapshots: Annotated[list[Path], typer.Argument(help="Snapshot files (GeoJSON) or folders of them, of either archive.")],
-    out: OutFile,
+    snapshots: Annotated[Optional[list[Path]], typer.Argument(
+        help="Snapshot files (GeoJSON) or folders of them, of either archive; none with --live.",
+    )] = None,
+    out: OutFile = ...,
     region: Annotated[Optional[str], typer.Option(
         help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, Ukraine, or a Russian "
              "border oblast (Kursk, Belgorod, Bryansk) [default: Ukraine and the Russian border oblasts].",
@@ -489,6 +491,12 @@ def import_deepstate(
     source_url: Annotated[str, typer.Option(
         help="URL each event cites; {time} and {file} become the snapshot's Unix seconds and file name.",
     )] = "https://deepstatemap.live/",
+    live: Annotated[bool, typer.Option("--live", help="Read the live map's updates from its API instead of files.")] = False,
+    api: Annotated[str, typer.Option(help="The live map's API (with --live).")] = "https://deepstatemap.live/api",
+    append: Annotated[bool, typer.Option(
+        "--append", help="With --live: add to --out the updates after the last one it holds, and nothing else.",
+    )] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of the API (with --live).")] = settings.ONLINE_TIMEOUT_S,
     overwrite: Overwrite = False,
 ) -> None:
     """Import DeepStateMap snapshots: each settlement's state per snapshot, one control change per change.
@@ -500,11 +508,26 @@ def import_deepstate(
     (Ukrainian-held in Ukraine, Russian-held in Russia). Layer names no rule knows are reported
     and left out.
 
+    With --live, the updates of DeepStateMap's live map are read from its API (at most one request
+    a second, each update's GeoJSON kept in the cache folder): the latest alone, those from
+    --since, or with --append those after the last one --out holds. Each event cites its update
+    and quotes the update's own note.
+
     Example: conflictmap import deepstate geojsons/ daily/ --region Kharkiv,Donetsk --since 2024-08-01 --out east.geojson
+
+    Example: conflictmap import deepstate --live --since 2026-11-01 --out live.geojson
     """
     from conflictmap.importers.deepstate import events_from_deepstate, one_kind_a_day, on_days, snapshot_files
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
+    if live or append:
+        if snapshots or not live:
+            fail("--live reads the API, not files: name no snapshot" if live else "--append goes with --live")
+        with user_errors():
+            _import_live(out, api, timeout, (first, last), region, places, append, overwrite)
+        return
+    if not snapshots:
+        fail("name snapshot files or folders, or pass --live")
     with user_errors():
         files = snapshot_files(snapshots)
         if time is not None and len(files) != 1:
@@ -515,6 +538,47 @@ def import_deepstate(
             fail("no snapshot between --since and --until")
         observed = _observe_settlements(files, region, places, when)
         _save_imported(events_from_deepstate(observed, source_url), out, overwrite)
+
+
+def _import_live(
+    out: Path, api: str, timeout: float, days: tuple[Optional[dt.date], Optional[dt.date]], region: Optional[str],
+    places: Optional[Path], append: bool, overwrite: bool,
+) -> None:
+    """``import deepstate --live``: download the updates wanted, turn them into events, write or append them."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from conflictmap.importers.deepstate import events_from_deepstate
+    from conflictmap.importers.deepstate_live import MEMBER, LiveMap, last_update, latest_states, updates_to_read
+    from conflictmap.store import append_events, read_features, read_members, save_new_collection
+
+    start, after = None, None
+    if append:
+        if not out.exists():
+            fail(f"{out}: no such file to append to (import without --append first)")
+        after = last_update(read_members(out), out)
+        start = latest_states(read_features(out, lazy=True))
+    elif out.exists() and not overwrite:
+        fail(f"{out}: already exists (pass --overwrite to replace it, or --append to add to it)")
+    client = LiveMap(api, timeout=timeout)
+    updates = updates_to_read(client.updates(), days[0], after, days[1])
+    if not updates:
+        typer.echo(f"{out}: up to date (no update after {after})" if append else "no update between --since and --until")
+        return
+    files = list(track(client.snapshots(updates), f"Reading {len(updates):,} updates of the live map",
+                       total=len(updates), console=Console(stderr=True), transient=True))
+    observed = _observe_settlements(files, region, places)
+    features = events_from_deepstate(
+        observed, lambda when, path: client.update_url(int(path.stem)), start=start,
+        quotes={u.id: quote for u in updates if (quote := u.quote)},
+    )
+    member = {MEMBER: {"api": client.api, "last_update": updates[-1].id}}
+    if append:
+        append_events(out, features, member)
+        typer.echo(f"added {len(features)} events from {len(updates)} updates to {out}")
+    else:
+        save_new_collection(out, features, overwrite, member)
+        typer.echo(f"wrote {len(features)} events from {len(updates)} updates to {out}")
 
 
 def _observe_settlements(files: list[Path], region: Optional[str], places: Optional[Path], when: Optional[dt.datetime] = None) -> Any:

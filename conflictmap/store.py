@@ -550,27 +550,45 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
 
 
 def append_event(path: str | Path, feature: dict[str, Any], timeout: float | None = None) -> None:
-    """Add one validated feature to an event file, creating the file if needed.
+    """Add one validated feature to an event file, creating the file if needed (:func:`append_events`)."""
+    append_events(path, [feature], timeout=timeout)
+
+
+def append_events(
+    path: str | Path, features: Sequence[dict[str, Any]], members: dict[str, Any] | None = None, timeout: float | None = None
+) -> None:
+    """Add validated features to an event file, creating the file if needed; ``members`` update the
+    FeatureCollection's other members.
 
     The whole read-modify-write happens under the file's lock, so concurrent
     appends from several processes all land. The file is read lazily and
     rewritten as a stream: a large file is never held as dicts.
+
+    Raises
+    ------
+    EventFileError
+        when the folder is missing, a feature is invalid, or an id is already in the file
+        (:class:`DuplicateEventError`): then the file is left as it was.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise EventFileError(path, "the folder does not exist")
+    validate_collection(EventCollection(path, features))
     with locked(path, timeout):
         collection = read_collection(path, lazy=True) if path.exists() else EventCollection(path)
-        if feature["id"] in validate_collection(collection):
-            raise DuplicateEventError(path, "an event with this id is already in the file", feature["id"], "id")
-        features = FeatureChain([collection.features, [feature]])
-        write_collection(EventCollection(path, features, collection.members))
+        seen = validate_collection(collection)
+        for feature in features:
+            if feature["id"] in seen:
+                raise DuplicateEventError(path, "an event with this id is already in the file", feature["id"], "id")
+        chained = FeatureChain([collection.features, features])
+        write_collection(EventCollection(path, chained, {**collection.members, **(members or {})}))
 
 
 def save_new_collection(
-    path: str | Path, features: list[dict[str, Any]], overwrite: bool = False
+    path: str | Path, features: list[dict[str, Any]], overwrite: bool = False, members: dict[str, Any] | None = None
 ) -> EventCollection:
-    """Validate ``features`` and write them as the event file ``path``.
+    """Validate ``features`` and write them as the event file ``path``, with the FeatureCollection's
+    other ``members``.
 
     Raises
     ------
@@ -581,7 +599,7 @@ def save_new_collection(
     path = Path(path)
     if not path.parent.is_dir():
         raise EventFileError(path, "the folder does not exist")
-    collection = EventCollection(path, features)
+    collection = EventCollection(path, features, {"type": "FeatureCollection", **(members or {})})
     validate_collection(collection)
     with locked(path):
         if path.exists() and not overwrite:

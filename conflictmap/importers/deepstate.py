@@ -354,7 +354,7 @@ def events_from_deepstate(
     start_codes = np.array([_CODES.get((start or {}).get(s.place_id, ""), 0) for s in settlements], dtype=np.int8)
     resolved = _resolve_undrawn(observed.codes, start_codes)
     with_start = np.column_stack([start_codes, resolved]) if start is not None else resolved
-    changes = status_changes(with_start.astype(np.int8), first=start is None)
+    changes = status_changes(with_start.astype(np.int8), first=True)
     shift = 1 if start is not None else 0
     times = observed.times
     features = []

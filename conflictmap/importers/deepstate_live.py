@@ -1,0 +1,213 @@
+"""DeepStateMap's live map: its public JSON API, read politely.
+
+The site serves each update of its map as public JSON (undocumented; this is the shape its own
+client reads): ``GET <api>/history/public`` lists the updates, each ``{"id": <unix seconds>,
+"createdAt": "...", "description": "<Ukrainian>", "descriptionEn": "<English>"}``, and
+``GET <api>/history/<id>/geojson`` is that update's FeatureCollection, in the archive's format.
+
+:class:`LiveMap` asks at most one request a second, waits ``timeout`` seconds for an answer,
+retries a 429, a 5xx, a timeout or a dropped connection with a growing pause (a 429's
+``Retry-After`` is honoured), and keeps each update's GeoJSON in the cache folder: an update never
+changes, so none is downloaded twice. Its clock and sleep are methods a test can replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import requests
+
+from conflictmap import settings
+from conflictmap._io import atomic_write_bytes
+from conflictmap.errors import ConflictmapError
+
+DEFAULT_API = "https://deepstatemap.live/api"
+#: The event file member that records what a live import read: the API and its last update.
+MEMBER = "deepstate_live"
+
+
+class LiveMapError(ConflictmapError, ConnectionError):
+    """The live map could not be reached or gave an answer that cannot be read."""
+
+
+class Update(msgspec.Struct, frozen=True):
+    """One update of the live map, as the list gives it."""
+
+    id: int
+    createdAt: str | None = None  # noqa: N815 - the API's name
+    description: str | None = None
+    descriptionEn: str | None = None  # noqa: N815
+
+    @property
+    def time(self) -> dt.datetime:
+        """When the update was made (its id is its Unix seconds), UTC."""
+        return dt.datetime.fromtimestamp(self.id, dt.timezone.utc)
+
+    @property
+    def quote(self) -> str | None:
+        """The update's own note on what changed, in English where it has one."""
+        return (self.descriptionEn or self.description or "").strip() or None
+
+
+class _Collection(msgspec.Struct):
+    type: str
+    features: list[msgspec.Raw]
+
+
+class LiveMap:
+    """A polite client of the live map's API.
+
+    Parameters
+    ----------
+    api : the API's base URL
+    timeout : seconds to wait for one answer
+    retries : further tries of a request that failed for a passing reason
+    min_interval : seconds between the starts of two requests
+    cache_dir : where each update's GeoJSON is kept (default: ``deepstate/`` in the cache folder)
+    """
+
+    def __init__(
+        self,
+        api: str = DEFAULT_API,
+        timeout: float = settings.ONLINE_TIMEOUT_S,
+        retries: int = 3,
+        min_interval: float = 1.0,
+        cache_dir: Path | None = None,
+    ) -> None:
+        if not api.startswith(("http://", "https://")):
+            raise LiveMapError(f"--api: {api!r} is not an http(s) URL")
+        self.api = api.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.min_interval = min_interval
+        folder = hashlib.sha256(self.api.encode()).hexdigest()[:12]
+        self.cache_dir = cache_dir or settings.cache_dir() / "deepstate" / folder
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = settings.USER_AGENT
+        self._last_request: float | None = None
+
+    # -- replaceable in tests -----------------------------------------------------------
+
+    def _clock(self) -> float:
+        return time.monotonic()
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    # -- requests -----------------------------------------------------------------------
+
+    def update_url(self, update_id: int) -> str:
+        """The URL of an update's GeoJSON, which events cite."""
+        return f"{self.api}/history/{update_id}/geojson"
+
+    def _get(self, url: str) -> bytes:
+        """The body of a GET, at most one request a ``min_interval``, retried on passing failures."""
+        for attempt in range(self.retries + 1):
+            if self._last_request is not None:
+                self._sleep(max(0.0, self._last_request + self.min_interval - self._clock()))
+            self._last_request = self._clock()
+            try:
+                response = self.session.get(url, timeout=self.timeout)
+            except requests.Timeout:
+                failure, pause = f"no answer within {self.timeout:g} s", None
+            except requests.RequestException as exc:
+                failure, pause = f"cannot be reached ({type(exc).__name__})", None
+            else:
+                if response.status_code == 200:
+                    return response.content
+                failure = f"answered HTTP {response.status_code}"
+                if response.status_code != 429 and response.status_code < 500:
+                    break
+                pause = _retry_after(response.headers.get("Retry-After"))
+            if attempt < self.retries:
+                self._sleep(pause if pause is not None else 2.0 ** attempt)
+        raise LiveMapError(f"{url}: {failure}")
+
+    def updates(self) -> list[Update]:
+        """Every update the API lists, oldest first (never cached: the list grows)."""
+        url = f"{self.api}/history/public"
+        try:
+            listed = msgspec.json.decode(self._get(url), type=list[Update])
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise LiveMapError(f"{url}: not the list of updates ({exc})") from None
+        return sorted(listed, key=lambda u: u.id)
+
+    def snapshot(self, update: Update) -> Path:
+        """The file of an update's GeoJSON (named ``<id>.geojson``), downloaded unless kept already."""
+        path = self.cache_dir / f"{update.id}.geojson"
+        if path.exists():
+            return path
+        url = self.update_url(update.id)
+        body = self._get(url)
+        try:
+            msgspec.json.decode(body, type=_Collection)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise LiveMapError(f"{url}: not a GeoJSON FeatureCollection ({exc})") from None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, body)
+        except OSError as exc:
+            raise ConflictmapError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        return path
+
+    def snapshots(self, updates: Iterable[Update]) -> Iterator[Path]:
+        """The file of each update's GeoJSON, in order."""
+        return (self.snapshot(update) for update in updates)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (its seconds form; at most a minute)."""
+    try:
+        return min(60.0, max(0.0, float(value))) if value else None
+    except ValueError:
+        return None
+
+
+def updates_to_read(
+    updates: list[Update], since: dt.date | None, after: int | None, until: dt.date | None = None
+) -> list[Update]:
+    """The updates to import, up to the day ``until`` (Kyiv time): those after the update ``after``
+    (an event file's last), else those of days from ``since``, else the latest alone (the map as it
+    is now)."""
+    from conflictmap.importers.deepstate import KYIV
+
+    if until is not None:
+        updates = [u for u in updates if u.time.astimezone(KYIV).date() <= until]
+    if after is not None:
+        return [u for u in updates if u.id > after]
+    if since is not None:
+        return [u for u in updates if u.time.astimezone(KYIV).date() >= since]
+    return updates[-1:]
+
+
+def last_update(members: dict[str, Any], path: Path) -> int:
+    """The last update an event file read from the live map, from its :data:`MEMBER` member.
+
+    Raises
+    ------
+    ConflictmapError
+        for a file that no live import wrote.
+    """
+    member = members.get(MEMBER)
+    if not isinstance(member, dict) or not isinstance(member.get("last_update"), int):
+        raise ConflictmapError(f"{path}: {MEMBER}: no live import wrote this file; --append adds to those only")
+    return int(member["last_update"])
+
+
+def latest_states(features: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Each place's state after the last change an event file holds (by ``place_id``)."""
+    latest: dict[str, tuple[str, str]] = {}
+    for feature in features:
+        properties = feature["properties"]
+        place, after = properties.get("place_id"), properties.get("control_after")
+        if place and after and (place not in latest or latest[place][0] <= properties["date"]):
+            latest[place] = (properties["date"], after)
+    return {place: state for place, (_, state) in latest.items()}
+
