@@ -60,3 +60,32 @@ def test_confirmed_events_have_two_sources():
     frame = load_events(EVENTS)
     confirmed = frame[frame["confidence"] == "confirmed"]
     assert all(len(sources_of(text)) >= 2 for text in confirmed["sources"])
+
+
+WAR = REPO / "data" / "war"
+ARCHIVES = (
+    "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/",
+    "https://github.com/cyterat/deepstate-map-data/blob/e904719a6726c7e6b5d6e87a7701e1b77b18e554/data/",
+)
+
+
+def test_the_whole_war_is_valid_and_each_event_cites_its_snapshot_at_a_pinned_commit():
+    collections = read_collections(WAR)
+    assert [p for p in check_collections(collections) if p.severity == "error"] == []
+    features = [f for c in collections for f in c.features]
+    assert len(features) >= 5_000
+    for feature in features:
+        props = feature["properties"]
+        (source,) = props["sources"]
+        assert props["layer"] == "maps" and source["publisher"] == "DeepStateMap"
+        assert source["url"].startswith(ARCHIVES), feature["id"]
+        assert source["url"].rsplit("/", 1)[1].removesuffix(".geojson") in feature["id"] or "deepstatemap_data_" in source["url"]
+
+
+def test_the_whole_war_spans_both_archives_and_every_place_was_once_held_by_the_other_side():
+    frame = load_events(WAR)
+    assert str(frame["date"].min().date()) == "2022-04-03" and str(frame["date"].max().date()) >= "2026-08-01"
+    away = frame[frame["control_after"] != frame["country"].map({"UA": "UA", "RU": "RU"})]
+    assert set(away["place_id"]) == set(frame["place_id"])
+    assert {"Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Crimea", "Kursk"} <= set(frame["admin1"])
+    assert {"Pokrovsk", "Bakhmut", "Sudzha"} <= set(frame["place"])

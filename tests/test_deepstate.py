@@ -96,7 +96,7 @@ def test_overlapping_layers_occupied_wins_and_points_are_ignored(tmp_path):
     assert not snap.unknown_layers
     features = events_from_deepstate(observe([path], [WEST, MIDDLE, EAST]))
     assert {f["properties"]["place"]: f["properties"]["control_after"] for f in features} == {
-        "West": "UA", "Middle": "RU", "East": "unknown",
+        "West": "UA", "Middle": "RU",  # East, unknown from the start, has no event
     }
 
 
@@ -322,3 +322,10 @@ def test_cli_imports_both_archives_with_a_users_places(tmp_path, runner):
     assert result.exit_code == 0, result.output
     got = sorted((f["properties"]["place"], f["properties"]["date"], f["properties"]["control_after"]) for f in read_features(out))
     assert got == [("Balakliia", "2024-09-11", "RU"), ("Balakliia", "2024-09-15", "UA"), ("Kupiansk", "2024-09-11", "RU")]
+
+
+def test_a_first_state_that_is_unknown_is_no_event_and_the_next_change_is(tmp_path):
+    files = [snapshot(tmp_path, T0, ("Статус невідомий /// Unknown status", box(35.9, 36.1))),
+             snapshot(tmp_path, T1, ("Окуповано /// Occupied", box(35.9, 36.1)))]
+    features = events_from_deepstate(observe(files, [WEST]))
+    assert [(f["properties"]["control_before"], f["properties"]["control_after"]) for f in features] == [("unknown", "RU")]

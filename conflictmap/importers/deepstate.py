@@ -21,7 +21,8 @@ read and the occupied-only one is left out.
 Each change of a settlement's state between consecutive snapshots becomes one ``control_change``
 dated at the first snapshot showing it (Kyiv time), its precision from the gap to the snapshot
 before; the first snapshot gives each settlement's starting state (a change from ``unknown``,
-month precision: it was reached earlier), unless the states it starts from are given. The events
+month precision: it was reached earlier; none where that state is unknown too), unless the states
+it starts from are given. The events
 keep dated facts and their citation, never DeepStateMap's drawings.
 """
 
@@ -363,8 +364,8 @@ def events_from_deepstate(
         changes.before.tolist(), changes.after.tolist(), strict=True,
     ):
         col, prev = col - shift, prev - shift
-        if col < 0:
-            continue
+        if col < 0 or before == 0 and after == _CODES[Control.UNKNOWN]:
+            continue  # the start column, or a first state that says nothing
         place, when, path = settlements[row], times[col], observed.files[col]
         kyiv = when.astimezone(KYIV)
         seconds = int(when.timestamp())

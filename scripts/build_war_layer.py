@@ -1,0 +1,72 @@
+"""Build data/war/deepstate.geojson, the map layer of the whole war, from both DeepStateMap archives.
+
+The archives are two public repositories, read at pinned commits:
+
+- DanielRose2310/deepstatemaps-history (``geojsons/<unix seconds>.geojson``, named layers, 3 April
+  2022 - 5 August 2025), commit df633a1700680411949934a4345f1af263327377;
+- cyterat/deepstate-map-data (``data/deepstatemap_data_YYYYMMDD.geojson``, the ground shown
+  occupied, one file a day from 8 July 2024), commit e904719a6726c7e6b5d6e87a7701e1b77b18e554
+  (its last file: 22 August 2026).
+
+Every settlement of Ukraine and of the Russian border oblasts with a point of its own gets its
+state in every snapshot (``conflictmap import deepstate`` with no --region: where both archives
+have a day, the named layers stand). The file keeps every event of each settlement that was ever
+not Ukrainian-held (in Russia: ever Ukrainian-held); each event cites its snapshot's file at its
+commit. Only dated states and their citation are written, never DeepStateMap's polygons (they are
+not openly licensed).
+
+Run from the repository root, with each archive's folder of snapshots unpacked:
+
+    python scripts/build_war_layer.py PATH/TO/geojsons PATH/TO/data
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from rich.progress import track
+
+from conflictmap.importers.deepstate import (
+    events_from_deepstate, gazetteer_settlements, is_daily_file, observe, one_kind_a_day, snapshot_files,
+)
+from conflictmap.store import save_new_collection
+
+NAMED = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
+DAILY = "https://github.com/cyterat/deepstate-map-data/blob/e904719a6726c7e6b5d6e87a7701e1b77b18e554/data/"
+OUT = Path("data/war/deepstate.geojson")
+
+
+def source_url(when: dt.datetime, path: Path) -> str:
+    """The snapshot's file in its archive, at the pinned commit."""
+    return (DAILY if is_daily_file(path) else NAMED) + path.name
+
+
+def ever_away(features: list[dict]) -> set[str]:
+    """The places that were ever held by another than their country (Ukraine, or Russia for its own)."""
+    return {
+        p["place_id"] for p in (f["properties"] for f in features)
+        if p["control_after"] != ("RU" if p["country"] == "RU" else "UA")
+    }
+
+
+def main(named: str, daily: str) -> None:
+    files = one_kind_a_day(snapshot_files([named, daily]))
+    settlements = gazetteer_settlements()
+    observed = observe(files, settlements, progress=lambda items: track(items, "Reading snapshots", total=len(files)))
+    features = events_from_deepstate(observed, source_url)
+    away = ever_away(features)
+    kept = [f for f in features if f["properties"]["place_id"] in away]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    save_new_collection(OUT, kept, overwrite=True, members={
+        "title": "The war in Ukraine: control, April 2022 - August 2026",
+    })
+    print(f"{len(files):,} snapshots, {len(settlements):,} places followed, {len(away):,} ever held by the other "
+          f"side: {len(kept):,} events -> {OUT}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python scripts/build_war_layer.py PATH/TO/geojsons PATH/TO/data")
+    main(sys.argv[1], sys.argv[2])
