@@ -276,7 +276,11 @@ class Observations:
     unknown_layers: Counter[str]
 
 
-def _observe_one(shared: tuple[shapely.STRtree, np.ndarray, dt.datetime | None], path: Path) -> tuple[dt.datetime, bool, np.ndarray, Counter[str]]:
+_Seen = tuple[dt.datetime, bool, np.ndarray, Counter[str]]
+
+
+def _observe_one(shared: tuple[shapely.STRtree, np.ndarray, dt.datetime | None], path: Path) -> _Seen:
+    """One snapshot's time, kind, state code of each point, and layer names no rule knows."""
     points, in_russia, time = shared
     snapshot = read_snapshot(path, time)
     return snapshot.time, snapshot.occupied_only, snapshot.states(points, in_russia), snapshot.unknown_layers
@@ -304,14 +308,16 @@ def observe(
     settlements = list(settlements)
     points = shapely.STRtree(shapely.points([(s.lon, s.lat) for s in settlements]))
     in_russia = np.array([s.country == "RU" for s in settlements], dtype=bool)
-    results = list(progress(ordered_map(_observe_one, (points, in_russia, time), list(files))))
-    order = sorted(range(len(results)), key=lambda i: results[i][0])
-    columns = [results[i][2] for i in order]
-    codes = np.column_stack(columns) if columns else np.empty((len(settlements), 0), dtype=np.int8)
+    seen: list[_Seen] = list(progress(ordered_map(_observe_one, (points, in_russia, time), list(files))))
+    order = sorted(range(len(seen)), key=lambda i: seen[i][0])
+    columns = [seen[i][2] for i in order]
     return Observations(
-        settlements, [results[i][0] for i in order], [files[i] for i in order],
-        np.array([results[i][1] for i in order], dtype=bool), codes,
-        sum((r[3] for r in results), start=Counter()),
+        settlements,
+        times=[seen[i][0] for i in order],
+        files=[files[i] for i in order],
+        occupied_only=np.array([seen[i][1] for i in order], dtype=bool),
+        codes=np.column_stack(columns) if columns else np.empty((len(settlements), 0), dtype=np.int8),
+        unknown_layers=sum((s[3] for s in seen), start=Counter()),
     )
 
 

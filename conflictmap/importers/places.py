@@ -9,19 +9,11 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from conflictmap.errors import EventFileError
+from conflictmap.geocode.gazetteer import Place
 from conflictmap.importers.deepstate import Settlement, settlements_in
-
-
-class _Row(NamedTuple):
-    place_id: str
-    name: str
-    lat: float
-    lon: float
-    admin1: str | None
-    country: str
 
 
 def _number(path: Path, where: str, field: str, value: Any, low: float, high: float) -> float:
@@ -34,7 +26,7 @@ def _number(path: Path, where: str, field: str, value: Any, low: float, high: fl
     return number
 
 
-def _row(path: Path, where: str, values: dict[str, Any], lon: Any, lat: Any) -> _Row:
+def _row(path: Path, where: str, values: dict[str, Any], lon: Any, lat: Any) -> Place:
     name = str(values.get("name") or "").strip()
     if not name:
         raise EventFileError(path, "a place needs a name", where, "name")
@@ -42,10 +34,10 @@ def _row(path: Path, where: str, values: dict[str, Any], lon: Any, lat: Any) -> 
     lon_value = _number(path, where, "lon", lon, -180, 180)
     place_id = str(values.get("place_id") or f"places:{name}:{lat_value:.5f},{lon_value:.5f}")
     country = str(values.get("country") or "UA").upper()
-    return _Row(place_id, name, lat_value, lon_value, values.get("admin1") or None, country)
+    return Place(place_id, name, lat_value, lon_value, values.get("admin1") or None, country, 0, "places")
 
 
-def _csv_rows(path: Path, text: str) -> Iterator[_Row]:
+def _csv_rows(path: Path, text: str) -> Iterator[Place]:
     reader = csv.DictReader(text.splitlines())
     missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
     if missing:
@@ -54,7 +46,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[_Row]:
         yield _row(path, f"line {line}", values, values.get("lon"), values.get("lat"))
 
 
-def _geojson_rows(path: Path, text: str) -> Iterator[_Row]:
+def _geojson_rows(path: Path, text: str) -> Iterator[Place]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
