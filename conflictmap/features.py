@@ -24,7 +24,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from conflictmap.errors import EventFileError
-from conflictmap.vocab import CONTROL_CHANGE, Confidence, Control, DatePrecision, GeoPrecision, Layer
+from conflictmap.vocab import CONTROL_CHANGE, Confidence, Control, DatePrecision, GeoPrecision, Layer, LonLat, require_states
 
 if TYPE_CHECKING:
     from conflictmap import model
@@ -36,28 +36,6 @@ HttpUrl = Annotated[str, Meta(min_length=1, pattern=r"(?i)^\s*https?://[^/?#\s]"
 EventType = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*\Z")]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
-
-
-class LonLat:
-    """``lon`` and ``lat`` of an event, as floats: shared by the structs and the pydantic model."""
-
-    __slots__ = ()
-
-    @property
-    def lon(self) -> float:
-        return float(self.geometry.coordinates[0])  # type: ignore[attr-defined]
-
-    @property
-    def lat(self) -> float:
-        return float(self.geometry.coordinates[1])  # type: ignore[attr-defined]
-
-
-def require_states(props: Any) -> None:
-    """Raise ``ValueError`` if ``props`` are a control change's without both of its states (the
-    rule of :class:`EventProperties` here and in :mod:`conflictmap.model`)."""
-    if props.event_type == CONTROL_CHANGE and (props.control_before is None or props.control_after is None):
-        missing = [name for name in ("control_before", "control_after") if getattr(props, name) is None]
-        raise ValueError(f"a control_change needs {' and '.join(missing)}")
 
 
 class Source(Struct, gc=False):

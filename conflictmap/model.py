@@ -23,7 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-from conflictmap.features import LonLat, require_states
 from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the model's interface
     CONTROL_CHANGE,
     PRECISION_DAYS,
@@ -32,6 +31,8 @@ from conflictmap.vocab import (  # noqa: F401 - the vocabulary is part of the mo
     DatePrecision,
     GeoPrecision,
     Layer,
+    LonLat,
+    require_states,
 )
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

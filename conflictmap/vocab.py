@@ -1,12 +1,15 @@
-"""The event's vocabulary: who controls a place, how sure and how exact a report is, its layer.
+"""The event's vocabulary: who controls a place, how sure and how exact a report is, its layer,
+and the rules both forms of an event share (its point, the states of a control change).
 
 Plain enumerations with no validation library, so that commands which only need the words (the
-CLI's options, ``--help``) start fast; :mod:`conflictmap.model` builds the event on them.
+CLI's options, ``--help``) start fast; :mod:`conflictmap.model` (pydantic) and
+:mod:`conflictmap.features` (msgspec) build the event on them, and only the latter uses the former.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class Control(StrEnum):
@@ -59,3 +62,25 @@ class Layer(StrEnum):
 PRECISION_DAYS = {DatePrecision.DAY: 0, DatePrecision.WEEK: 7, DatePrecision.MONTH: 31}
 
 CONTROL_CHANGE = "control_change"
+
+
+class LonLat:
+    """``lon`` and ``lat`` of an event, as floats: shared by the structs and the pydantic model."""
+
+    __slots__ = ()
+
+    @property
+    def lon(self) -> float:
+        return float(self.geometry.coordinates[0])  # type: ignore[attr-defined]
+
+    @property
+    def lat(self) -> float:
+        return float(self.geometry.coordinates[1])  # type: ignore[attr-defined]
+
+
+def require_states(props: Any) -> None:
+    """Raise ``ValueError`` if ``props`` are a control change's without both of its states (the
+    rule of :class:`EventProperties` in :mod:`conflictmap.features` and :mod:`conflictmap.model`)."""
+    if props.event_type == CONTROL_CHANGE and (props.control_before is None or props.control_after is None):
+        missing = [name for name in ("control_before", "control_after") if getattr(props, name) is None]
+        raise ValueError(f"a control_change needs {' and '.join(missing)}")

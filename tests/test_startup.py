@@ -57,3 +57,10 @@ def test_help_imports_nothing_heavy():
 @pytest.mark.parametrize("command", [["render"], ["image"], ["import", "deepstate"]])
 def test_a_commands_help_imports_nothing_heavy(command):
     assert imported(*command, "--help") == []
+
+
+def test_the_model_and_the_fast_check_import_one_way():
+    """conflictmap.features falls back on conflictmap.model for its messages; the model needs nothing of it."""
+    code = "import sys, conflictmap.model; print('conflictmap.features' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert proc.stdout.strip() == "False"
