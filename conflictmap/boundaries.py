@@ -153,11 +153,16 @@ def region_polygon(spec: str | None) -> shapely.Geometry:
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def region_label(spec: str | None) -> str:
-    """How titles name the regions of ``spec``: "Ukraine", "Kharkiv oblast", "Kharkiv and Donetsk oblasts"."""
+def region_label(spec: str | None, most: int = 4) -> str:
+    """How titles name the regions of ``spec``: "Ukraine", "Kharkiv oblast", "Kharkiv and Donetsk
+    oblasts"; more than ``most`` regions are counted ("9 regions of Ukraine and Kursk oblast")."""
     names = region_names(spec)
     if UKRAINE in names:
         return UKRAINE if len(names) == 1 else ", ".join(names)
+    if len(names) > most:
+        russian = [n for n in names if n in RUSSIAN_BORDER_OBLASTS]
+        counted = f"{len(names) - len(russian)} regions of Ukraine"
+        return f"{counted} and {region_label(','.join(russian))}" if russian else counted
     plain = [n for n in names if n in _NOT_OBLASTS]
     oblast_names = [n for n in names if n not in plain]
     joined = " and ".join(filter(None, [", ".join(oblast_names[:-1]), oblast_names[-1] if oblast_names else ""]))
@@ -165,16 +170,25 @@ def region_label(spec: str | None) -> str:
     return " and ".join(filter(None, [label, *plain]))
 
 
-def default_region_name(events: gpd.GeoDataFrame) -> str | None:
-    """The oblast most events name in ``admin1`` (``None`` when none does)."""
-    if "admin1" not in events or not events["admin1"].notna().any():
-        return None
-    return str(events["admin1"].mode().iloc[0])
+@cache
+def _regions_table() -> gpd.GeoDataFrame:
+    """Every region a ``--region`` may name but Ukraine as a whole: the oblasts, then the Russian border oblasts."""
+    russian = neighbours()[neighbours()["name"].isin(list(RUSSIAN_BORDER_OBLASTS))]
+    table = pd.concat([oblasts().rename(columns={"admin1": "name"}), russian[["name", "geometry"]]], ignore_index=True)
+    return gpd.GeoDataFrame(table, crs=oblasts().crs)
+
+
+def covering_regions(events: gpd.GeoDataFrame) -> tuple[str, ...]:
+    """The regions (oblasts, Russian border oblasts) that hold the events' points, in the order of
+    :func:`region_names`' list; none for events outside all of them."""
+    table = _regions_table()
+    held = table.sindex.query(events.geometry.to_numpy(), predicate="intersects")[1]
+    return tuple(table["name"].to_numpy()[np.unique(held)])
 
 
 def events_region(spec: str | None, events: gpd.GeoDataFrame) -> tuple[str, shapely.Geometry]:
-    """The title label and polygon of the regions ``spec`` names, or by default of the oblast
-    most ``events`` name (all Ukraine when they name none that is known).
+    """The title label and polygon of the regions ``spec`` names, or by default of the ground the
+    ``events`` cover: the regions that hold their points (all Ukraine when none does).
 
     Raises
     ------
@@ -182,11 +196,7 @@ def events_region(spec: str | None, events: gpd.GeoDataFrame) -> tuple[str, shap
         for a ``spec`` that names no region.
     """
     if not spec:
-        try:
-            spec = default_region_name(events)
-            return region_label(spec), region_polygon(spec)
-        except ConflictmapError:  # events naming no known oblast: all of Ukraine
-            spec = UKRAINE
+        spec = ",".join(covering_regions(events)) or UKRAINE
     return region_label(spec), region_polygon(spec)
 
 
