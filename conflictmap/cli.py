@@ -68,7 +68,7 @@ def default_events() -> Path:
 
 RegionOption = Annotated[Optional[str], typer.Option(
     help="Oblasts by any spelling, comma-separated (Kharkiv,Donetsk), Ukraine, or a Russian border oblast "
-         "(Kursk, Belgorod, Bryansk) [default: the oblast most events name].",
+         "(Kursk, Belgorod, Bryansk) [default: the regions the events cover].",
 )]
 LayerOption = Annotated[Optional[Layer], typer.Option(help="Only events of this layer of sources.")]
 SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")]
@@ -641,7 +641,7 @@ def export(
 def _events_and_region(
     events: Optional[Path], region: Optional[str], layer: Optional[Layer] = None, source: Optional[str] = None
 ) -> tuple[gpd.GeoDataFrame, shapely.Geometry]:
-    """Load the events (of ``layer``, cited to ``source``) and the region polygon (named, or the oblast most events name)."""
+    """Load the events (of ``layer``, cited to ``source``) and the region polygon (named, or the regions the events cover)."""
     from conflictmap.boundaries import events_region
     from conflictmap.frames import load_events, select_events
 

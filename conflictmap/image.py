@@ -71,7 +71,7 @@ def render_image(
     ``on``, ``since`` and ``title`` default to the event files' metadata
     (:func:`conflictmap.store.map_metadata`), then to the last day with a change, the first
     one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi). ``region``
-    names the regions drawn and measured (default: the oblast most events name).
+    names the regions drawn and measured (default: the regions the events cover).
 
     Raises
     ------

@@ -88,7 +88,7 @@ def build_map(
     on : day shown first (default: the last day with a control change)
     since : the day the retaken ground is counted from (default: the first day with a change)
     title : shown in the top right corner
-    region : the ground measured and outlined (default: the oblast most events name)
+    region : the ground measured and outlined (default: the regions the events cover)
     cdn : link Leaflet from a CDN instead of inlining it
     progress : show a progress bar (stderr) while the control areas are computed
     """
