@@ -6,6 +6,7 @@ admin-1 polygons (public domain): the oblasts, and Ukraine's outline as their un
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def region_label(spec: str | None, most: int = 4) -> str:
 
 
 @cache
-def _regions_table() -> gpd.GeoDataFrame:
+def regions_table() -> gpd.GeoDataFrame:
     """Every region a ``--region`` may name but Ukraine as a whole: the oblasts, then the Russian border oblasts."""
     russian = neighbours()[neighbours()["name"].isin(list(RUSSIAN_BORDER_OBLASTS))]
     table = pd.concat([oblasts().rename(columns={"admin1": "name"}), russian[["name", "geometry"]]], ignore_index=True)
@@ -181,23 +182,31 @@ def _regions_table() -> gpd.GeoDataFrame:
 def covering_regions(events: gpd.GeoDataFrame) -> tuple[str, ...]:
     """The regions (oblasts, Russian border oblasts) that hold the events' points, in the order of
     :func:`region_names`' list; none for events outside all of them."""
-    table = _regions_table()
+    table = regions_table()
     held = table.sindex.query(events.geometry.to_numpy(), predicate="intersects")[1]
     return tuple(table["name"].to_numpy()[np.unique(held)])
 
 
-def events_region(spec: str | None, events: gpd.GeoDataFrame) -> tuple[str, shapely.Geometry]:
-    """The title label and polygon of the regions ``spec`` names, or by default of the ground the
-    ``events`` cover: the regions that hold their points (all Ukraine when none does).
+@dataclass(frozen=True)
+class Extent:
+    """The ground a map or a figure covers: its regions' names, its title label, its polygon (EPSG:4326)."""
+
+    names: tuple[str, ...]
+    label: str
+    polygon: shapely.Geometry
+
+
+def extent_of(spec: str | None, events: gpd.GeoDataFrame) -> Extent:
+    """The regions ``spec`` names, or by default the ground the ``events`` cover: the regions that
+    hold their points (all Ukraine when none does).
 
     Raises
     ------
     ConflictmapError
         for a ``spec`` that names no region.
     """
-    if not spec:
-        spec = ",".join(covering_regions(events)) or UKRAINE
-    return region_label(spec), region_polygon(spec)
+    spec = spec or ",".join(covering_regions(events)) or UKRAINE
+    return Extent(region_names(spec), region_label(spec), region_polygon(spec))
 
 
 def area_km2(geometry: shapely.Geometry | np.ndarray, crs: str = settings.GEOGRAPHIC_CRS) -> float:

@@ -18,7 +18,7 @@ import shapely
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap.boundaries import context_around, events_region, region_polygon
+from conflictmap.boundaries import context_around, extent_of, region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.frames import load_events, sources_of
 from conflictmap.store import map_metadata
@@ -93,9 +93,9 @@ def render_image(
     days = timeline.changes["date"]
     on = on or meta.get("date") or days.max().date()
     since = since or meta.get("since") or days.min().date()
-    label, area = events_region(region, events)
-    title = title or meta.get("title") or map_title(events, label)
-    figure = _draw(timeline, events, area, on, since, title, width)
+    extent = extent_of(region, events)
+    title = title or meta.get("title") or map_title(events, extent.label)
+    figure = _draw(timeline, events, extent.polygon, on, since, title, width)
     try:
         with atomic_writer(out) as handle:
             figure.savefig(handle, format=fmt, dpi=DPI)

@@ -305,10 +305,24 @@ class Tessellation:
 
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
     region: shapely.Geometry  # what the cells tile, in the equal-area CRS
+    _shares: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def areas_km2(self) -> np.ndarray:
         return shapely.area(self.cells) / 1e6
+
+    def shares_km2(self, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What each cell shares with each of ``parts`` (polygons in the equal-area CRS, e.g. the
+        oblasts of the region): ``(part, cell, km²)`` arrays, remembered per set of parts. A cell
+        inside a part is all its own; only cells crossing a part's border are intersected."""
+        key = shapely.to_wkb(shapely.geometrycollections(parts))
+        if key not in self._shares:
+            part, cell = shapely.STRtree(self.cells).query(parts, predicate="intersects")
+            inside = shapely.contains_properly(parts[part], self.cells[cell])
+            km2 = self.areas_km2[cell].copy()
+            km2[~inside] = shapely.area(shapely.intersection(self.cells[cell[~inside]], parts[part[~inside]])) / 1e6
+            self._shares[key] = (part, cell, km2)
+        return self._shares[key]
 
     @cached_property
     def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -392,6 +406,14 @@ class ControlMap:
         """Area of the cells held by each side, in km²."""
         areas = self.tessellation.areas_km2
         return {s: round(float(areas[self.control == s].sum()), 1) for s in ("UA", "RU", "contested")}
+
+    def controlled_km2_in(self, parts: np.ndarray) -> list[dict[str, float]]:
+        """:meth:`controlled_km2` within each of ``parts`` (polygons in the equal-area CRS)."""
+        part, cell, km2 = self.tessellation.shares_km2(parts)
+        return [
+            {s: round(float(km2[(part == i) & (self.control[cell] == s)].sum()), 1) for s in ("UA", "RU", "contested")}
+            for i in range(len(parts))
+        ]
 
     def area_of(self, controller: str) -> shapely.Geometry:
         """The cells of ``controller`` dissolved (EPSG:3035), remembered.

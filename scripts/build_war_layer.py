@@ -12,8 +12,10 @@ Every settlement of Ukraine and of the Russian border oblasts with a point of it
 state in every snapshot (``conflictmap import deepstate`` with no --region: where both archives
 have a day, the named layers stand). The file keeps every event of each settlement that was ever
 not Ukrainian-held (in Russia: ever Ukrainian-held); each event cites its snapshot's file at its
-commit. Only dated states and their citation are written, never DeepStateMap's polygons (they are
-not openly licensed).
+commit. Beside it, ``deepstate.areas.csv`` keeps the km² each snapshot shows occupied, contested,
+of unknown status and liberated in each region (``conflictmap.measured``), with the same citation.
+Only dated states, measured areas and their citation are written, never DeepStateMap's polygons
+(they are not openly licensed).
 
 Run from the repository root, with each archive's folder of snapshots unpacked:
 
@@ -29,8 +31,9 @@ from pathlib import Path
 from rich.progress import track
 
 from conflictmap.importers.deepstate import (
-    events_from_deepstate, gazetteer_settlements, is_daily_file, observe, one_kind_a_day, snapshot_files,
+    RegionTable, events_from_deepstate, gazetteer_settlements, is_daily_file, observe, one_kind_a_day, snapshot_files,
 )
+from conflictmap.measured import areas_path, write_areas
 from conflictmap.store import save_new_collection
 
 NAMED = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
@@ -54,7 +57,8 @@ def ever_away(features: list[dict]) -> set[str]:
 def main(named: str, daily: str) -> None:
     files = one_kind_a_day(snapshot_files([named, daily]))
     settlements = gazetteer_settlements()
-    observed = observe(files, settlements, progress=lambda items: track(items, "Reading snapshots", total=len(files)))
+    observed = observe(files, settlements, progress=lambda items: track(items, "Reading snapshots", total=len(files)),
+                       regions=RegionTable.default())
     features = events_from_deepstate(observed, source_url)
     away = ever_away(features)
     kept = [f for f in features if f["properties"]["place_id"] in away]
@@ -62,8 +66,9 @@ def main(named: str, daily: str) -> None:
     save_new_collection(OUT, kept, overwrite=True, members={
         "title": "The war in Ukraine: control, April 2022 - August 2026",
     })
+    write_areas(areas_path(OUT), observed.measured_areas(source_url))
     print(f"{len(files):,} snapshots, {len(settlements):,} places followed, {len(away):,} ever held by the other "
-          f"side: {len(kept):,} events -> {OUT}")
+          f"side: {len(kept):,} events -> {OUT}, measured areas -> {areas_path(OUT)}")
 
 
 if __name__ == "__main__":

@@ -72,16 +72,17 @@ def test_wrong_regions_are_one_clear_error(spec, message):
 def test_by_default_the_extent_is_the_ground_the_events_cover():
     import geopandas as gpd
 
-    from conflictmap.boundaries import covering_regions, events_region
+    from conflictmap.boundaries import covering_regions, extent_of
 
     def events(*points):
         return gpd.GeoDataFrame(geometry=gpd.points_from_xy(*zip(*points)), crs="EPSG:4326")
 
     kharkiv_and_kursk = events((36.84, 49.46), (37.62, 49.71), (35.27, 51.19))  # Balakliia, Kupiansk, Sudzha
     assert covering_regions(kharkiv_and_kursk) == ("Kharkiv", "Kursk")
-    label, area = events_region(None, kharkiv_and_kursk)
-    assert label == "Kharkiv and Kursk oblasts" and area.equals(region_polygon("Kharkiv,Kursk"))
-    assert events_region(None, events((21.0, 52.2)))[0] == "Ukraine"  # Warsaw: in no region
-    assert events_region("Donetsk", kharkiv_and_kursk)[0] == "Donetsk oblast"
+    extent = extent_of(None, kharkiv_and_kursk)
+    assert extent.names == ("Kharkiv", "Kursk") and extent.label == "Kharkiv and Kursk oblasts"
+    assert extent.polygon.equals(region_polygon("Kharkiv,Kursk"))
+    assert extent_of(None, events((21.0, 52.2))).label == "Ukraine"  # Warsaw: in no region
+    assert extent_of("Donetsk", kharkiv_and_kursk).label == "Donetsk oblast"
     many = ",".join(["Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kursk"])
     assert region_label(many) == "5 regions of Ukraine and Kursk oblast"

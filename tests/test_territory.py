@@ -159,7 +159,8 @@ def test_stats_cli_json_and_bad_date(runner, tmp_path):
     import json
 
     figures = json.loads(result.stdout)
-    assert set(figures) == {"date", "since", "settlements", "recaptured_settlements", "recaptured_km2", "controlled_km2", "frontline_km"}
+    assert set(figures) == {"date", "since", "settlements", "recaptured_settlements", "recaptured_km2", "controlled_km2",
+                            "frontline_km", "areas", "regions"}
     result = invoke(runner, "stats", "--events", str(path), "--date", "2022-13-01")
     assert result.exit_code == 2 and result.stderr.startswith("Error: --date")
     out = tmp_path / "line.geojson"

@@ -19,7 +19,7 @@ from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
-from conflictmap.boundaries import events_region
+from conflictmap.boundaries import extent_of
 from conflictmap.errors import ConflictmapError
 from conflictmap.frames import load_events, select_events
 from conflictmap.render._html import RawHTML, number_elements, script_json
@@ -100,7 +100,7 @@ def build_map(
     m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
     if region is None:
-        region = events_region(None, events)[1]
+        region = extent_of(None, events).polygon
     ContextLayer(region).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
@@ -161,11 +161,11 @@ def render_map(
     if events.empty and (layer or source):
         raise ConflictmapError(f"{events_path}: no events of that layer or source")
     meta = map_metadata(events_path)
-    label, area = events_region(region, events)
-    title = title or meta.get("title") or map_title(events, label)
+    extent = extent_of(region, events)
+    title = title or meta.get("title") or map_title(events, extent.label)
     m = build_map(
         events, on=on or meta.get("date"), title=title, cdn=cdn, progress=progress, since=since or meta.get("since"),
-        region=area,
+        region=extent.polygon,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()

@@ -1,0 +1,140 @@
+"""The figures of ``conflictmap stats``: on a day, per region, and per week or month.
+
+km² come from one of two places, and every figure says which (``"areas"``):
+
+- ``measured``: a map snapshot's own areas (:mod:`conflictmap.measured`), used where the events
+  counted are that map's alone (every event of the ``maps`` layer, from files that carry measured
+  areas): the km² of the last snapshot on or before the day, with its citation;
+- ``estimated``: the settlement model (:mod:`conflictmap.territory`), the Voronoi cells of the
+  settlements, everywhere else.
+
+Settlement counts, the ground recaptured and the front line are always the settlement model's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent, area_km2, region_polygon
+from conflictmap.errors import ConflictmapError
+from conflictmap.measured import MeasuredAreas, areas_path, region_km2
+from conflictmap.store import event_files
+from conflictmap.territory import Timeline, control_map, to_equal_area, territory_stats
+from conflictmap.vocab import Layer
+
+SIDES = ("UA", "RU", "contested")
+PERIODS = ("week", "month")
+
+
+def measured_areas(events_path: str | Path, events: gpd.GeoDataFrame) -> MeasuredAreas | None:
+    """The measured areas of the event files at ``events_path``, when the ``events`` counted are
+    all of the maps layer and some file carries them; else ``None``."""
+    if events.empty or "layer" not in events or not (events["layer"] == Layer.MAPS.value).all():
+        return None
+    files = [p for p in map(areas_path, event_files(events_path)) if p.exists()]
+    return (MeasuredAreas.read(files) or None) if files else None
+
+
+@dataclass
+class _Regions:
+    """The regions of an extent, one by one: names, polygons in the equal-area CRS, areas."""
+
+    names: tuple[str, ...]
+    polygons: np.ndarray
+    km2: dict[str, float]
+
+    @classmethod
+    def of(cls, extent: Extent) -> _Regions:
+        from conflictmap.boundaries import oblasts
+
+        names = tuple(n for name in extent.names for n in (oblasts()["admin1"] if name == UKRAINE else [name]))
+        polygons = to_equal_area(np.array([region_polygon(n) for n in names], dtype=object))
+        return cls(names, polygons, {n: area_km2(region_polygon(n)) for n in names})
+
+
+def _measured_on(measured: MeasuredAreas, day: dt.date, regions: _Regions) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
+    """Each region's measured km² per side on ``day``, and the snapshot they come from."""
+    snapshot = measured.on(day)
+    if snapshot is None:
+        return None
+    per_region = region_km2(snapshot, regions.km2, set(RUSSIAN_BORDER_OBLASTS))
+    rounded = {name: {s: round(km2[s], 1) for s in SIDES} for name, km2 in per_region.items()}
+    return rounded, {"date": snapshot.day.isoformat(), "url": snapshot.source_url}
+
+
+def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
+    return {s: round(sum(km2[s] for km2 in per_region.values()), 1) for s in SIDES}
+
+
+def day_figures(
+    events: gpd.GeoDataFrame, on: dt.date, since: dt.date | None, extent: Extent, measured: MeasuredAreas | None = None,
+) -> dict[str, Any]:
+    """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.territory.territory_stats`,
+    with ``regions`` (each region's ``controlled_km2``) and ``areas`` (measured or estimated)."""
+    figures = territory_stats(events, on, since, extent.polygon)
+    regions = _Regions.of(extent)
+    found = _measured_on(measured, on, regions) if measured else None
+    if found is not None:
+        per_region, snapshot = found
+        figures.update(controlled_km2=_total(per_region), areas="measured", areas_snapshot=snapshot)
+    else:
+        now = control_map(Timeline(events), on, extent.polygon)
+        per_region = dict(zip(regions.names, now.controlled_km2_in(regions.polygons), strict=True))
+        figures["areas"] = "estimated"
+    figures["regions"] = {name: {"controlled_km2": km2} for name, km2 in per_region.items()}
+    return figures
+
+
+def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
+    """The first day of each week (Monday) or month from the one holding ``first`` to the one holding ``last``."""
+    if by not in PERIODS:
+        raise ConflictmapError(f"--by: {by!r} is not one of {', '.join(PERIODS)}")
+    start = first - dt.timedelta(days=first.weekday()) if by == "week" else first.replace(day=1)
+    starts = []
+    while start <= last:
+        starts.append(start)
+        start = start + dt.timedelta(days=7) if by == "week" else (start + dt.timedelta(days=32)).replace(day=1)
+    return starts
+
+
+def period_figures(
+    events: gpd.GeoDataFrame, first: dt.date, last: dt.date, by: str, extent: Extent, measured: MeasuredAreas | None = None,
+) -> list[dict[str, Any]]:
+    """One row per week or month from ``first`` to ``last``: ``date`` (its first day), ``until`` (its
+    last day, or ``last``), ``controlled_km2`` on its last day, ``gained_km2`` (how much each side's
+    ground grew from the day before the period to its last day; 0 for a side whose ground shrank;
+    ``None`` where the two days' km² come from different places, measured and estimated) and
+    ``areas`` (measured or estimated).
+
+    Raises
+    ------
+    ConflictmapError
+        for a period that is neither week nor month, or ``first`` after ``last``.
+    """
+    if first > last:
+        raise ConflictmapError(f"--since: {first} is after --until {last}")
+    regions = _Regions.of(extent) if measured else None
+    timeline = Timeline(events)
+
+    def held(day: dt.date) -> tuple[dict[str, float], str]:
+        found = _measured_on(measured, day, regions) if measured and regions else None
+        if found is not None:
+            return _total(found[0]), "measured"
+        return control_map(timeline, day, extent.polygon).controlled_km2(), "estimated"
+
+    starts = period_starts(first, last, by)
+    ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [last]
+    before, before_areas = held(starts[0] - dt.timedelta(days=1))
+    rows = []
+    for start, end in zip(starts, ends, strict=True):
+        now, areas = held(end)
+        gained = {s: round(max(0.0, now[s] - before[s]), 1) for s in SIDES} if areas == before_areas else None
+        rows.append({"date": start.isoformat(), "until": end.isoformat(), "controlled_km2": now, "gained_km2": gained, "areas": areas})
+        before, before_areas = now, areas
+    return rows

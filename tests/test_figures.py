@@ -1,0 +1,186 @@
+"""Measured areas (a map's own km² per region) and the figures of stats: per day, per region, per period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import shapely
+
+from conflictmap.boundaries import area_km2, extent_of, region_polygon
+from conflictmap.errors import ConflictmapError, EventFileError
+from conflictmap.figures import day_figures, measured_areas, period_figures, period_starts
+from conflictmap.frames import events_frame, load_events
+from conflictmap.importers.deepstate import RegionTable, read_snapshot
+from conflictmap.measured import MeasuredAreas, SnapshotAreas, areas_path, region_km2, write_areas
+from tests.conftest import invoke, make_feature, write_events
+
+UTC = dt.timezone.utc
+
+
+def snapshot_file(folder: Path, name: str, *layers: tuple[str, shapely.Geometry]) -> Path:
+    features = [{"type": "Feature", "properties": {"name": n} if n else {}, "geometry": shapely.geometry.mapping(g)}
+                for n, g in layers]
+    path = folder / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
+
+
+def test_a_snapshot_measures_the_km2_of_each_state_in_each_region(tmp_path):
+    inside_kharkiv = shapely.box(36.0, 49.3, 36.5, 49.6)
+    across = shapely.box(34.6, 51.0, 35.2, 51.3)  # Sumy oblast and Kursk oblast (Russia)
+    named = read_snapshot(snapshot_file(tmp_path, "1726041600.geojson", ("Окуповано /// Occupied", inside_kharkiv),
+                                        ("Звільнено /// Liberated", across),
+                                        ("Статус невідомий /// Unknown status", shapely.box(36.2, 49.4, 36.6, 49.5))))
+    km2 = named.areas_by_region(RegionTable.default())
+    box_km2 = area_km2(inside_kharkiv)
+    assert km2["Kharkiv"]["RU"] == pytest.approx(box_km2, rel=1e-6)  # occupied wins where the unknown overlaps it
+    unknown_km2 = area_km2(shapely.difference(shapely.box(36.2, 49.4, 36.6, 49.5), inside_kharkiv))
+    assert km2["Kharkiv"]["unknown"] == pytest.approx(unknown_km2, rel=1e-3)  # edges cut in another CRS
+    kursk_part = area_km2(shapely.intersection(across, region_polygon("Kursk")))
+    assert km2["Kursk"]["UA"] == pytest.approx(kursk_part, rel=1e-3) and kursk_part > 100
+    assert "Sumy" not in km2  # only free ground drawn in a region of Ukraine: no row
+    only = read_snapshot(snapshot_file(tmp_path, "deepstatemap_data_20240912.geojson", (None, inside_kharkiv), (None, across)))
+    assert set(only.areas_by_region(RegionTable.default())) == {"Kharkiv", "Sumy"}  # nothing drawn in Russia
+
+
+def test_measured_areas_round_trip_and_are_looked_up_by_day(tmp_path):
+    snapshots = [
+        SnapshotAreas(dt.datetime(2024, 9, 11, 20, tzinfo=UTC), dt.date(2024, 9, 11), "named", "https://example.org/a,b",
+                      {"Kharkiv": {"RU": 100.0, "contested": 5.0, "unknown": 10.0, "UA": 0.0}, "Kursk": {"UA": 50.0}}),
+        SnapshotAreas(dt.datetime(2024, 9, 13, 3, tzinfo=UTC), dt.date(2024, 9, 13), "occupied-only", "https://example.org/c",
+                      {"Kharkiv": {"RU": 90.0}}),
+    ]
+    path = tmp_path / "war.areas.csv"
+    write_areas(path, reversed(snapshots))
+    measured = MeasuredAreas.read([path])
+    assert [s.day for s in measured.snapshots] == [dt.date(2024, 9, 11), dt.date(2024, 9, 13)]
+    assert measured.snapshots[0].source_url == "https://example.org/a,b"
+    assert measured.on(dt.date(2024, 9, 10)) is None
+    assert measured.on(dt.date(2024, 9, 12)).km2["Kharkiv"]["RU"] == 100.0
+    assert measured.on(dt.date(2030, 1, 1)).kind == "occupied-only"
+    whole = {"Kharkiv": 1000.0, "Sumy": 500.0, "Kursk": 3000.0, "Belgorod": 2000.0}
+    held = region_km2(measured.snapshots[0], whole, {"Kursk", "Belgorod"})
+    assert held == {
+        "Kharkiv": {"UA": 885.0, "RU": 100.0, "contested": 5.0},  # the unknown ground is nobody's
+        "Sumy": {"UA": 500.0, "RU": 0.0, "contested": 0.0},  # no row in a region of Ukraine: free
+        "Kursk": {"UA": 50.0, "RU": 2950.0, "contested": 0.0},  # in Russia: liberated is Ukraine's, the rest Russia's
+        "Belgorod": {"UA": 0.0, "RU": 2000.0, "contested": 0.0},
+    }
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("time,date\n", "expected the columns time, date, region"),
+    ("time,date,region,RU_km2,contested_km2,unknown_km2,UA_km2,kind,source_url\n"
+     "2024-09-11T20:00:00Z,2024-09-11,Kharkiv,many,0,0,0,named,https://example.org\n", "line 2: RU_km2: not a number: 'many'"),
+    ("time,date,region,RU_km2,contested_km2,unknown_km2,UA_km2,kind,source_url\n"
+     "yesterday,2024-09-11,Kharkiv,1,0,0,0,named,https://example.org\n", "line 2: time: not a time and a day"),
+])
+def test_a_broken_areas_file_is_one_error_naming_line_and_column(tmp_path, content, message):
+    path = tmp_path / "war.areas.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(EventFileError, match=message):
+        MeasuredAreas.read([path])
+
+
+def kharkiv_events(layer: str = "maps") -> list[dict]:
+    """Balakliia occupied, then freed on 10 September 2022; Kupiansk occupied throughout."""
+    points = {"Balakliia": [36.844, 49.456], "Kupiansk": [37.616, 49.710]}
+    features = []
+    for place, date, before, after in [("Balakliia", "2022-04-03", "unknown", "RU"), ("Kupiansk", "2022-04-03", "unknown", "RU"),
+                                       ("Balakliia", "2022-09-10", "RU", "UA")]:
+        feature = make_feature(f"{place}-{date}", place=place, date=date, control_before=before, control_after=after,
+                               layer=layer, place_id=f"test:{place}")
+        feature["geometry"]["coordinates"] = points[place]
+        feature["properties"]["sources"][0]["published"] = date
+        features.append(feature)
+    return features
+
+
+def test_stats_takes_a_maps_measured_km2_where_its_events_alone_count(tmp_path):
+    path = write_events(tmp_path / "war.geojson", kharkiv_events())
+    write_areas(areas_path(path), [
+        SnapshotAreas(dt.datetime(2022, 9, 5, 18, tzinfo=UTC), dt.date(2022, 9, 5), "named", "https://example.org/5",
+                      {"Kharkiv": {"RU": 10_000.0, "contested": 100.0, "unknown": 0.0, "UA": 0.0}}),
+        SnapshotAreas(dt.datetime(2022, 9, 12, 18, tzinfo=UTC), dt.date(2022, 9, 12), "named", "https://example.org/12",
+                      {"Kharkiv": {"RU": 2_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}}),
+    ])
+    events = load_events(path)
+    extent = extent_of(None, events)
+    measured = measured_areas(path, events)
+    figures = day_figures(events, dt.date(2022, 9, 11), None, extent, measured)
+    kharkiv = area_km2(region_polygon("Kharkiv"))
+    assert figures["areas"] == "measured" and figures["areas_snapshot"] == {"date": "2022-09-05", "url": "https://example.org/5"}
+    assert figures["controlled_km2"] == {"UA": round(kharkiv - 10_100, 1), "RU": 10_000.0, "contested": 100.0}
+    assert figures["regions"]["Kharkiv"]["controlled_km2"] == figures["controlled_km2"]
+    assert figures["settlements"] == {"UA": 1, "RU": 1, "contested": 0, "unknown": 0}  # places: the settlement model's
+    before = day_figures(events, dt.date(2022, 9, 1), None, extent, measured)
+    assert before["areas"] == "estimated"  # before the first measured snapshot
+    rows = period_figures(events, dt.date(2022, 9, 1), dt.date(2022, 9, 20), "week", extent, measured)
+    assert [(r["date"], r["controlled_km2"]["RU"], r["gained_km2"] and r["gained_km2"]["UA"], r["areas"]) for r in rows] == [
+        ("2022-08-29", pytest.approx(kharkiv, rel=1e-3), 0.0, "estimated"),  # both places Russian-held, no map yet
+        ("2022-09-05", 10_000.0, None, "measured"),  # estimated before, measured after: no gain to tell
+        ("2022-09-12", 2_000.0, 8_100.0, "measured"), ("2022-09-19", 2_000.0, 0.0, "measured"),  # contested too
+    ]
+    # a report among the events: the map's km² no longer stand for them
+    mixed = events_frame(kharkiv_events() + [{**kharkiv_events("reports")[2], "id": "report"}])
+    assert measured_areas(path, mixed) is None
+
+
+def test_estimated_figures_per_region_add_up_and_periods_count_the_net_growth():
+    events = events_frame(kharkiv_events("reports"))
+    extent = extent_of("Kharkiv,Donetsk", events)
+    figures = day_figures(events, dt.date(2022, 9, 11), None, extent)
+    assert figures["areas"] == "estimated" and set(figures["regions"]) == {"Kharkiv", "Donetsk"}
+    for side in ("UA", "RU"):
+        assert sum(r["controlled_km2"][side] for r in figures["regions"].values()) == pytest.approx(figures["controlled_km2"][side], abs=0.5)
+    total = sum(figures["controlled_km2"].values())
+    assert total == pytest.approx(area_km2(extent.polygon), rel=1e-3)
+    rows = period_figures(events, dt.date(2022, 8, 1), dt.date(2022, 10, 31), "month", extent)
+    assert [r["date"] for r in rows] == ["2022-08-01", "2022-09-01", "2022-10-01"]
+    september = rows[1]
+    assert september["gained_km2"]["UA"] == pytest.approx(september["controlled_km2"]["UA"] - rows[0]["controlled_km2"]["UA"], abs=0.2)
+    assert september["gained_km2"]["UA"] > 0 and september["gained_km2"]["RU"] == 0
+
+
+def test_periods():
+    assert period_starts(dt.date(2024, 8, 15), dt.date(2024, 10, 1), "month") == [
+        dt.date(2024, 8, 1), dt.date(2024, 9, 1), dt.date(2024, 10, 1)]
+    assert period_starts(dt.date(2024, 8, 15), dt.date(2024, 8, 26), "week") == [
+        dt.date(2024, 8, 12), dt.date(2024, 8, 19), dt.date(2024, 8, 26)]
+    with pytest.raises(ConflictmapError, match="--by: 'year'"):
+        period_starts(dt.date(2024, 1, 1), dt.date(2024, 2, 1), "year")
+
+
+def test_stats_cli_by_month_as_json_csv_and_table_and_its_mistakes(tmp_path, runner):
+    path = write_events(tmp_path / "events.geojson", kharkiv_events("reports"))
+    base = ["stats", "--events", str(path), "--by", "month", "--since", "2022-08-01", "--until", "2022-10-31"]
+    rows = json.loads(invoke(runner, *base, "--json").stdout)
+    assert [r["date"] for r in rows] == ["2022-08-01", "2022-09-01", "2022-10-01"]
+    csv_lines = invoke(runner, *base, "--csv").stdout.splitlines()
+    assert csv_lines[0] == "date,until,UA_km2,RU_km2,contested_km2,UA_gained_km2,RU_gained_km2,areas" and len(csv_lines) == 4
+    table = invoke(runner, *base).stdout
+    assert "2022-09-01" in table and "estimated" in table
+    day = json.loads(invoke(runner, "stats", "--events", str(path), "--date", "2022-09-11", "--json").stdout)
+    assert set(day["regions"]) == {"Kharkiv"} and day["areas"] == "estimated"
+    for args, message in [(["--date", "2022-09-11", "--by", "month"], "give --date for one day, or --by"),
+                          ([], "give --date for one day, or --by"),
+                          (["--by", "month", "--since", "2022-10-01", "--until", "2022-09-01"], "--since: 2022-10-01 is after --until")]:
+        result = invoke(runner, "stats", "--events", str(path), *args)
+        assert result.exit_code == 2 and result.stderr.count("Error:") == 1 and message in result.stderr
+
+
+def test_the_whole_wars_measured_areas_follow_the_map():
+    """data/war's areas: Russian-held km² of Ukraine month by month, as the snapshots measured them."""
+    from tests.conftest import REPO
+
+    events = load_events(REPO / "data" / "war")
+    measured = measured_areas(REPO / "data" / "war", events)
+    assert measured is not None and len(measured.snapshots) > 1_500
+    rows = period_figures(events, dt.date(2024, 8, 1), dt.date(2025, 7, 31), "month", extent_of("Ukraine", events), measured)
+    assert all(r["areas"] == "measured" for r in rows)
+    held = [r["controlled_km2"]["RU"] for r in rows]
+    assert 105_000 < held[0] < held[-1] < 115_000  # Russia held more of Ukraine over the year
+    assert sum(r["gained_km2"]["RU"] for r in rows) == pytest.approx(held[-1] - rows[0]["controlled_km2"]["RU"] + rows[0]["gained_km2"]["RU"], rel=0.05)
