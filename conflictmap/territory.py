@@ -389,6 +389,11 @@ class ControlMap:
     def control(self) -> np.ndarray:
         return self.timeline._after[self.last[self.index]]
 
+    def states_on(self, day: dt.date) -> np.ndarray:
+        """The state of each of this map's places on another ``day`` (``unknown`` where it had none)."""
+        has_state, last = self.timeline.latest(day)
+        return np.where(has_state[self.index], self.timeline._after[last[self.index]], "unknown")
+
     @cached_property
     def place_keys(self) -> np.ndarray:
         return self.timeline.keys[self.index]

@@ -5,6 +5,7 @@ Needs Debian's chromium and the playwright package (the test extra). Run from th
     python scripts/screenshot.py                      # docs/map.png, a laptop's 1280 x 820
     python scripts/screenshot.py --phone --out docs/phone.png   # a phone's 390 x 844
     python scripts/screenshot.py --date 2022-10-03 --out /tmp/map.png
+    python scripts/screenshot.py --events data/war --date 2025-06-01 --out docs/war.png
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ def main() -> None:
     parser.add_argument("--date", type=dt.date.fromisoformat, help="day shown [default: the event files' own]")
     parser.add_argument("--phone", action="store_true", help="a phone's screen, 390 x 844")
     parser.add_argument("--out", default="docs/map.png")
+    parser.add_argument("--events", default="data/events", help="event file or folder [default: data/events]")
     args = parser.parse_args()
     width, height = (390, 844) if args.phone else (1280, 820)
     with tempfile.TemporaryDirectory() as tmp:
-        html = render_map("data/events", Path(tmp) / "map.html", on=args.date)
+        html = render_map(args.events, Path(tmp) / "map.html", on=args.date)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=2 if args.phone else 1)

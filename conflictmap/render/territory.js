@@ -4,23 +4,32 @@ function conflictmapTerritory(map, data) {
   "use strict";
   var colours = data.colours;
   var SVG = "http://www.w3.org/2000/svg";
-  var areas = L.geoJSON(null, {
-    style: function (f) { return {color: colours[f.properties.controller], weight: 0, fillOpacity: 0.18}; },
-    filter: function (f) { return f.properties.kind === "area"; },
-    interactive: false
-  });
-  var retaken = L.geoJSON(null, {
-    style: function () { return {color: "#8a6d00", weight: 1, dashArray: "2 3", fillColor: "#ffd500", fillOpacity: 0.35}; },
-    filter: function (f) { return f.properties.kind === "retaken"; },
-    interactive: false
-  });
-  var line = L.geoJSON(null, {
-    style: function () { return {color: "#111", weight: 3, dashArray: "6 4"}; },
-    filter: function (f) { return f.properties.kind === "frontline"; },
-    interactive: false
-  });
+  var CONTROLLERS = {U: "UA", R: "RU", C: "contested"};
+  var areas = L.layerGroup();  // one shape per side: its cells, filled as one path (no seams)
+  var retaken = L.layerGroup();
+  var line = L.geoJSON(null, {style: function () { return {color: "#111", weight: 3, dashArray: "6 4"}; }, interactive: false});
+  var AREA = {weight: 0, fillOpacity: 0.18, interactive: false};
+  var RETAKEN = {color: "#8a6d00", weight: 0, fillColor: "#ffd500", fillOpacity: 0.35, interactive: false};
   areas.addTo(map); retaken.addTo(map); line.addTo(map);
-  areas.bringToBack();
+
+  // a set of cells as Leaflet polygons: each cell a list of polygons, each a list of rings (made once)
+  var made = new Map();
+  function cellPolygons(variant, t) {
+    var key = variant.cells[t];
+    if (!made.has(key)) {
+      made.set(key, key.map(function (g) {
+        if (!g) return [];
+        return g.type === "Polygon" ? [L.GeoJSON.coordsToLatLngs(g.coordinates, 1)] : L.GeoJSON.coordsToLatLngs(g.coordinates, 2);
+      }));
+    }
+    return made.get(key);
+  }
+  // the polygons of the cells whose state ``pick`` accepts
+  function gather(polygons, states, pick) {
+    var parts = [];
+    for (var k = 0; k < states.length; k++) if (pick(states.charAt(k), k)) parts.push.apply(parts, polygons[k]);
+    return parts;
+  }
   var keys = Object.keys(data.variants);
   // at first every layer is shown: the variant of the most layers
   var state = {day: null, variant: keys.reduce(function (a, b) { return b.split("+").length > a.split("+").length ? b : a; })};
@@ -88,9 +97,19 @@ function conflictmapTerritory(map, data) {
     areas.clearLayers(); retaken.clearLayers(); line.clearLayers();
     var i = variant && state.day ? entry(variant, state.day) : null;
     if (i === null) { figures.textContent = "No control areas for these sources on this day."; return; }
-    var shapes = variant.shapes[i], s = variant.stats[i];
-    areas.addData(shapes); retaken.addData(shapes); line.addData(shapes);
-    areas.bringToBack();
+    var now = variant.entries[i], s = variant.stats[i], polygons = cellPolygons(variant, now.t);
+    Object.keys(CONTROLLERS).forEach(function (letter) {
+      var parts = gather(polygons, now.s, function (c) { return c === letter; });
+      if (parts.length) L.polygon(parts, Object.assign({color: colours[CONTROLLERS[letter]]}, AREA)).addTo(areas);
+    });
+    if (state.day >= data.since) {  // Russian-held then, Ukrainian-held now
+      var was = variant.since[now.t];
+      var parts = gather(polygons, now.s, function (c, k) { return c === "U" && was.charAt(k) === "R"; });
+      if (parts.length) L.polygon(parts, RETAKEN).addTo(retaken);
+    }
+    if (variant.lines[now.l]) line.addData(variant.lines[now.l]);
+    retaken.eachLayer(function (layer) { layer.bringToBack(); });  // under the settlements, over the areas
+    areas.eachLayer(function (layer) { layer.bringToBack(); });
     figures.textContent = "Held: Ukraine " + km2(s[0]) + " \u00b7 Russia " + km2(s[1]) +
       (s[2] ? " \u00b7 contested " + km2(s[2]) : "") + ". Retaken since " + data.since + ": " + km2(s[3]) + ".";
     var marker = chart.querySelector(".cm-chart-day");

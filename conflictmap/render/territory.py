@@ -1,10 +1,13 @@
 """The territory layer: control areas, the front line and the ground retaken, for every day of the slider.
 
-Areas and lines are computed in Python (:mod:`conflictmap.territory`) for each day on
-which control changed, for each set of source layers the page can switch between,
-simplified, and embedded as one JSON document; ``territory.js`` shows the day and the
-layers the settlements' panel announces (``conflictmap:day``, ``conflictmap:layers``)
-and draws the km² chart.
+The page gets each set of places' cells once and, for each day on which control changed, only
+each cell's state (one letter a cell): ``territory.js`` colours the cells of each side as one
+shape, and tints those Russian-held on the day retaken ground is counted from and Ukrainian-held
+now. The front line, smoothed, and the km² are computed in Python (:mod:`conflictmap.territory`)
+for each distinct day, for each set of source layers the page can switch between, and embedded as
+one JSON document; ``territory.js`` shows the day and the layers the settlements' panel announces
+(``conflictmap:day``, ``conflictmap:layers``) and draws the km² chart. Over the whole war (604 days
+of change, 3,540 places) this weighs a fifth of a shape per day (docs/page-size.md).
 """
 
 from __future__ import annotations
@@ -22,18 +25,22 @@ from rich.console import Console
 from rich.progress import track
 
 from conflictmap.render._html import RawHTML, add_json_block, script_json
-from conflictmap.territory import (
-    ControlMap,
-    Timeline,
-    control_map,
-    recaptured_area,
-    smooth_lines,
-    to_equal_area,
-    to_geographic,
-)
+from conflictmap.territory import ControlMap, Tessellation, Timeline, control_map, smooth_lines, to_equal_area, to_geographic
 
-#: Simplification of the embedded shapes, in degrees (~300 m: well below the method's own error).
+#: Simplification of the embedded lines, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
+#: One letter per state in the page's state strings.
+LETTERS = {"UA": "U", "RU": "R", "contested": "C", "unknown": "N"}
+
+
+def _geojson(geometries: np.ndarray, simplify: bool = True) -> list[Any]:
+    """Geometries (EPSG:3035) as GeoJSON geometries in EPSG:4326, rounded to ~1 m (``None`` for an
+    empty one); ``simplify`` for lines, never for cells, whose shared edges must stay shared."""
+    shapes = to_geographic(geometries)
+    if simplify:
+        shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)  # for display only
+    shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
+    return [None if empty else json.loads(g) for g, empty in zip(shapely.to_geojson(shapes), shapely.is_empty(shapes), strict=True)]
 
 
 def territory_by_day(
@@ -43,52 +50,60 @@ def territory_by_day(
     since: str | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """The control areas, front line and ground retaken since ``since`` for each ISO day.
+    """Each day's control, front line and ground retaken since ``since``, as the page draws them.
 
     Returns
     -------
-    ``shapes``: distinct GeoJSON FeatureCollections (``kind`` area with ``controller``,
-    frontline, or retaken); ``stats``: for each, km² held by Ukraine, Russia, contested
-    and retaken; ``days``: each day's index into both. A day whose places and states
-    within the region are those of the day before shares its entry. With ``progress``,
-    a progress bar on stderr counts the days.
+    ``cells``: each set of places' cells (GeoJSON geometries, EPSG:4326), and ``since``: the state
+    of each of those places on ``since``, a letter each (:data:`LETTERS`); ``lines``: the distinct
+    front lines; ``entries``: for each distinct day, ``t`` (its set of cells), ``s`` (each cell's
+    state) and ``l`` (its line); ``stats``: for each entry, km² held by Ukraine, Russia, contested
+    and retaken (the cells Russian-held on ``since`` and Ukrainian-held on the day, as the page
+    tints them); ``days``: each ISO day's entry. A day whose places and states within the region
+    are those of another day shares its entry. With ``progress``, a progress bar on stderr counts
+    the days.
     """
-    out: dict[str, Any] = {"shapes": [], "stats": [], "days": {}}
+    out: dict[str, Any] = {"cells": [], "since": [], "lines": [], "entries": [], "stats": [], "days": {}}
     if not days:
         return out
     since = since or days[0]
-    base = control_map(timeline, dt.date.fromisoformat(since), region)
-    previous: tuple[Any, bytes] | None = None
+    first = dt.date.fromisoformat(since)
+    cells: dict[int, int] = {}  # id of a tessellation -> its index in out["cells"]
+    lines: dict[str, int] = {}
+    seen: dict[tuple[int, bytes, bool], int] = {}
+    keep: list[Tessellation] = []  # the tessellations indexed, alive while their ids are keys
     bar = track(days, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True))
     for day in bar:
         now = control_map(timeline, dt.date.fromisoformat(day), region)
-        key = (now.tessellation, now.control.astype(str).tobytes())
-        if previous is None or key[0] is not previous[0] or key[1] != previous[1]:
-            out["shapes"].append(_day_shapes(now, base if day >= since else None))
-            out["stats"].append([*(now.controlled_km2()[c] for c in ("UA", "RU", "contested")),
-                                 out["shapes"][-1].pop("retaken_km2")])
-            previous = key
-        out["days"][day] = len(out["shapes"]) - 1
+        key = (id(now.tessellation), now.control.astype(str).tobytes(), day >= since)
+        if key not in seen:
+            if id(now.tessellation) not in cells:
+                cells[id(now.tessellation)] = len(out["cells"])
+                out["cells"].append(_geojson(now.cells, simplify=False))
+                out["since"].append(_letters(now.states_on(first)))
+                keep.append(now.tessellation)
+            seen[key] = len(out["entries"])
+            out["entries"].append(_entry(now, now.states_on(first) if day >= since else None, cells[id(now.tessellation)], lines, out))
+        out["days"][day] = seen[key]
     return out
 
 
-def _day_shapes(now: ControlMap, base: ControlMap | None) -> dict[str, Any]:
-    """One day's shapes as a GeoJSON FeatureCollection (EPSG:4326, simplified), and the retaken km²."""
-    held, areas = now.held_areas()
-    retaken = recaptured_area(base, now) if base is not None else shapely.Polygon()
-    shapes = to_geographic(np.array([smooth_lines(now.frontline()), retaken, *areas], dtype=object))
-    shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)  # for display only
-    shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
-    properties = [{"kind": "frontline"}, {"kind": "retaken"}] + [{"kind": "area", "controller": c} for c in held]
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": p, "geometry": json.loads(g)}
-            for p, g, empty in zip(properties, shapely.to_geojson(shapes), shapely.is_empty(shapes), strict=True)
-            if not empty
-        ],
-        "retaken_km2": round(float(shapely.area(retaken)) / 1e6, 1),
-    }
+def _letters(states: np.ndarray) -> str:
+    return "".join(LETTERS[c] for c in states)
+
+
+def _entry(now: ControlMap, was: np.ndarray | None, cells: int, lines: dict[str, int], out: dict[str, Any]) -> dict[str, Any]:
+    """One distinct day: its cells' index and states, its front line (shared with other days where
+    the same) and its km²; ``was``: its places' states on the day retaken ground is counted from."""
+    (line,) = _geojson(np.array([smooth_lines(now.frontline())], dtype=object))
+    text = json.dumps(line)
+    if text not in lines:
+        lines[text] = len(out["lines"])
+        out["lines"].append(line)
+    retaken = float(now.tessellation.areas_km2[(was == "RU") & (now.control == "UA")].sum()) if was is not None else 0.0
+    km2 = now.controlled_km2()
+    out["stats"].append([km2["UA"], km2["RU"], km2["contested"], round(retaken, 1)])
+    return {"t": cells, "s": _letters(now.control), "l": lines[text]}
 
 
 class TerritoryLayer(MacroElement):
