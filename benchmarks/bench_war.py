@@ -15,7 +15,10 @@ Prints, each measured here:
 - the same against the last snapshot of named layers (5 August 2025), state by state;
 - ``--region Kursk`` on the snapshot of 11 September 2024: places followed and agreement;
 - ``stats --region`` (Kyiv; Kharkiv,Donetsk) against the Russian-held km² of the map itself on a
-  few evenings: the occupied polygons clipped to the region, measured in EPSG:3035.
+  few evenings: the occupied polygons clipped to the region, measured in EPSG:3035;
+- with no --region (the ground the events cover), on 1 June 2025 and other evenings: the
+  settlement model's Russian-held ground in Ukraine against the map's occupied ground (IoU, km²),
+  and how much of its front line lies within 10 km of the map's edge of occupied ground.
 """
 
 from __future__ import annotations
@@ -32,12 +35,12 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import area_km2, region_polygon
+from conflictmap.boundaries import area_km2, extent_of, region_polygon
 from conflictmap.frames import load_events
 from conflictmap.importers.deepstate import (
     KYIV, STATES, Snapshot, gazetteer_settlements, read_snapshot, snapshot_time,
 )
-from conflictmap.territory import Timeline
+from conflictmap.territory import Timeline, control_map, to_equal_area
 
 CLI = [sys.executable, "-m", "conflictmap"]
 
@@ -80,6 +83,26 @@ def occupied_km2(snapshot: Snapshot, region: str) -> float:
 
 def last_of_day(files: list[Path], day: dt.date) -> Path:
     return max((f for f in files if snapshot_time(f).astimezone(KYIV).date() == day), key=snapshot_time)
+
+
+def front_fidelity(timeline: Timeline, extent: shapely.Geometry, snapshot: Snapshot, day: dt.date) -> str:
+    """IoU and km² of the model's Russian-held ground in Ukraine against the map's occupied ground,
+    and the share of the model's front line within 10 km of the map's edge of occupied ground."""
+    ukraine = to_equal_area(np.array([region_polygon("Ukraine")]))[0]
+    now = control_map(timeline, day, extent)
+    ours = shapely.intersection(shapely.coverage_union_all(now.cells[now.control == "RU"]), ukraine)
+    occupied = to_equal_area(shapely.make_valid(snapshot.polygons[snapshot.codes == 1]))
+    theirs = shapely.intersection(shapely.union_all(occupied), ukraine)
+    iou = shapely.area(shapely.intersection(ours, theirs)) / shapely.area(shapely.union(ours, theirs))
+    segments = now._front_segments()
+    inside = shapely.contains_xy(ukraine, *segments.mean(axis=1).T)  # the line in Ukraine, not along the border
+    segments = segments[inside]
+    lengths = np.hypot(*(segments[:, 1] - segments[:, 0]).T)
+    edge = shapely.intersection(shapely.boundary(theirs), shapely.buffer(ukraine, -2_000))  # not the border or coast
+    near = shapely.distance(shapely.points(segments.mean(axis=1)), edge) <= 10_000
+    ours_km2, theirs_km2 = shapely.area(ours) / 1e6, shapely.area(theirs) / 1e6
+    return (f"| {day} | {ours_km2:,.0f} | {theirs_km2:,.0f} | {(ours_km2 - theirs_km2) / theirs_km2:+.1%} | {iou:.3f} "
+            f"| {lengths.sum() / 1000:,.0f} km, {lengths[near].sum() / lengths.sum():.1%} within 10 km |")
 
 
 def main(named: str, daily: str) -> None:
@@ -140,6 +163,12 @@ def main(named: str, daily: str) -> None:
             theirs_km2 = occupied_km2(read_snapshot(last_of_day(all_files, day)), region)
             diff = (ours_km2 - theirs_km2) / theirs_km2 if theirs_km2 else float("nan")
             print(f"| {region} | {day} | {ours_km2:,.0f} | {theirs_km2:,.0f} | {diff:+.1%} |")
+
+        print("\n| evening | model: RU-held km² in Ukraine | the map: occupied km² | difference | IoU | front line |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        extent = extent_of(None, events).polygon
+        for day in (dt.date(2022, 9, 5), dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2026, 8, 21)):
+            print(front_fidelity(timeline, extent, read_snapshot(last_of_day(all_files, day)), day))
 
 
 if __name__ == "__main__":

@@ -32,13 +32,34 @@ SIDES = ("UA", "RU", "contested")
 PERIODS = ("week", "month")
 
 
+def read_measured(events_path: str | Path) -> MeasuredAreas | None:
+    """The measured areas the event files at ``events_path`` carry (``None`` when none does)."""
+    files = [p for p in map(areas_path, event_files(events_path)) if p.exists()]
+    return (MeasuredAreas.read(files) or None) if files else None
+
+
 def measured_areas(events_path: str | Path, events: gpd.GeoDataFrame) -> MeasuredAreas | None:
     """The measured areas of the event files at ``events_path``, when the ``events`` counted are
     all of the maps layer and some file carries them; else ``None``."""
     if events.empty or "layer" not in events or not (events["layer"] == Layer.MAPS.value).all():
         return None
-    files = [p for p in map(areas_path, event_files(events_path)) if p.exists()]
-    return (MeasuredAreas.read(files) or None) if files else None
+    return read_measured(events_path)
+
+
+def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) -> dict[str, list[Any]]:
+    """For each ISO day that a snapshot covers, the km² measured in ``extent``'s regions of Ukraine
+    (Ukraine's, Russia's, contested), the snapshot's day, and the km² Ukraine holds in its regions
+    of Russia."""
+    regions = _Regions.of(extent)
+    out = {}
+    for day in days:
+        found = _measured_on(measured, dt.date.fromisoformat(day), regions)
+        if found is not None:
+            per_region, snapshot = found
+            held = _total({n: km2 for n, km2 in per_region.items() if n not in RUSSIAN_BORDER_OBLASTS})
+            in_russia = sum(km2["UA"] for n, km2 in per_region.items() if n in RUSSIAN_BORDER_OBLASTS)
+            out[day] = [held["UA"], held["RU"], held["contested"], snapshot["date"], round(in_russia, 1)]
+    return out
 
 
 @dataclass

@@ -329,3 +329,16 @@ def test_a_first_state_that_is_unknown_is_no_event_and_the_next_change_is(tmp_pa
              snapshot(tmp_path, T1, ("Окуповано /// Occupied", box(35.9, 36.1)))]
     features = events_from_deepstate(observe(files, [WEST]))
     assert [(f["properties"]["control_before"], f["properties"]["control_after"]) for f in features] == [("unknown", "RU")]
+
+
+def test_a_place_keeps_its_own_country_where_an_outline_puts_it_across_the_border():
+    from conflictmap.geocode.gazetteer import Place
+    from conflictmap.importers.deepstate import settlements_in
+
+    places = [
+        Place("test:border", "Border village", 50.60, 36.58, "Kharkiv", "UA", 0, "test"),  # inside Belgorod's outline
+        Place("test:kursk", "Kursk village", 51.73, 36.19, None, "", 0, "test"),  # no country: the land's
+        Place("test:izium", "Izium", 49.21, 37.26, None, "UA", 0, "test"),
+    ]
+    got = [(s.place_id, s.admin1, s.country) for s in settlements_in(places, "Ukraine,Kharkiv,Belgorod,Kursk")]
+    assert got == [("test:border", "Kharkiv", "UA"), ("test:kursk", "Kursk", "RU"), ("test:izium", "Kharkiv", "UA")]

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +20,7 @@ from conflictmap.territory import (
     grid_cell_deg,
     grid_changes,
     territory_stats,
+    to_equal_area,
 )
 from tests.conftest import make_feature
 
@@ -218,12 +220,17 @@ def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
         + grid_events(lambda col: ("RU", "UA") if col < 6 else ("RU", "RU"), date="2022-09-08")
     )
     days = territory_by_day(Timeline(events), ["2022-09-01", "2022-09-05", "2022-09-08"], square(), since="2022-09-01")
-    stats = {day: days["stats"][i] for day, i in days["days"].items()}  # [UA, RU, contested, retaken] km²
-    assert stats["2022-09-01"] == pytest.approx([0, 10_000, 0, 0], abs=100)
-    assert stats["2022-09-05"] == pytest.approx([3_000, 7_000, 0, 3_000], abs=100)
-    assert stats["2022-09-08"] == pytest.approx([6_000, 4_000, 0, 6_000], abs=100)
-    kinds = [f["properties"]["kind"] for f in days["shapes"][days["days"]["2022-09-08"]]["features"]]
-    assert sorted(kinds) == ["area", "area", "frontline", "retaken"]
+    stats = {day: days["stats"][i] for day, i in days["days"].items()}  # [UA, RU, contested, retaken, UA in Russia] km²
+    assert stats["2022-09-01"] == pytest.approx([0, 10_000, 0, 0, 0], abs=100)
+    assert stats["2022-09-05"] == pytest.approx([3_000, 7_000, 0, 3_000, 0], abs=100)
+    assert stats["2022-09-08"] == pytest.approx([6_000, 4_000, 0, 6_000, 0], abs=100)
+    # one set of cells for all three days; each day a letter a cell, the line apart
+    assert len(days["cells"]) == 1 and len(days["cells"][0]) == 100 and days["since"] == ["R" * 100]
+    last = days["entries"][days["days"]["2022-09-08"]]
+    assert sorted(last["s"]) == ["R"] * 40 + ["U"] * 60
+    assert days["lines"][last["l"]]["type"] in ("LineString", "MultiLineString")
+    cells = shapely.from_geojson([json.dumps(g) for g in days["cells"][0]])
+    assert float(shapely.area(to_equal_area(cells)).sum()) / 1e6 == pytest.approx(10_000, rel=1e-3)  # they tile the square
 
 
 def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():

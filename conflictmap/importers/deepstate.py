@@ -522,23 +522,25 @@ def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
 
 
 def settlements_in(places: Sequence[Any], region: str) -> list[Settlement]:
-    """The ``places`` (with ``place_id``, ``name``, ``lon``, ``lat``, ``country``) inside ``region``,
-    each with the oblast its point lies in (the one it names where it lies in none)."""
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, neighbours, oblasts, region_polygon
+    """The ``places`` (with ``place_id``, ``name``, ``lon``, ``lat``, ``country``) inside ``region``.
+
+    Each takes the oblast its point lies in when that oblast is of its country (outlines are
+    approximate: a Ukrainian village on the border may fall in a Russian province's polygon), else
+    the one it names; a place without a country takes that of the land its point lies in.
+    """
+    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, region_polygon, regions_table
 
     area = region_polygon(region)
     x, y = np.array([p.lon for p in places], dtype=float), np.array([p.lat for p in places], dtype=float)
     keep = np.flatnonzero(shapely.contains_xy(area, x, y))
-    lands = oblasts().rename(columns={"admin1": "name"})
-    russian = neighbours()[neighbours()["name"].isin(list(RUSSIAN_BORDER_OBLASTS))]
-    names = np.concatenate([lands["name"].to_numpy(), russian["name"].to_numpy()])
-    tree = shapely.STRtree(np.concatenate([lands.geometry.to_numpy(), russian.geometry.to_numpy()]))
-    point_idx, land_idx = tree.query(shapely.points(x[keep], y[keep]), predicate="intersects")
-    oblast_of = dict(zip(point_idx.tolist(), names[land_idx].tolist(), strict=True))
-    return [
-        Settlement(
-            p.place_id, p.name, oblast_of.get(i, getattr(p, "admin1", None)), p.lon, p.lat,
-            "RU" if oblast_of.get(i) in RUSSIAN_BORDER_OBLASTS else p.country,
-        )
-        for i, p in enumerate(places[k] for k in keep)
-    ]
+    table = regions_table()
+    point_idx, land_idx = table.sindex.query(shapely.points(x[keep], y[keep]), predicate="intersects")
+    land_of = dict(zip(point_idx.tolist(), table["name"].to_numpy()[land_idx].tolist(), strict=True))
+    settlements = []
+    for i, p in enumerate(places[k] for k in keep):
+        land = land_of.get(i)
+        land_country = "RU" if land in RUSSIAN_BORDER_OBLASTS else "UA"
+        country = p.country or land_country
+        admin1 = land if land is not None and land_country == country else getattr(p, "admin1", None)
+        settlements.append(Settlement(p.place_id, p.name, admin1, p.lon, p.lat, country))
+    return settlements

@@ -1,6 +1,7 @@
 """A user's own list of settlements to follow (``import deepstate --places FILE``), for ground the
 gazetteer covers thinly: CSV with ``name``, ``lat``, ``lon`` columns (``place_id``, ``admin1``,
-``country`` optional), or GeoJSON points with a ``name`` property."""
+``country`` optional: by default the country whose land the point lies in), or GeoJSON points with
+a ``name`` property."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def _row(path: Path, where: str, values: dict[str, Any], lon: Any, lat: Any) -> 
     lat_value = _number(path, where, "lat", lat, -90, 90)
     lon_value = _number(path, where, "lon", lon, -180, 180)
     place_id = str(values.get("place_id") or f"places:{name}:{lat_value:.5f},{lon_value:.5f}")
-    country = str(values.get("country") or "UA").upper()
+    country = str(values.get("country") or "").upper()  # none: the land's its point lies in
     return Place(place_id, name, lat_value, lon_value, values.get("admin1") or None, country, 0, "places")
 
 

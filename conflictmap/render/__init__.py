@@ -19,9 +19,11 @@ from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
-from conflictmap.boundaries import extent_of
+from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
 from conflictmap.errors import ConflictmapError
+from conflictmap.figures import measured_by_day, read_measured
 from conflictmap.frames import load_events, select_events
+from conflictmap.measured import MeasuredAreas
 from conflictmap.render._html import RawHTML, number_elements, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.context import ContextLayer
@@ -32,6 +34,7 @@ from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
 from conflictmap.store import event_files, map_metadata
 from conflictmap.territory import Timeline, grid_cell_deg, grid_changes, map_title
+from conflictmap.vocab import Layer
 
 LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
 ATTRIBUTIONS = [
@@ -78,7 +81,8 @@ def build_map(
     cdn: bool = False,
     progress: bool = False,
     since: dt.date | None = None,
-    region: shapely.Geometry | None = None,
+    extent: Extent | None = None,
+    measured: MeasuredAreas | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``events`` showing control on ``on``.
 
@@ -88,7 +92,9 @@ def build_map(
     on : day shown first (default: the last day with a control change)
     since : the day the retaken ground is counted from (default: the first day with a change)
     title : shown in the top right corner
-    region : the ground measured and outlined (default: the regions the events cover)
+    extent : the ground measured and outlined (default: the regions the events cover)
+    measured : a map's own areas (:mod:`conflictmap.measured`): the figures and the chart of the
+        maps layer alone come from them on the days they cover
     cdn : link Leaflet from a CDN instead of inlining it
     progress : show a progress bar (stderr) while the control areas are computed
     """
@@ -99,8 +105,8 @@ def build_map(
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
     m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
-    if region is None:
-        region = extent_of(None, events).polygon
+    extent = extent or extent_of(None, events)
+    region = extent.polygon
     ContextLayer(region).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
@@ -116,7 +122,9 @@ def build_map(
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
     settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
     days = settlements.data["dates"]
-    TerritoryLayer(variants, days, region, COLOURS, since.isoformat() if since else None, progress).add_to(m)
+    by_day = {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
+    in_russia = region_polygon(",".join(russian)) if (russian := [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]) else None
+    TerritoryLayer(variants, days, region, COLOURS, since.isoformat() if since else None, progress, by_day, in_russia).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
@@ -165,7 +173,7 @@ def render_map(
     title = title or meta.get("title") or map_title(events, extent.label)
     m = build_map(
         events, on=on or meta.get("date"), title=title, cdn=cdn, progress=progress, since=since or meta.get("since"),
-        region=extent.polygon,
+        extent=extent, measured=read_measured(events_path),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()

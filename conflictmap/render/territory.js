@@ -42,11 +42,25 @@ function conflictmapTerritory(map, data) {
   }
   function km2(x) { return Math.round(x).toLocaleString("en-GB") + " km\u00b2"; }
 
-  // the entry of a variant for a day: the latest day of the slider at or before it
+  // a variant's days in order (made once), and the latest of them at or before a day
+  function sortedDays(variant) {
+    if (!variant.sorted) variant.sorted = Object.keys(variant.days).sort();
+    return variant.sorted;
+  }
+  function latestDay(variant, day) {
+    var days = sortedDays(variant), lo = 0, hi = days.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (days[mid] <= day) lo = mid + 1; else hi = mid; }
+    return lo ? days[lo - 1] : null;
+  }
   function entry(variant, day) {
-    var best = null;
-    Object.keys(variant.days).forEach(function (d) { if (d <= day && (best === null || d > best)) best = d; });
-    return best === null ? null : variant.days[best];
+    var d = latestDay(variant, day);
+    return d === null ? null : variant.days[d];
+  }
+  // km² held in Ukraine on a slider day: by Ukraine, Russia, contested (measured by the map where it
+  // measured them); and held by Ukraine in Russia
+  function held(variant, day) {
+    var m = variant.measured && variant.measured[day], s = variant.stats[variant.days[day]];
+    return m ? [m[0], m[1], m[2], m[4]] : [s[0], s[1], s[2], s[4]];
   }
 
   var figures = el("div", null, "cm-figures");
@@ -56,26 +70,59 @@ function conflictmapTerritory(map, data) {
   chart.setAttribute("viewBox", "0 0 240 44");
   chart.setAttribute("role", "img");
   chart.setAttribute("aria-label", "Share of the region held by each side, day by day");
+  var bars = document.createElementNS(SVG, "svg");
+  bars.setAttribute("class", "cm-bars");
+  bars.setAttribute("viewBox", "0 0 240 36");
+  bars.setAttribute("role", "img");
+  bars.setAttribute("aria-label", "Ground each side gained per month");
+  var barsCaption = el("div", null, "cm-chart-caption");
 
   // the chart's days: from the day retaken ground is counted from (the whole span if that is the first)
   function chartDays(variant) {
-    var days = Object.keys(variant.days).sort();
+    var days = sortedDays(variant);
     var from = days.filter(function (d) { return d >= data.since; });
     return from.length > 1 ? from : days;
+  }
+
+  // Russia's net gain of ground per month (a loss is Ukraine's gain), between the last days of months
+  function drawBars(variant, days) {
+    while (bars.firstChild) bars.removeChild(bars.firstChild);
+    barsCaption.textContent = "";
+    var months = [], last = {};
+    days.forEach(function (d) { var m = d.slice(0, 7); if (!(m in last)) months.push(m); last[m] = d; });
+    if (months.length < 2) return;
+    var change = months.slice(1).map(function (m, i) { return held(variant, last[m])[1] - held(variant, last[months[i]])[1]; });
+    var most = Math.max.apply(null, change.map(Math.abs)) || 1, width = 240 / change.length;
+    change.forEach(function (c, i) {
+      var bar = document.createElementNS(SVG, "rect"), h = 17 * Math.abs(c) / most;
+      bar.setAttribute("x", (i * width + width * 0.1).toFixed(1));
+      bar.setAttribute("width", (width * 0.8).toFixed(1));
+      bar.setAttribute("y", (c > 0 ? 18 - h : 18).toFixed(1));
+      bar.setAttribute("height", Math.max(h, 0.3).toFixed(1));
+      bar.setAttribute("fill", c > 0 ? colours.RU : colours.UA);
+      var title = document.createElementNS(SVG, "title");
+      title.textContent = months[i + 1] + ": " + (c > 0 ? "Russia" : "Ukraine") + " gained " + km2(Math.abs(c));
+      bar.appendChild(title);
+      bars.appendChild(bar);
+    });
+    var biggest = change.indexOf(change.reduce(function (a, b) { return Math.abs(b) > Math.abs(a) ? b : a; }));
+    barsCaption.textContent = "Ground gained per month, " + months[1] + " to " + months[months.length - 1] +
+      ": Russia (red, up), Ukraine (blue, down); the most, " + km2(Math.abs(change[biggest])) + " in " + months[biggest + 1];
   }
 
   function drawChart(variant) {
     while (chart.firstChild) chart.removeChild(chart.firstChild);
     var days = chartDays(variant);
-    caption.textContent = days.length < 2 ? "" : "Share of the region held, " + days[0] + " to " + days[days.length - 1] +
-      ": Russia (red), contested (amber), Ukraine (blue)";
+    caption.textContent = days.length < 2 ? "" : "Share of the region" + (data.russia ? " in Ukraine" : "") + " held, " + days[0] + " to " + days[days.length - 1] +
+      ": Russia (red), contested (amber), Ukraine (blue)" + (variant.measured ? "; as the map measured it" : "");
+    drawBars(variant, sortedDays(variant));  // every month of the span: the first with the month before it
     if (days.length < 2) return;
     var first = Date.parse(days[0]), span = Date.parse(days[days.length - 1]) - first || 1;
     function x(day) { return (240 * (Date.parse(day) - first) / span).toFixed(1); }
     function y(share) { return (44 - 44 * Math.min(share, 1)).toFixed(1); }
     function band(lower, upper, colour) {  // shares of the region, stacked from the bottom
-      var top = days.map(function (d) { return x(d) + "," + y(upper(variant.stats[variant.days[d]])); });
-      var bottom = days.slice().reverse().map(function (d) { return x(d) + "," + y(lower(variant.stats[variant.days[d]])); });
+      var top = days.map(function (d) { return x(d) + "," + y(upper(held(variant, d))); });
+      var bottom = days.slice().reverse().map(function (d) { return x(d) + "," + y(lower(held(variant, d))); });
       var shape = document.createElementNS(SVG, "polygon");
       shape.setAttribute("points", top.concat(bottom).join(" "));
       shape.setAttribute("fill", colour);
@@ -110,8 +157,13 @@ function conflictmapTerritory(map, data) {
     if (variant.lines[now.l]) line.addData(variant.lines[now.l]);
     retaken.eachLayer(function (layer) { layer.bringToBack(); });  // under the settlements, over the areas
     areas.eachLayer(function (layer) { layer.bringToBack(); });
-    figures.textContent = "Held: Ukraine " + km2(s[0]) + " \u00b7 Russia " + km2(s[1]) +
-      (s[2] ? " \u00b7 contested " + km2(s[2]) : "") + ". Retaken since " + data.since + ": " + km2(s[3]) + ".";
+    var day = latestDay(variant, state.day), h = held(variant, day);
+    var measured = variant.measured && variant.measured[day];
+    figures.textContent = "Held" + (data.russia ? " in Ukraine" : "") +
+      (measured ? " (measured by the map of " + measured[3] + ")" : " (estimated)") +
+      ": Ukraine " + km2(h[0]) + " \u00b7 Russia " + km2(h[1]) + (h[2] ? " \u00b7 contested " + km2(h[2]) : "") +
+      (data.russia ? "; held by Ukraine in Russia: " + km2(h[3]) : "") +
+      ". Retaken since " + data.since + ": " + km2(s[3]) + (measured ? " (estimated)." : ".");
     var marker = chart.querySelector(".cm-chart-day");
     var days = chartDays(variant);
     if (marker && days.length > 1) {
@@ -128,6 +180,8 @@ function conflictmapTerritory(map, data) {
       box.appendChild(figures);
       box.appendChild(chart);
       box.appendChild(caption);
+      box.appendChild(bars);
+      box.appendChild(barsCaption);
       L.DomEvent.disableClickPropagation(box);
       return box;
     }
@@ -139,7 +193,10 @@ function conflictmapTerritory(map, data) {
   map.on("conflictmap:layers", function (e) {
     state.variant = e.layers.slice().sort().join("+");
     if (data.variants[state.variant]) drawChart(data.variants[state.variant]);
-    else { while (chart.firstChild) chart.removeChild(chart.firstChild); caption.textContent = ""; }
+    else {
+      [chart, bars].forEach(function (svg) { while (svg.firstChild) svg.removeChild(svg.firstChild); });
+      caption.textContent = ""; barsCaption.textContent = "";
+    }
     show();
   });
   map.cmTerritory = {areas: areas, retaken: retaken, line: line, figures: figures, state: state};

@@ -49,6 +49,7 @@ def territory_by_day(
     region: shapely.Geometry,
     since: str | None = None,
     progress: bool = False,
+    in_russia: shapely.Geometry | None = None,
 ) -> dict[str, Any]:
     """Each day's control, front line and ground retaken since ``since``, as the page draws them.
 
@@ -58,8 +59,9 @@ def territory_by_day(
     of each of those places on ``since``, a letter each (:data:`LETTERS`); ``lines``: the distinct
     front lines; ``entries``: for each distinct day, ``t`` (its set of cells), ``s`` (each cell's
     state) and ``l`` (its line); ``stats``: for each entry, km² held by Ukraine, Russia, contested
-    and retaken (the cells Russian-held on ``since`` and Ukrainian-held on the day, as the page
-    tints them); ``days``: each ISO day's entry. A day whose places and states within the region
+    in Ukraine (the region less ``in_russia``, its part in Russia), retaken (the cells Russian-held
+    on ``since`` and Ukrainian-held on the day, as the page tints them), and held by Ukraine in
+    Russia; ``days``: each ISO day's entry. A day whose places and states within the region
     are those of another day shares its entry. With ``progress``, a progress bar on stderr counts
     the days.
     """
@@ -68,6 +70,7 @@ def territory_by_day(
         return out
     since = since or days[0]
     first = dt.date.fromisoformat(since)
+    parts = _country_parts(region, in_russia)
     cells: dict[int, int] = {}  # id of a tessellation -> its index in out["cells"]
     lines: dict[str, int] = {}
     seen: dict[tuple[int, bytes, bool], int] = {}
@@ -83,26 +86,36 @@ def territory_by_day(
                 out["since"].append(_letters(now.states_on(first)))
                 keep.append(now.tessellation)
             seen[key] = len(out["entries"])
-            out["entries"].append(_entry(now, now.states_on(first) if day >= since else None, cells[id(now.tessellation)], lines, out))
+            was = now.states_on(first) if day >= since else None
+            out["entries"].append(_entry(now, was, cells[id(now.tessellation)], lines, out, parts))
         out["days"][day] = seen[key]
     return out
+
+
+def _country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) -> np.ndarray:
+    """The region's part in Ukraine and its part in Russia (EPSG:3035; the latter empty where none)."""
+    russia = shapely.intersection(region, in_russia) if in_russia is not None else shapely.Polygon()
+    return to_equal_area(np.array([shapely.difference(region, russia), russia], dtype=object))
 
 
 def _letters(states: np.ndarray) -> str:
     return "".join(LETTERS[c] for c in states)
 
 
-def _entry(now: ControlMap, was: np.ndarray | None, cells: int, lines: dict[str, int], out: dict[str, Any]) -> dict[str, Any]:
+def _entry(
+    now: ControlMap, was: np.ndarray | None, cells: int, lines: dict[str, int], out: dict[str, Any], parts: np.ndarray,
+) -> dict[str, Any]:
     """One distinct day: its cells' index and states, its front line (shared with other days where
-    the same) and its km²; ``was``: its places' states on the day retaken ground is counted from."""
+    the same) and its km² (``parts``: the region in Ukraine and in Russia); ``was``: its places'
+    states on the day retaken ground is counted from."""
     (line,) = _geojson(np.array([smooth_lines(now.frontline())], dtype=object))
     text = json.dumps(line)
     if text not in lines:
         lines[text] = len(out["lines"])
         out["lines"].append(line)
     retaken = float(now.tessellation.areas_km2[(was == "RU") & (now.control == "UA")].sum()) if was is not None else 0.0
-    km2 = now.controlled_km2()
-    out["stats"].append([km2["UA"], km2["RU"], km2["contested"], round(retaken, 1)])
+    ukraine, russia = now.controlled_km2_in(parts)
+    out["stats"].append([ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]])
     return {"t": cells, "s": _letters(now.control), "l": lines[text]}
 
 
@@ -116,6 +129,10 @@ class TerritoryLayer(MacroElement):
     days : the slider's days
     region : the polygon the areas are clipped to and measured in
     since : the day the retaken ground is counted from (default: the first day)
+    measured : per variant, the km² a map measured itself on the days it covers
+        (:func:`conflictmap.figures.measured_by_day`): its figures and chart use them
+    in_russia : the part of Russia the region may hold: figures and chart count the ground held in
+        Ukraine, and apart from it the ground Ukraine holds in Russia
     """
 
     _template = Template(
@@ -135,13 +152,19 @@ class TerritoryLayer(MacroElement):
         colours: dict[str, str],
         since: str | None = None,
         progress: bool = False,
+        measured: dict[str, dict[str, list[Any]]] | None = None,
+        in_russia: shapely.Geometry | None = None,
     ) -> None:
         super().__init__()
         self._name = "TerritoryLayer"
+        variant_data = {key: territory_by_day(t, days, region, since, progress, in_russia) for key, t in variants.items()}
+        for key, by_day in (measured or {}).items():
+            variant_data[key]["measured"] = by_day
         data = {
-            "variants": {key: territory_by_day(t, days, region, since, progress) for key, t in variants.items()},
+            "variants": variant_data,
             "since": since or (days[0] if days else None),
-            "region_km2": round(float(shapely.area(to_equal_area(region))) / 1e6, 1),
+            "region_km2": round(float(shapely.area(_country_parts(region, in_russia)[0])) / 1e6, 1),
+            "russia": in_russia is not None,
             "colours": colours,
         }
         self.data_json = script_json(data)
