@@ -75,7 +75,7 @@ function conflictmapTerritory(map, data) {
   bars.setAttribute("viewBox", "0 0 240 36");
   bars.setAttribute("role", "img");
   bars.setAttribute("aria-label", "Ground each side gained per month");
-  var barsCaption = el("div", null, "cm-chart-caption");
+  var barsCaption = el("div", null, "cm-chart-caption cm-bars-caption");
 
   // the chart's days: from the day retaken ground is counted from (the whole span if that is the first)
   function chartDays(variant) {
@@ -84,16 +84,23 @@ function conflictmapTerritory(map, data) {
     return from.length > 1 ? from : days;
   }
 
-  // Russia's net gain of ground per month (a loss is Ukraine's gain), between the last days of months
+  // Russia's net gain of ground per month of the chart (a loss is Ukraine's gain): from the last
+  // day of change before the month to its last; a month with no day of change before it has none
   function drawBars(variant, days) {
     while (bars.firstChild) bars.removeChild(bars.firstChild);
     barsCaption.textContent = "";
     var months = [], last = {};
     days.forEach(function (d) { var m = d.slice(0, 7); if (!(m in last)) months.push(m); last[m] = d; });
-    if (months.length < 2) return;
-    var change = months.slice(1).map(function (m, i) { return held(variant, last[m])[1] - held(variant, last[months[i]])[1]; });
-    var most = Math.max.apply(null, change.map(Math.abs)) || 1, width = 240 / change.length;
+    var change = months.map(function (m) {
+      var before = latestDay(variant, m + "-00");  // the last day of change before the month
+      return before === null ? null : held(variant, last[m])[1] - held(variant, before)[1];
+    });
+    var shown = change.filter(function (c) { return c !== null; });
+    if (!shown.length) return;
+    var most = Math.max.apply(null, shown.map(Math.abs)) || 1, width = 240 / months.length, biggest = null;
     change.forEach(function (c, i) {
+      if (c === null) return;
+      if (biggest === null || Math.abs(c) > Math.abs(change[biggest])) biggest = i;
       var bar = document.createElementNS(SVG, "rect"), h = 17 * Math.abs(c) / most;
       bar.setAttribute("x", (i * width + width * 0.1).toFixed(1));
       bar.setAttribute("width", (width * 0.8).toFixed(1));
@@ -101,13 +108,12 @@ function conflictmapTerritory(map, data) {
       bar.setAttribute("height", Math.max(h, 0.3).toFixed(1));
       bar.setAttribute("fill", c > 0 ? colours.RU : colours.UA);
       var title = document.createElementNS(SVG, "title");
-      title.textContent = months[i + 1] + ": " + (c > 0 ? "Russia" : "Ukraine") + " gained " + km2(Math.abs(c));
+      title.textContent = months[i] + ": " + (c > 0 ? "Russia" : "Ukraine") + " gained " + km2(Math.abs(c));
       bar.appendChild(title);
       bars.appendChild(bar);
     });
-    var biggest = change.indexOf(change.reduce(function (a, b) { return Math.abs(b) > Math.abs(a) ? b : a; }));
-    barsCaption.textContent = "Ground gained per month, " + months[1] + " to " + months[months.length - 1] +
-      ": Russia (red, up), Ukraine (blue, down); the most, " + km2(Math.abs(change[biggest])) + " in " + months[biggest + 1];
+    barsCaption.textContent = "Ground gained per month, " + months[0] + " to " + months[months.length - 1] +
+      ": Russia (red, up), Ukraine (blue, down); the most, " + km2(Math.abs(change[biggest])) + " in " + months[biggest];
   }
 
   function drawChart(variant) {
@@ -115,7 +121,7 @@ function conflictmapTerritory(map, data) {
     var days = chartDays(variant);
     caption.textContent = days.length < 2 ? "" : "Share of the region" + (data.russia ? " in Ukraine" : "") + " held, " + days[0] + " to " + days[days.length - 1] +
       ": Russia (red), contested (amber), Ukraine (blue)" + (variant.measured ? "; as the map measured it" : "");
-    drawBars(variant, sortedDays(variant));  // every month of the span: the first with the month before it
+    drawBars(variant, days);
     if (days.length < 2) return;
     var first = Date.parse(days[0]), span = Date.parse(days[days.length - 1]) - first || 1;
     function x(day) { return (240 * (Date.parse(day) - first) / span).toFixed(1); }
