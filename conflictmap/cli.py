@@ -66,6 +66,11 @@ def default_events() -> Path:
     return settings.data_dir() / "events"
 
 
+class Period(str, Enum):
+    week = "week"
+    month = "month"
+
+
 RegionOption = Annotated[Optional[str], typer.Option(
     help="Oblasts by any spelling, comma-separated (Kharkiv,Donetsk), Ukraine, or a Russian border oblast "
          "(Kursk, Belgorod, Bryansk) [default: the regions the events cover].",
@@ -288,21 +293,30 @@ def image(
     title: Annotated[Optional[str], typer.Option(help="Title [default: the files' own, else from the data].")] = None,
     width: Annotated[int, typer.Option(min=600, max=8000, help="Width in pixels.")] = 1600,
     region: RegionOption = None,
+    by: Annotated[Optional[Period], typer.Option(help="Draw the ground each side gained per week or month as bars, not a map.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="With --by: the last day [default: the last change].")] = None,
 ) -> None:
-    """Draw a still map of one day (PNG or SVG), for print: no browser needed.
+    """Draw a still map of one day (PNG or SVG), for print: no browser needed; or with --by,
+    a bar chart of the ground each side gained per week or month.
 
     Control areas, the ground retaken since --since (hatched), the front line, the
     settlements, the towns around, a legend, the title and date, and the sources.
 
     Example: conflictmap image --date 2022-09-11 --since 2022-09-05 --out kharkiv-2022-09-11.png
+
+    Example: conflictmap image --events data/war --by month --since 2024-08-01 --out gains.png
     """
     from rich.console import Console
 
-    from conflictmap.image import render_image
+    from conflictmap.image import render_chart, render_image
 
-    on, first = parse_day(date, "--date"), parse_day(since, "--since")
-    with user_errors(), Console(stderr=True).status("Drawing the map"):
-        written = render_image(events or default_events(), out, on=on, since=first, title=title, width=width, region=region)
+    on, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
+    path = events or default_events()
+    with user_errors(), Console(stderr=True).status("Drawing"):
+        if by is None:
+            written = render_image(path, out, on=on, since=first, title=title, width=width, region=region)
+        else:
+            written = render_chart(path, out, by.value, first, last, title=title, width=width, region=region)
     typer.echo(f"wrote {written}")
 
 
@@ -345,11 +359,6 @@ def geocode(
             typer.echo(f"{r.query}: {r.name} ({r.admin1}, {r.country}) {r.lat:.5f}, {r.lon:.5f}  score {r.score:g}  {r.place_id}{note}")
     if not all(r.resolved for r in results):
         raise typer.Exit(1)
-
-
-class Period(str, Enum):
-    week = "week"
-    month = "month"
 
 
 @app.command()

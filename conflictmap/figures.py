@@ -86,7 +86,7 @@ def _measured_on(measured: MeasuredAreas, day: dt.date, regions: _Regions) -> tu
         return None
     per_region = region_km2(snapshot, regions.km2, set(RUSSIAN_BORDER_OBLASTS))
     rounded = {name: {s: round(km2[s], 1) for s in SIDES} for name, km2 in per_region.items()}
-    return rounded, {"date": snapshot.day.isoformat(), "url": snapshot.source_url}
+    return rounded, {"date": snapshot.day.isoformat(), "url": snapshot.source_url, "kind": snapshot.kind}
 
 
 def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -112,6 +112,16 @@ def day_figures(
     return figures
 
 
+def held_by_country(figures: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """The km² each side holds in Ukraine (``UA``) and in Russia (``RU``), from :func:`day_figures`' regions."""
+    out = {country: dict.fromkeys(SIDES, 0.0) for country in ("UA", "RU")}
+    for name, region in figures["regions"].items():
+        country = out["RU" if name in RUSSIAN_BORDER_OBLASTS else "UA"]
+        for side in SIDES:
+            country[side] += region["controlled_km2"][side]
+    return out
+
+
 def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
     """The first day of each week (Monday) or month from the one holding ``first`` to the one holding ``last``."""
     if by not in PERIODS:
@@ -130,8 +140,9 @@ def period_figures(
     """One row per week or month from ``first`` to ``last``: ``date`` (its first day), ``until`` (its
     last day, or ``last``), ``controlled_km2`` on its last day, ``gained_km2`` (how much each side's
     ground grew from the day before the period to its last day; 0 for a side whose ground shrank;
-    ``None`` where the two days' km² come from different places, measured and estimated) and
-    ``areas`` (measured or estimated).
+    ``None`` where the two days' km² come from different places, measured and estimated, and
+    Ukraine's and contested ``None`` between a map of occupied ground only and one of every state,
+    whose free ground differs by the grey zone) and ``areas`` (measured or estimated).
 
     Raises
     ------
@@ -144,18 +155,24 @@ def period_figures(
     timeline = Timeline(events)
 
     def held(day: dt.date) -> tuple[dict[str, float], str]:
+        """km² held on ``day``, and where they come from (measured by which kind of map, or estimated)."""
         found = _measured_on(measured, day, regions) if measured and regions else None
         if found is not None:
-            return _total(found[0]), "measured"
+            return _total(found[0]), f"measured {found[1]['kind']}"
         return control_map(timeline, day, extent.polygon).controlled_km2(), "estimated"
 
     starts = period_starts(first, last, by)
     ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [last]
-    before, before_areas = held(starts[0] - dt.timedelta(days=1))
+    before, before_from = held(starts[0] - dt.timedelta(days=1))
     rows = []
     for start, end in zip(starts, ends, strict=True):
-        now, areas = held(end)
-        gained = {s: round(max(0.0, now[s] - before[s]), 1) for s in SIDES} if areas == before_areas else None
-        rows.append({"date": start.isoformat(), "until": end.isoformat(), "controlled_km2": now, "gained_km2": gained, "areas": areas})
-        before, before_areas = now, areas
+        now, now_from = held(end)
+        gained = None
+        if now_from.split()[0] == before_from.split()[0]:
+            gained = {s: round(max(0.0, now[s] - before[s]), 1) for s in SIDES}
+            if now_from != before_from:  # a map of occupied ground only, and one of every state: only Russia's compare
+                gained.update(UA=None, contested=None)
+        rows.append({"date": start.isoformat(), "until": end.isoformat(), "controlled_km2": now,
+                     "gained_km2": gained, "areas": now_from.split()[0]})
+        before, before_from = now, now_from
     return rows

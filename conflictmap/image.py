@@ -20,6 +20,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap.boundaries import context_around, extent_of, region_polygon
 from conflictmap.errors import ConflictmapError
+from conflictmap.figures import day_figures, held_by_country, measured_areas, period_figures
 from conflictmap.frames import load_events, sources_of
 from conflictmap.store import map_metadata
 from conflictmap.territory import (
@@ -80,11 +81,7 @@ def render_image(
         with no control change.
     """
     out = Path(out)
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise ConflictmapError(f"{out}: write a .png or .svg file")
-    if not out.parent.is_dir():
-        raise ConflictmapError(f"{out}: the folder does not exist")
+    fmt = _format_of(out)
     events = load_events(events_path)
     timeline = Timeline(events) if len(events) else None
     if timeline is None or len(timeline.changes) == 0:
@@ -95,7 +92,22 @@ def render_image(
     since = since or meta.get("since") or days.min().date()
     extent = extent_of(region, events)
     title = title or meta.get("title") or map_title(events, extent.label)
-    figure = _draw(timeline, events, extent.polygon, on, since, title, width)
+    figures = day_figures(events, on, None, extent, measured_areas(events_path, events))
+    return _save(_draw(timeline, events, extent.polygon, on, since, title, width, figures), out, fmt)
+
+
+def _format_of(out: Path) -> str:
+    """The image format of ``out``'s suffix, for a file that can be written there."""
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise ConflictmapError(f"{out}: write a .png or .svg file")
+    if not out.parent.is_dir():
+        raise ConflictmapError(f"{out}: the folder does not exist")
+    return fmt
+
+
+def _save(figure: Figure, out: Path, fmt: str) -> Path:
+    """Write ``figure`` to ``out`` atomically, and let it go."""
     try:
         with atomic_writer(out) as handle:
             figure.savefig(handle, format=fmt, dpi=DPI)
@@ -108,13 +120,79 @@ def render_image(
     return out
 
 
+def render_chart(
+    events_path: str | Path,
+    out: str | Path,
+    by: str,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    title: str | None = None,
+    width: int = 1600,
+    region: str | None = None,
+) -> Path:
+    """Draw the ground each side gained per week or month as a bar chart (``.png`` or ``.svg``),
+    for print: :func:`conflictmap.figures.period_figures`, measured by the map where its events
+    alone count, else estimated, as the chart says.
+
+    Raises
+    ------
+    ConflictmapError
+        for an unknown format, a folder that does not exist, an unknown region or period, or
+        events with no control change.
+    """
+    out = Path(out)
+    fmt = _format_of(out)
+    events = load_events(events_path)
+    if events.empty:
+        raise ConflictmapError(f"{events_path}: no control changes to draw")
+    extent = extent_of(region, events)
+    days = events["date"]
+    rows = period_figures(events, since or days.min().date(), until or days.max().date(), by, extent,
+                          measured_areas(events_path, events))
+    title = title or f"{extent.label}: ground gained per {by}"
+    return _save(_draw_bars(rows, by, title, width, _sources_line(events)), out, fmt)
+
+
+def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) -> Figure:
+    """Russia's gains up, Ukraine's down, one pair of bars a period; the periods whose two ends
+    were measured differently (no gain to tell) are left blank."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    height = width / DPI * 0.5
+    figure, axes = plt.subplots(figsize=(width / DPI, height), dpi=DPI)
+    figure.subplots_adjust(left=0.08, right=0.98, top=0.82, bottom=0.22)
+    x = np.arange(len(rows))
+    gained = [r["gained_km2"] or {} for r in rows]
+    axes.bar(x, [np.nan if g.get("RU") is None else g["RU"] for g in gained], color=COLOURS["RU"], label="gained by Russia")
+    axes.bar(x, [np.nan if g.get("UA") is None else -g["UA"] for g in gained], color=COLOURS["UA"], label="gained by Ukraine")
+    axes.axhline(0, color="#333333", linewidth=0.8)
+    step = max(1, len(rows) // 24)
+    axes.set_xticks(x[::step], [r["date"][:7] if by == "month" else r["date"] for r in rows][::step],
+                    rotation=60, ha="right", fontsize=7)
+    axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    axes.set_ylabel("km² gained")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="upper right", fontsize=8, frameon=False)
+    how = {r["areas"] for r in rows}
+    measured = "measured by the map itself" if how == {"measured"} else (
+        "estimated from the settlements' Voronoi cells" if how == {"estimated"} else "measured by the map where it can, else estimated")
+    figure.text(0.01, 0.97, title, fontsize=14, fontweight="bold", va="top")
+    figure.text(0.01, 0.9, f"Net growth of each side's ground per {by}, {rows[0]['date']} to {rows[-1]['until']}; km² {measured}",
+                fontsize=9, color="#333333", va="top")
+    figure.text(0.01, 0.02, sources + " Made with conflictmap.", fontsize=6.5, color="#555555", va="bottom")
+    return figure
+
+
 #: Heights of the title block above the map and of the footer below it, in inches.
 HEADER_IN, FOOTER_IN = 0.9, 0.6
 
 
 def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry, on: dt.date,
-          since: dt.date, title: str, width: int) -> Figure:
-    """The figure: title block, map, legend, footer."""
+          since: dt.date, title: str, width: int, figures: dict) -> Figure:
+    """The figure: title block, map, legend (the km² of ``figures``, :func:`conflictmap.figures.day_figures`), footer."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -131,11 +209,13 @@ def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry
     axes.set_ylim(view[1], view[3])
     retaken = recaptured_area(base, now)
     _draw_map(axes, timeline, now, region, retaken, shapely.box(*view))
-    _draw_legend(axes, now, retaken, since)
+    _draw_legend(axes, now, retaken, since, figures)
     figure.text(0.012, 1 - 0.22 / height, title, fontsize=15, fontweight="bold", va="top")
     figure.text(0.012, 1 - 0.6 / height, f"Control on {on:%-d %B %Y}", fontsize=11, va="top", color="#333333")
+    measured = figures.get("areas_snapshot")
+    km2 = f"km² held: measured by the map of {measured['date']}" if measured else "km²: of those cells (an estimate)"
     footer = (_sources_line(events) + "\nPlaces: GeoNames (CC BY 4.0), KATOTTG. Outlines: Natural Earth. Areas: "
-              "Voronoi cells of the settlements with a known state (an estimate). Made with conflictmap.")
+              f"Voronoi cells of the settlements with a known state (an estimate); {km2}. Made with conflictmap.")
     figure.text(0.012, 0.1 / height, footer, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return figure
 
@@ -151,7 +231,7 @@ def _draw_map(axes: Axes, timeline: Timeline, now: ControlMap, region: shapely.G
     for controller, shape in zip(*now.held_areas(), strict=True):
         _series([shape]).plot(ax=axes, color=COLOURS[controller], alpha=0.22, linewidth=0)
     if (now.control == "unknown").any():
-        unknown = shapely.coverage_union_all(now.cells[now.control == "unknown"])
+        unknown = now.tessellation.dissolve(now.cells[now.control == "unknown"])
         _series([unknown]).plot(ax=axes, color=COLOURS["unknown"], alpha=0.18, linewidth=0)
     if not shapely.is_empty(retaken):
         _series([retaken]).plot(ax=axes, facecolor="none", edgecolor="#b38f00", hatch="////", linewidth=0)
@@ -177,13 +257,19 @@ def _draw_map(axes: Axes, timeline: Timeline, now: ControlMap, region: shapely.G
         axes.annotate(name, (point.x, point.y), xytext=(3, 3), textcoords="offset points", fontsize=7, zorder=4)
 
 
-def _draw_legend(axes: Axes, now: ControlMap, retaken: shapely.Geometry, since: dt.date) -> None:
+def _draw_legend(axes: Axes, now: ControlMap, retaken: shapely.Geometry, since: dt.date, figures: dict) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    km2 = now.controlled_km2()
-    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=f"{LABELS[c]}: {km2[c]:,.0f} km²")
-               for c in ("UA", "RU", "contested") if km2[c]]
+    held = held_by_country(figures)
+    how = " (measured)" if figures["areas"] == "measured" else ""
+
+    def label(side: str) -> str:
+        abroad = f", {held['RU'][side]:,.0f} km² in Russia" if side == "UA" and held["RU"][side] else ""
+        in_ukraine = " in Ukraine" if any(held["RU"].values()) else ""
+        return f"{LABELS[side]}: {held['UA'][side]:,.0f} km²{in_ukraine}{abroad}{how}"
+
+    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=label(c)) for c in ("UA", "RU", "contested") if held["UA"][c] or held["RU"][c]]
     if (now.control == "unknown").any():
         handles.append(Patch(facecolor=COLOURS["unknown"], alpha=0.4, label=LABELS["unknown"]))
     handles += [

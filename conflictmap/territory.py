@@ -124,8 +124,10 @@ class Timeline:
         by_rank = np.lexsort((np.arange(len(codes)), ranks, codes))
         last = np.r_[np.flatnonzero(np.diff(codes[by_rank])), len(codes) - 1] if len(codes) else np.array([], int)
         latest = by_rank[last]
-        self.names = changes["place"].iloc[latest].to_numpy()  # two columns taken, not every one
+        self.names = changes["place"].iloc[latest].to_numpy()  # three columns taken, not every one
         self.points = changes.geometry.iloc[latest].to_numpy()
+        #: which places are in Russia (their latest change's ``country``): their cells tile Russia's ground
+        self.in_russia = (changes["country"].iloc[latest] == "RU").to_numpy(bool) if "country" in changes else np.zeros(len(latest), bool)
         self.crs = events.crs
         self._first = np.searchsorted(self._codes, np.arange(len(self.keys)))
         # each change's (place, day) as one sortable number, for the binary search of latest()
@@ -181,7 +183,8 @@ class Timeline:
                 self._cells[key] = index, _EMPTY
             else:
                 points = shapely.to_wkb(shapely.multipoints(self.projected_xy[index]))
-                self._cells[key] = index, _tessellate(points, _projected_wkb(region_wkb))
+                russian = np.packbits(self.in_russia[index]).tobytes() if self.in_russia[index].any() else b""
+                self._cells[key] = index, _tessellate(points, _projected_wkb(region_wkb), russian)
         return self._cells[key]
 
     def inside(self, region: shapely.Geometry, key: bytes) -> np.ndarray:
@@ -305,11 +308,17 @@ class Tessellation:
 
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
     region: shapely.Geometry  # what the cells tile, in the equal-area CRS
+    in_russia: np.ndarray | None = None  # which cells are places in Russia (None: none is)
     _shares: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def areas_km2(self) -> np.ndarray:
         return shapely.area(self.cells) / 1e6
+
+    def dissolve(self, cells: np.ndarray) -> shapely.Geometry:
+        """Some of the cells as one shape: a coverage union where they are one Voronoi diagram's;
+        a full union across the state border, where two diagrams meet on edges cut apart."""
+        return shapely.coverage_union_all(cells) if self.in_russia is None else shapely.union_all(cells)
 
     def shares_km2(self, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What each cell shares with each of ``parts`` (polygons in the equal-area CRS, e.g. the
@@ -348,19 +357,37 @@ class Tessellation:
 
 
 @lru_cache(maxsize=8)
-def _tessellate(points_wkb: bytes, region_wkb: bytes) -> Tessellation:
+def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> Tessellation:
     """Tessellate a MultiPoint within a region (both WKB in the equal-area CRS).
 
-    Keyed by WKB, so that every day with the same set of places shares one tessellation.
+    ``russian`` (bits, one per point; none: no point) marks the places in Russia: Ukraine's places
+    tile the region's part in Ukraine and Russia's its part in Russia, so that no village's cell
+    crosses the state border. Keyed by WKB, so that every day with the same set of places shares
+    one tessellation.
     """
-    points, region = shapely.from_wkb(points_wkb), shapely.from_wkb(region_wkb)
-    if shapely.get_num_geometries(points) == 1:
-        return Tessellation(np.array([region]), region)
-    cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=region, ordered=True))
+    points, region = shapely.get_parts(shapely.from_wkb(points_wkb)), shapely.from_wkb(region_wkb)
+    in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool) if russian else np.zeros(len(points), bool)
+    if not in_russia.any():
+        return Tessellation(_voronoi(points, region), region)
+    from conflictmap.boundaries import country_outline
+
+    ukraine = to_equal_area(np.array([country_outline().union_all()]))[0]
+    cells = np.empty(len(points), dtype=object)
+    for mine, part in ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, shapely.difference(region, ukraine))):
+        if mine.any():
+            cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
+    return Tessellation(cells, region, in_russia)
+
+
+def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
+    """The Voronoi cells of ``points`` (in their order) clipped to ``region``."""
+    if len(points) == 1:
+        return np.array([region])
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True))
     shapely.prepare(region)
     crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
     cells[crossing] = shapely.intersection(cells[crossing], region)
-    return Tessellation(cells, region)
+    return cells
 
 
 _EMPTY = Tessellation(np.empty(0, dtype=object), shapely.Polygon())
@@ -429,10 +456,10 @@ class ControlMap:
         if controller not in self._areas:
             mine = self.control == controller
             if controller == "UA" and mine.any():
-                others = shapely.coverage_union_all(self.cells[~mine])
+                others = self.tessellation.dissolve(self.cells[~mine])
                 self._areas[controller] = shapely.difference(self.tessellation.region, others)
             else:
-                self._areas[controller] = shapely.coverage_union_all(self.cells[mine])
+                self._areas[controller] = self.tessellation.dissolve(self.cells[mine])
         return self._areas[controller]
 
     def held_areas(self) -> tuple[list[str], np.ndarray]:
@@ -460,10 +487,16 @@ class ControlMap:
         return _km(np.hypot(*(segments[:, 1] - segments[:, 0]).T).sum())
 
     def _front_segments(self) -> np.ndarray:
-        """The edges of :attr:`Tessellation.edges` between a Ukrainian- and a Russian-held cell."""
+        """The edges of :attr:`Tessellation.edges` between a Ukrainian- and a Russian-held cell; across
+        the state border only where one of the two is held by the other country (not the border itself)."""
         segments, left, right = self.tessellation.edges
         a, b = self.control[left], self.control[right]
-        return segments[((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))]
+        front = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
+        russian = self.tessellation.in_russia
+        if russian is not None:
+            away = np.where(russian, self.control == "UA", self.control == "RU")  # held by the other country
+            front &= (russian[left] == russian[right]) | away[left] | away[right]
+        return segments[front]
 
     def shapes(self) -> gpd.GeoDataFrame:
         """The front line, then the control areas (EPSG:4326).
@@ -527,7 +560,7 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
     """The ground held by Russia in ``before`` and by Ukraine in ``after`` (EPSG:3035)."""
     was_ru, now_ua = before.control == "RU", after.control == "UA"
     if before.tessellation is after.tessellation:  # the same places: compare cell by cell
-        return shapely.coverage_union_all(after.cells[was_ru & now_ua])
+        return after.tessellation.dissolve(after.cells[was_ru & now_ua])
     return shapely.intersection(before.area_of("RU"), after.area_of("UA"))
 
 

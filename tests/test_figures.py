@@ -112,7 +112,8 @@ def test_stats_takes_a_maps_measured_km2_where_its_events_alone_count(tmp_path):
     measured = measured_areas(path, events)
     figures = day_figures(events, dt.date(2022, 9, 11), None, extent, measured)
     kharkiv = area_km2(region_polygon("Kharkiv"))
-    assert figures["areas"] == "measured" and figures["areas_snapshot"] == {"date": "2022-09-05", "url": "https://example.org/5"}
+    assert figures["areas"] == "measured"
+    assert figures["areas_snapshot"] == {"date": "2022-09-05", "url": "https://example.org/5", "kind": "named"}
     assert figures["controlled_km2"] == {"UA": round(kharkiv - 10_100, 1), "RU": 10_000.0, "contested": 100.0}
     assert figures["regions"]["Kharkiv"]["controlled_km2"] == figures["controlled_km2"]
     assert figures["settlements"] == {"UA": 1, "RU": 1, "contested": 0, "unknown": 0}  # places: the settlement model's
@@ -184,3 +185,28 @@ def test_the_whole_wars_measured_areas_follow_the_map():
     held = [r["controlled_km2"]["RU"] for r in rows]
     assert 105_000 < held[0] < held[-1] < 115_000  # Russia held more of Ukraine over the year
     assert sum(r["gained_km2"]["RU"] for r in rows) == pytest.approx(held[-1] - rows[0]["controlled_km2"]["RU"] + rows[0]["gained_km2"]["RU"], rel=0.05)
+
+
+def test_between_a_map_of_every_state_and_one_of_occupied_ground_only_russias_gain_alone_compares(tmp_path):
+    path = write_events(tmp_path / "war.geojson", kharkiv_events())
+    write_areas(areas_path(path), [
+        SnapshotAreas(dt.datetime(2025, 7, 31, 18, tzinfo=UTC), dt.date(2025, 7, 31), "named", "https://example.org/a",
+                      {"Kharkiv": {"RU": 1_000.0, "contested": 0.0, "unknown": 500.0, "UA": 0.0}}),
+        SnapshotAreas(dt.datetime(2025, 8, 31, 3, tzinfo=UTC), dt.date(2025, 8, 31), "occupied-only", "https://example.org/b",
+                      {"Kharkiv": {"RU": 1_200.0}}),
+    ])
+    events = load_events(path)
+    (row,) = period_figures(events, dt.date(2025, 8, 1), dt.date(2025, 8, 31), "month", extent_of(None, events),
+                            measured_areas(path, events))
+    assert row["gained_km2"] == {"UA": None, "RU": 200.0, "contested": None}  # the grey zone is not Ukraine's gain
+
+
+def test_image_draws_the_gains_as_bars_for_print(tmp_path, runner):
+    path = write_events(tmp_path / "events.geojson", kharkiv_events("reports"))
+    out = tmp_path / "gains.png"
+    result = invoke(runner, "image", "--events", str(path), "--by", "month", "--since", "2022-08-01", "--until", "2022-10-31",
+                    "--out", str(out), "--width", "900")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = invoke(runner, "image", "--events", str(path), "--by", "month", "--out", str(tmp_path / "gains.gif"))
+    assert result.exit_code == 2 and "write a .png or .svg file" in result.stderr and not (tmp_path / "gains.gif").exists()

@@ -283,3 +283,25 @@ def region_names_known() -> list[str]:
     from conflictmap.geocode.gazetteer import UA_ADMIN1
 
     return [UKRAINE, *(names[0] for names in UA_ADMIN1.values()), *RUSSIAN_BORDER_OBLASTS]
+
+
+def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_line():
+    from conflictmap.boundaries import area_km2
+
+    features = []
+    for fid, (lon, lat), country, after in [("kharkiv", (36.23, 49.99), "UA", "UA"), ("belgorod", (36.58, 50.60), "RU", "RU"),
+                                           ("kupiansk", (37.62, 49.71), "UA", "RU")]:
+        feature = make_feature(fid, place=fid.title(), control_before="unknown", control_after=after, country=country)
+        feature["geometry"]["coordinates"] = [lon, lat]
+        features.append(feature)
+    region = region_polygon("Kharkiv,Belgorod")
+    now = control_map(events_frame(features), dt.date(2022, 9, 9), region)
+    km2 = now.controlled_km2()
+    assert km2["UA"] + km2["RU"] == pytest.approx(area_km2(region), rel=0.01)
+    belgorod = now.controlled_km2_in(to_equal_area(np.array([region_polygon("Belgorod")])))[0]
+    assert belgorod["RU"] == pytest.approx(area_km2(region_polygon("Belgorod")), rel=0.01)  # Kharkiv's cell stops at the border
+    segments = now._front_segments()  # between Kharkiv and Kupiansk, not along the border with Belgorod
+    border = shapely.boundary(to_equal_area(np.array([region_polygon("Belgorod")]))[0])
+    on_border = shapely.distance(shapely.points(segments.mean(axis=1)), border) < 2_000
+    lengths = np.hypot(*(segments[:, 1] - segments[:, 0]).T)
+    assert lengths.sum() > 50_000 and lengths[on_border].sum() < 5_000
