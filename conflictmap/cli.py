@@ -617,40 +617,30 @@ def _import_live(
     from rich.console import Console
     from rich.progress import track
 
-    from conflictmap.importers.deepstate import events_from_deepstate
-    from conflictmap.importers.deepstate_live import MEMBER, LiveMap, last_update, latest_states, updates_to_read
-    from conflictmap.store import append_events, read_features, read_members, save_new_collection
+    from conflictmap.importers.deepstate_live import LiveMap, import_live
+    from conflictmap.store import append_events, save_new_collection
 
-    start, after = None, None
-    if append:
-        if not out.exists():
-            fail(f"{out}: no such file to append to (import without --append first)")
-        after = last_update(read_members(out), out)
-        start = latest_states(read_features(out, lazy=True))
-    elif out.exists() and not overwrite:
+    if append and not out.exists():
+        fail(f"{out}: no such file to append to (import without --append first)")
+    if not append and out.exists() and not overwrite:
         fail(f"{out}: already exists (pass --overwrite to replace it, or --append to add to it)")
     client = LiveMap(api, timeout=timeout)
-    updates = updates_to_read(client.updates(), days[0], after, days[1])
-    if not updates:
-        typer.echo(f"{out}: up to date (no update after {after})" if append else "no update between --since and --until")
+    done = import_live(
+        client, lambda files: _observe_settlements(files, region, places, areas=areas), *days,
+        append_to=out if append else None,
+        progress=lambda files, total: track(files, f"Reading {total:,} updates of the live map", total=total,
+                                            console=Console(stderr=True), transient=True),
+    )
+    if done is None:
+        typer.echo(f"{out}: up to date" if append else "no update between --since and --until")
         return
-    files = list(track(client.snapshots(updates), f"Reading {len(updates):,} updates of the live map",
-                       total=len(updates), console=Console(stderr=True), transient=True))
-    observed = _observe_settlements(files, region, places, areas=areas)
-
-    def cite(when: dt.datetime, path: Path) -> str:  # an update's file is named by its id
-        return client.update_url(int(path.stem))
-
-    features = events_from_deepstate(observed, cite, start=start, quotes={u.id: quote for u in updates if (quote := u.quote)})
-    member = {MEMBER: {"api": client.api, "last_update": updates[-1].id}}
     if append:
-        append_events(out, features, member)
-        typer.echo(f"added {len(features)} events from {len(updates)} updates to {out}")
+        append_events(out, done.features, done.member)
     else:
-        save_new_collection(out, features, overwrite, member)
-        typer.echo(f"wrote {len(features)} events from {len(updates)} updates to {out}")
+        save_new_collection(out, done.features, overwrite, done.member)
+    typer.echo(f"{'added' if append else 'wrote'} {len(done.features)} events from {len(done.updates)} updates to {out}")
     if areas:
-        _save_areas(observed.measured_areas(cite), out, keep=append)
+        _save_areas(done.observed.measured_areas(client.cite), out, keep=append)
 
 
 def _save_areas(snapshots: list[Any], out: Path, keep: bool = False) -> None:

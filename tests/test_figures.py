@@ -99,14 +99,19 @@ def kharkiv_events(layer: str = "maps") -> list[dict]:
     return features
 
 
+def measured_file(folder: Path, *snapshots: tuple[dt.datetime, str, str, dict]) -> Path:
+    """The events of :func:`kharkiv_events` (maps layer) with measured areas beside them: (time, kind, url, km²)."""
+    path = write_events(folder / "war.geojson", kharkiv_events())
+    write_areas(areas_path(path), [SnapshotAreas(t, t.date(), kind, url, {"Kharkiv": km2}) for t, kind, url, km2 in snapshots])
+    return path
+
+
 def test_stats_takes_a_maps_measured_km2_where_its_events_alone_count(tmp_path):
-    path = write_events(tmp_path / "war.geojson", kharkiv_events())
-    write_areas(areas_path(path), [
-        SnapshotAreas(dt.datetime(2022, 9, 5, 18, tzinfo=UTC), dt.date(2022, 9, 5), "named", "https://example.org/5",
-                      {"Kharkiv": {"RU": 10_000.0, "contested": 100.0, "unknown": 0.0, "UA": 0.0}}),
-        SnapshotAreas(dt.datetime(2022, 9, 12, 18, tzinfo=UTC), dt.date(2022, 9, 12), "named", "https://example.org/12",
-                      {"Kharkiv": {"RU": 2_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}}),
-    ])
+    path = measured_file(
+        tmp_path,
+        (dt.datetime(2022, 9, 5, 18, tzinfo=UTC), "named", "https://example.org/5", {"RU": 10_000.0, "contested": 100.0, "unknown": 0.0, "UA": 0.0}),
+        (dt.datetime(2022, 9, 12, 18, tzinfo=UTC), "named", "https://example.org/12", {"RU": 2_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}),
+    )
     events = load_events(path)
     extent = extent_of(None, events)
     measured = measured_areas(path, events)
@@ -188,13 +193,11 @@ def test_the_whole_wars_measured_areas_follow_the_map():
 
 
 def test_between_a_map_of_every_state_and_one_of_occupied_ground_only_russias_gain_alone_compares(tmp_path):
-    path = write_events(tmp_path / "war.geojson", kharkiv_events())
-    write_areas(areas_path(path), [
-        SnapshotAreas(dt.datetime(2025, 7, 31, 18, tzinfo=UTC), dt.date(2025, 7, 31), "named", "https://example.org/a",
-                      {"Kharkiv": {"RU": 1_000.0, "contested": 0.0, "unknown": 500.0, "UA": 0.0}}),
-        SnapshotAreas(dt.datetime(2025, 8, 31, 3, tzinfo=UTC), dt.date(2025, 8, 31), "occupied-only", "https://example.org/b",
-                      {"Kharkiv": {"RU": 1_200.0}}),
-    ])
+    path = measured_file(
+        tmp_path,
+        (dt.datetime(2025, 7, 31, 18, tzinfo=UTC), "named", "https://example.org/a", {"RU": 1_000.0, "contested": 0.0, "unknown": 500.0, "UA": 0.0}),
+        (dt.datetime(2025, 8, 31, 3, tzinfo=UTC), "occupied-only", "https://example.org/b", {"RU": 1_200.0}),
+    )
     events = load_events(path)
     (row,) = period_figures(events, dt.date(2025, 8, 1), dt.date(2025, 8, 31), "month", extent_of(None, events),
                             measured_areas(path, events))

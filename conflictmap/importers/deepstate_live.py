@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import requests
@@ -27,6 +27,9 @@ import requests
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
 from conflictmap.errors import ConflictmapError
+
+if TYPE_CHECKING:
+    from conflictmap.importers.deepstate import Observations
 
 DEFAULT_API = "https://deepstatemap.live/api"
 #: The event file member that records what a live import read: the API and its last update.
@@ -107,6 +110,10 @@ class LiveMap:
         """The URL of an update's GeoJSON, which events cite."""
         return f"{self.api}/history/{update_id}/geojson"
 
+    def cite(self, when: dt.datetime, path: Path) -> str:
+        """The URL a snapshot file of this client cites (its name is its update's id)."""
+        return self.update_url(int(path.stem))
+
     def _get(self, url: str) -> bytes:
         """The body of a GET, at most one request a ``min_interval``, retried on passing failures."""
         for attempt in range(self.retries + 1):
@@ -168,6 +175,59 @@ def _retry_after(value: str | None) -> float | None:
         return min(60.0, max(0.0, float(value))) if value else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class LiveImport:
+    """What an import of the live map read: the API, the updates, the places' states in them, the events."""
+
+    api: str
+    updates: list[Update]
+    observed: Observations
+    features: list[dict[str, Any]]
+
+    @property
+    def member(self) -> dict[str, Any]:
+        """The event file member that records the API and the last update read."""
+        return {MEMBER: {"api": self.api, "last_update": self.updates[-1].id}}
+
+
+def import_live(
+    client: LiveMap,
+    observe: Callable[[list[Path]], Observations],
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    append_to: Path | None = None,
+    progress: Callable[[Iterator[Path], int], Iterable[Path]] = lambda files, total: files,
+) -> LiveImport | None:
+    """Read the live map's updates wanted and turn them into events (``None``: no update to read).
+
+    Parameters
+    ----------
+    client : the API's client
+    observe : the places' states in the updates' snapshot files (:func:`conflictmap.importers.deepstate.observe`)
+    since, until : the days (Kyiv time) of the updates wanted; without them (and ``append_to``), the latest alone
+    append_to : an event file a live import wrote: only the updates after its last are read, each
+        place starting from the state the file leaves it in
+    progress : wraps the downloads, given their count (a progress bar)
+
+    Raises
+    ------
+    ConflictmapError
+        for an API that cannot be read, or an ``append_to`` file no live import wrote.
+    """
+    from conflictmap.importers.deepstate import events_from_deepstate
+    from conflictmap.store import read_features, read_members
+
+    start, after = None, None
+    if append_to is not None:
+        after, start = last_update(read_members(append_to), append_to), latest_states(read_features(append_to, lazy=True))
+    updates = updates_to_read(client.updates(), since, after, until)
+    if not updates:
+        return None
+    observed = observe(list(progress(client.snapshots(updates), len(updates))))
+    quotes = {u.id: quote for u in updates if (quote := u.quote)}
+    return LiveImport(client.api, updates, observed, events_from_deepstate(observed, client.cite, start=start, quotes=quotes))
 
 
 def updates_to_read(
