@@ -38,7 +38,12 @@ import shapely
 from conflictmap.boundaries import area_km2, extent_of, region_polygon
 from conflictmap.frames import load_events
 from conflictmap.importers.deepstate import (
-    KYIV, STATES, Snapshot, gazetteer_settlements, read_snapshot, snapshot_time,
+    KYIV,
+    STATES,
+    Snapshot,
+    gazetteer_settlements,
+    read_snapshot,
+    snapshot_time,
 )
 from conflictmap.territory import Timeline, control_map, to_equal_area
 
@@ -90,7 +95,7 @@ def front_fidelity(timeline: Timeline, extent: shapely.Geometry, snapshot: Snaps
     and the share of the model's front line within 10 km of the map's edge of occupied ground."""
     ukraine = to_equal_area(np.array([region_polygon("Ukraine")]))[0]
     now = control_map(timeline, day, extent)
-    ours = shapely.intersection(shapely.coverage_union_all(now.cells[now.control == "RU"]), ukraine)
+    ours = shapely.intersection(now.tessellation.dissolve(now.cells[now.control == "RU"]), ukraine)
     occupied = to_equal_area(shapely.make_valid(snapshot.polygons[snapshot.codes == 1]))
     theirs = shapely.intersection(shapely.union_all(occupied), ukraine)
     iou = shapely.area(shapely.intersection(ours, theirs)) / shapely.area(shapely.union(ours, theirs))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -24,7 +23,8 @@ from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
     import geopandas as gpd
-    import shapely
+
+    from conflictmap.importers.deepstate import Observations
 
 app = typer.Typer(
     help="Map who controls what in a war, one sourced event at a time.",
@@ -583,7 +583,7 @@ def import_deepstate(
 
     Example: conflictmap import deepstate --live --since 2026-11-01 --out live.geojson
     """
-    from conflictmap.importers.deepstate import events_from_deepstate, one_kind_a_day, on_days, snapshot_files
+    from conflictmap.importers.deepstate import events_from_deepstate, on_days, one_kind_a_day, snapshot_files
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if live or append:
@@ -655,7 +655,7 @@ def _save_areas(snapshots: list[Any], out: Path, keep: bool = False) -> None:
 
 def _observe_settlements(
     files: list[Path], region: Optional[str], places: Optional[Path], when: Optional[dt.datetime] = None, areas: bool = False,
-) -> Any:
+) -> Observations:
     """The settlements of ``region`` (or of the file ``places``) observed in each snapshot, with a progress
     bar, and with ``areas`` the km² each state covers per region; polygons of a layer no rule knows are
     reported in one warning."""

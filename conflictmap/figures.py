@@ -25,7 +25,7 @@ from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent, area
 from conflictmap.errors import ConflictmapError
 from conflictmap.measured import MeasuredAreas, areas_path, region_km2
 from conflictmap.store import event_files
-from conflictmap.territory import Timeline, control_map, to_equal_area, territory_stats
+from conflictmap.territory import Timeline, control_map, territory_stats, to_equal_area
 from conflictmap.vocab import Layer
 
 SIDES = ("UA", "RU", "contested")

@@ -35,7 +35,13 @@ import shapely
 from rich.progress import track
 
 from conflictmap.importers.deepstate import (
-    RegionTable, Settlement, events_from_deepstate, gazetteer_settlements, is_daily_file, observe, one_kind_a_day,
+    RegionTable,
+    Settlement,
+    events_from_deepstate,
+    gazetteer_settlements,
+    is_daily_file,
+    observe,
+    one_kind_a_day,
     snapshot_files,
 )
 from conflictmap.measured import areas_path, write_areas

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conflictmap.errors import EventFileError
+from conflictmap.features import parse_event
 from conflictmap.importers.deepstate import (
     Settlement,
     events_from_deepstate,
@@ -17,7 +18,6 @@ from conflictmap.importers.deepstate import (
     read_snapshot,
     snapshot_files,
 )
-from conflictmap.features import parse_event
 from conflictmap.store import read_features
 from tests.conftest import invoke
 
