@@ -162,7 +162,7 @@ def main(named: str, daily: str) -> None:
         all_files = named_files + daily_files
         for region, day in (("Kyiv", dt.date(2022, 4, 3)), ("Kharkiv,Donetsk", dt.date(2022, 9, 5)),
                             ("Kharkiv,Donetsk", dt.date(2024, 6, 1)), ("Kharkiv,Donetsk", dt.date(2025, 6, 1)),
-                            ("Donetsk", dt.date(2026, 8, 21))):
+                            ("Donetsk", dt.date(2025, 6, 1)), ("Ukraine", dt.date(2025, 6, 1)), ("Donetsk", dt.date(2026, 8, 21))):
             _, text = run("stats", "--events", str(out), "--date", day.isoformat(), "--region", region, "--json")
             ours_km2 = json.loads(text)["controlled_km2"]["RU"]
             theirs_km2 = occupied_km2(read_snapshot(last_of_day(all_files, day)), region)

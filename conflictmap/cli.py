@@ -416,7 +416,11 @@ def _print_day(figures: dict[str, Any], since: Optional[str]) -> None:
     held = figures["settlements"]
     km2 = figures["controlled_km2"]
     typer.echo(f"On {figures['date']}: settlements UA {held['UA']}, RU {held['RU']}, contested {held['contested']}")
-    typer.echo(f"  held km² ({figures['areas']}): UA {km2['UA']:,.0f}, RU {km2['RU']:,.0f}, contested {km2['contested']:,.0f}")
+    in_russia = figures.get("held_in_russia_km2")
+    where = " in Ukraine" if in_russia else ""
+    typer.echo(f"  held km²{where} ({figures['areas']}): UA {km2['UA']:,.0f}, RU {km2['RU']:,.0f}, contested {km2['contested']:,.0f}")
+    if in_russia:
+        typer.echo(f"  held km² in Russia: UA {in_russia['UA']:,.0f}, contested {in_russia['contested']:,.0f}")
     if len(figures["regions"]) > 1:
         for name, region in figures["regions"].items():
             r = region["controlled_km2"]

@@ -25,7 +25,7 @@ from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent, area
 from conflictmap.errors import ConflictmapError
 from conflictmap.measured import MeasuredAreas, areas_path, region_km2
 from conflictmap.store import event_files
-from conflictmap.territory import Timeline, control_map, territory_stats, to_equal_area
+from conflictmap.territory import ControlMap, Timeline, control_map, territory_stats, to_equal_area
 from conflictmap.vocab import Layer
 
 SIDES = ("UA", "RU", "contested")
@@ -70,6 +70,10 @@ class _Regions:
     polygons: np.ndarray
     km2: dict[str, float]
 
+    def held(self, now: ControlMap) -> dict[str, dict[str, float]]:
+        """Each region's km² per side, estimated by the settlement model."""
+        return dict(zip(self.names, now.controlled_km2_in(self.polygons), strict=True))
+
     @classmethod
     def of(cls, extent: Extent) -> _Regions:
         from conflictmap.boundaries import oblasts
@@ -97,19 +101,33 @@ def day_figures(
     events: gpd.GeoDataFrame, on: dt.date, since: dt.date | None, extent: Extent, measured: MeasuredAreas | None = None,
 ) -> dict[str, Any]:
     """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.territory.territory_stats`,
-    with ``regions`` (each region's ``controlled_km2``) and ``areas`` (measured or estimated)."""
+    with ``regions`` (each region's ``controlled_km2``) and ``areas`` (measured or estimated).
+
+    Where the extent holds regions of both countries, ``controlled_km2`` counts the ground of
+    Ukraine's, and ``held_in_russia_km2`` the ground of Russia's (who holds Russia's own ground is
+    not news)."""
     figures = territory_stats(events, on, since, extent.polygon)
     regions = _Regions.of(extent)
     found = _measured_on(measured, on, regions) if measured else None
     if found is not None:
         per_region, snapshot = found
-        figures.update(controlled_km2=_total(per_region), areas="measured", areas_snapshot=snapshot)
+        figures.update(areas="measured", areas_snapshot=snapshot)
     else:
-        now = control_map(Timeline(events), on, extent.polygon)
-        per_region = dict(zip(regions.names, now.controlled_km2_in(regions.polygons), strict=True))
+        per_region = regions.held(control_map(Timeline(events), on, extent.polygon))
         figures["areas"] = "estimated"
+    figures["controlled_km2"], in_russia = _by_country(per_region)
+    if in_russia is not None:
+        figures["held_in_russia_km2"] = in_russia
     figures["regions"] = {name: {"controlled_km2": km2} for name, km2 in per_region.items()}
     return figures
+
+
+def _by_country(per_region: dict[str, dict[str, float]]) -> tuple[dict[str, float], dict[str, float] | None]:
+    """The km² held in the regions of Ukraine, and in those of Russia where there are both (else ``None``)."""
+    russian = {n: km2 for n, km2 in per_region.items() if n in RUSSIAN_BORDER_OBLASTS}
+    if not russian or len(russian) == len(per_region):
+        return _total(per_region), None
+    return _total({n: km2 for n, km2 in per_region.items() if n not in russian}), _total(russian)
 
 
 def held_by_country(figures: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -138,7 +156,7 @@ def period_figures(
     events: gpd.GeoDataFrame, first: dt.date, last: dt.date, by: str, extent: Extent, measured: MeasuredAreas | None = None,
 ) -> list[dict[str, Any]]:
     """One row per week or month from ``first`` to ``last``: ``date`` (its first day), ``until`` (its
-    last day, or ``last``), ``controlled_km2`` on its last day, ``gained_km2`` (how much each side's
+    last day, or ``last``), ``controlled_km2`` on its last day (in Ukraine, as :func:`day_figures`), ``gained_km2`` (how much each side's
     ground grew from the day before the period to its last day; 0 for a side whose ground shrank;
     ``None`` where the two days' km² come from different places, measured and estimated, and
     Ukraine's and contested ``None`` between a map of occupied ground only and one of every state,
@@ -151,15 +169,16 @@ def period_figures(
     """
     if first > last:
         raise ConflictmapError(f"--since: {first} is after --until {last}")
-    regions = _Regions.of(extent) if measured else None
+    regions = _Regions.of(extent)
     timeline = Timeline(events)
 
     def held(day: dt.date) -> tuple[dict[str, float], str]:
-        """km² held on ``day``, and where they come from (measured by which kind of map, or estimated)."""
-        found = _measured_on(measured, day, regions) if measured and regions else None
+        """km² held on ``day`` (in Ukraine where the extent holds both countries), and where they come
+        from (measured by which kind of map, or estimated)."""
+        found = _measured_on(measured, day, regions) if measured else None
         if found is not None:
-            return _total(found[0]), f"measured {found[1]['kind']}"
-        return control_map(timeline, day, extent.polygon).controlled_km2(), "estimated"
+            return _by_country(found[0])[0], f"measured {found[1]['kind']}"
+        return _by_country(regions.held(control_map(timeline, day, extent.polygon)))[0], "estimated"
 
     starts = period_starts(first, last, by)
     ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [last]

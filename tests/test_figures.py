@@ -213,3 +213,20 @@ def test_image_draws_the_gains_as_bars_for_print(tmp_path, runner):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     result = invoke(runner, "image", "--events", str(path), "--by", "month", "--out", str(tmp_path / "gains.gif"))
     assert result.exit_code == 2 and "write a .png or .svg file" in result.stderr and not (tmp_path / "gains.gif").exists()
+
+
+def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_are_apart(tmp_path, runner):
+    path = write_events(tmp_path / "war.geojson", kharkiv_events())
+    write_areas(areas_path(path), [SnapshotAreas(
+        dt.datetime(2024, 9, 11, 18, tzinfo=UTC), dt.date(2024, 9, 11), "named", "https://example.org/k",
+        {"Kharkiv": {"RU": 800.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 1_200.0}})])
+    events = load_events(path)
+    figures = day_figures(events, dt.date(2024, 9, 12), None, extent_of("Kharkiv,Kursk", events), measured_areas(path, events))
+    kharkiv, kursk = area_km2(region_polygon("Kharkiv")), area_km2(region_polygon("Kursk"))
+    assert figures["controlled_km2"]["RU"] == 800.0 and figures["controlled_km2"]["UA"] == pytest.approx(kharkiv - 800, abs=0.2)
+    assert figures["held_in_russia_km2"]["UA"] == 1_200.0
+    assert figures["held_in_russia_km2"]["RU"] == pytest.approx(kursk - 1_200, abs=0.2)
+    result = invoke(runner, "stats", "--events", str(path), "--date", "2024-09-12", "--region", "Kharkiv,Kursk")
+    assert "held km² in Ukraine (measured): UA" in result.stdout and "held km² in Russia: UA 1,200" in result.stdout
+    alone = day_figures(events, dt.date(2024, 9, 12), None, extent_of("Kharkiv", events), measured_areas(path, events))
+    assert "held_in_russia_km2" not in alone
