@@ -263,7 +263,7 @@ def test_changes_from_given_start_states(tmp_path):
     files = [snapshot(tmp_path, T1, ("Окуповано /// Occupied", box(36.1, 36.3))),
              snapshot(tmp_path, T2, ("Окуповано /// Occupied", box(35.9, 36.1)))]
     features = events_from_deepstate(observe(files, [WEST, MIDDLE]), start={"test:west": "UA", "test:middle": "RU"},
-                                     quotes={T2: "The enemy has occupied West."})
+                                     quotes={T2: {"quote": "The enemy has occupied West."}})
     got = [(f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
             f["properties"]["control_after"], f["properties"]["sources"][0].get("quote")) for f in features]
     assert sorted(got) == [("Middle", "2022-09-16", "RU", "UA", "The enemy has occupied West."),

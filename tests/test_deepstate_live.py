@@ -106,6 +106,7 @@ def test_live_import_cites_each_update_quotes_its_note_and_waits_a_second_betwee
         ("Kupiansk", "2026-10-01", "RU", f"{api}/history/{U1}/geojson", f"Update {U1}: the enemy advanced."),
     ]
     assert read_members(out)["deepstate_live"] == {"api": api, "last_update": U2}
+    assert {f["properties"]["sources"][0]["quote_uk"] for f in read_features(out)} == {f"Оновлення {U1}", f"Оновлення {U2}"}
     assert paths() == ["/api/history/public", f"/api/history/{U1}/geojson", f"/api/history/{U2}/geojson"]
     times = [t for t, _ in FakeApi.log]
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.99
@@ -145,6 +146,13 @@ def test_passing_failures_are_retried_after_a_pause(api):
     assert [u.id for u in client.updates()] == [U1, U2]
     assert paths() == ["/api/history/public"] * 3
     assert [p for p in pauses if p > 0] == [1.0, 2.0]  # 2**0 s after the 503, Retry-After after the 429
+
+
+def test_an_update_quotes_its_english_note_and_its_ukrainian_beside_it():
+    assert Update(U1, description="Ворог просунувся.", descriptionEn="The enemy advanced.").quotes == {
+        "quote": "The enemy advanced.", "quote_uk": "Ворог просунувся."}
+    assert Update(U1, description="Ворог просунувся.").quotes == {"quote": "Ворог просунувся."}
+    assert Update(U1, description=" ", descriptionEn=None).quotes == {}
 
 
 def test_updates_to_read():

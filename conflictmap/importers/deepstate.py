@@ -421,7 +421,7 @@ def events_from_deepstate(
     observed: Observations,
     source_url: SourceUrl = DEFAULT_SOURCE_URL,
     start: dict[str, str] | None = None,
-    quotes: dict[int, str] | None = None,
+    quotes: dict[int, dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Control changes of the observed settlements (ids ``deepstate-<place>-<unix time>``).
 
@@ -432,7 +432,8 @@ def events_from_deepstate(
         snapshot's Unix seconds and file name, or a function of the snapshot's time and file
     start : each place's state (by ``place_id``) before the first snapshot; a place given one
         changes only where a snapshot shows another (default: every place starts ``unknown``)
-    quotes : text each snapshot's source quotes, by its Unix seconds (the live map's update notes)
+    quotes : what each snapshot's source quotes, by its Unix seconds: fields added to the source
+        (the live map's update notes: ``quote`` in English, ``quote_uk`` in Ukrainian)
     """
     settlements = observed.settlements
     start_codes = np.array([_CODES.get((start or {}).get(s.place_id, ""), 0) for s in settlements], dtype=np.int8)
@@ -473,8 +474,7 @@ def events_from_deepstate(
             "title": (f"DeepStateMap occupied ground, daily file of {kyiv:%Y-%m-%d}" if observed.occupied_only[col]
                       else f"DeepStateMap snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time)"),
         }
-        if quotes and (quote := quotes.get(seconds)):
-            source["quote"] = quote
+        source.update((quotes or {}).get(seconds, {}))
         features.append({
             "type": "Feature",
             "id": f"deepstate-{slug(place.place_id)}-{seconds}",

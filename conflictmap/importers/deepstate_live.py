@@ -54,9 +54,13 @@ class Update(msgspec.Struct, frozen=True):
         return dt.datetime.fromtimestamp(self.id, dt.timezone.utc)
 
     @property
-    def quote(self) -> str | None:
-        """The update's own note on what changed, in English where it has one."""
-        return (self.descriptionEn or self.description or "").strip() or None
+    def quotes(self) -> dict[str, str]:
+        """The update's own note on what changed, as a source quotes it: ``quote`` in English where
+        it has one (else in Ukrainian), and ``quote_uk`` the Ukrainian beside an English one."""
+        english, ukrainian = (self.descriptionEn or "").strip(), (self.description or "").strip()
+        if not english:
+            return {"quote": ukrainian} if ukrainian else {}
+        return {"quote": english, **({"quote_uk": ukrainian} if ukrainian else {})}
 
 
 class _Collection(msgspec.Struct):
@@ -226,7 +230,7 @@ def import_live(
     if not updates:
         return None
     observed = observe(list(progress(client.snapshots(updates), len(updates))))
-    quotes = {u.id: quote for u in updates if (quote := u.quote)}
+    quotes = {u.id: u.quotes for u in updates}
     return LiveImport(client.api, updates, observed, events_from_deepstate(observed, client.cite, start=start, quotes=quotes))
 
 
