@@ -83,7 +83,9 @@ class _Regions:
         return cls(names, polygons, {n: area_km2(region_polygon(n)) for n in names})
 
 
-def _measured_on(measured: MeasuredAreas, day: dt.date, regions: _Regions) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
+def _measured_on(
+    measured: MeasuredAreas, day: dt.date, regions: _Regions,
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
     """Each region's measured km² per side on ``day``, and the snapshot they come from."""
     snapshot = measured.on(day)
     if snapshot is None:
@@ -156,11 +158,12 @@ def period_figures(
     events: gpd.GeoDataFrame, first: dt.date, last: dt.date, by: str, extent: Extent, measured: MeasuredAreas | None = None,
 ) -> list[dict[str, Any]]:
     """One row per week or month from ``first`` to ``last``: ``date`` (its first day), ``until`` (its
-    last day, or ``last``), ``controlled_km2`` on its last day (in Ukraine, as :func:`day_figures`), ``gained_km2`` (how much each side's
-    ground grew from the day before the period to its last day; 0 for a side whose ground shrank;
-    ``None`` where the two days' km² come from different places, measured and estimated, and
-    Ukraine's and contested ``None`` between a map of occupied ground only and one of every state,
-    whose free ground differs by the grey zone) and ``areas`` (measured or estimated).
+    last day, or ``last``), ``controlled_km2`` on its last day (in Ukraine, as :func:`day_figures`),
+    ``gained_km2`` (how much each side's ground grew from the day before the period to its last
+    day; 0 for a side whose ground shrank; ``None`` where the two days' km² come from different
+    places, measured and estimated, and Ukraine's and contested ``None`` between a map of occupied
+    ground only and one of every state, whose free ground differs by the grey zone) and ``areas``
+    (measured or estimated).
 
     Raises
     ------

@@ -166,8 +166,10 @@ def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) 
     figure.subplots_adjust(left=0.08, right=0.98, top=0.82, bottom=0.22)
     x = np.arange(len(rows))
     gained = [r["gained_km2"] or {} for r in rows]
-    axes.bar(x, [np.nan if g.get("RU") is None else g["RU"] for g in gained], color=COLOURS["RU"], label="gained by Russia")
-    axes.bar(x, [np.nan if g.get("UA") is None else -g["UA"] for g in gained], color=COLOURS["UA"], label="gained by Ukraine")
+    russia = [np.nan if g.get("RU") is None else g["RU"] for g in gained]
+    ukraine = [np.nan if g.get("UA") is None else -g["UA"] for g in gained]
+    axes.bar(x, russia, color=COLOURS["RU"], label="gained by Russia")
+    axes.bar(x, ukraine, color=COLOURS["UA"], label="gained by Ukraine")
     axes.axhline(0, color="#333333", linewidth=0.8)
     step = max(1, len(rows) // 24)
     axes.set_xticks(x[::step], [r["date"][:7] if by == "month" else r["date"] for r in rows][::step],
@@ -177,11 +179,14 @@ def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) 
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper right", fontsize=8, frameon=False)
     how = {r["areas"] for r in rows}
-    measured = "measured by the map itself" if how == {"measured"} else (
-        "estimated from the settlements' Voronoi cells" if how == {"estimated"} else "measured by the map where it can, else estimated")
+    measured = {
+        frozenset({"measured"}): "measured by the map itself",
+        frozenset({"estimated"}): "estimated from the settlements' Voronoi cells",
+    }.get(frozenset(how), "measured by the map where it can, else estimated")
     figure.text(0.01, 0.97, title, fontsize=14, fontweight="bold", va="top")
-    figure.text(0.01, 0.9, f"Net growth of each side's ground per {by}, {rows[0]['date']} to {rows[-1]['until']}; km² {measured}",
-                fontsize=9, color="#333333", va="top")
+    span = f"{rows[0]['date']} to {rows[-1]['until']}"
+    figure.text(0.01, 0.9, f"Net growth of each side's ground per {by}, {span}; km² {measured}", fontsize=9,
+                color="#333333", va="top")
     figure.text(0.01, 0.02, sources + " Made with conflictmap.", fontsize=6.5, color="#555555", va="bottom")
     return figure
 
@@ -269,7 +274,8 @@ def _draw_legend(axes: Axes, now: ControlMap, retaken: shapely.Geometry, since: 
         in_ukraine = " in Ukraine" if any(held["RU"].values()) else ""
         return f"{LABELS[side]}: {held['UA'][side]:,.0f} km²{in_ukraine}{abroad}{how}"
 
-    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=label(c)) for c in ("UA", "RU", "contested") if held["UA"][c] or held["RU"][c]]
+    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=label(c))
+               for c in ("UA", "RU", "contested") if held["UA"][c] or held["RU"][c]]
     if (now.control == "unknown").any():
         handles.append(Patch(facecolor=COLOURS["unknown"], alpha=0.4, label=LABELS["unknown"]))
     handles += [

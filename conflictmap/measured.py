@@ -94,14 +94,16 @@ class MeasuredAreas:
                     time = dt.datetime.fromisoformat(row["time"].replace("Z", "+00:00"))
                     day = dt.date.fromisoformat(row["date"])
                 except ValueError:
-                    raise EventFileError(path, f"not a time and a day: {row['time']!r}, {row['date']!r}", where, "time") from None
+                    message = f"not a time and a day: {row['time']!r}, {row['date']!r}"
+                    raise EventFileError(path, message, where, "time") from None
                 figures = {}
                 for state in STATES:
                     try:
                         figures[state] = float(row[f"{state}_km2"])
                     except (TypeError, ValueError):
                         raise EventFileError(path, f"not a number: {row[f'{state}_km2']!r}", where, f"{state}_km2") from None
-                snap = rows.setdefault((time, row["source_url"]), SnapshotAreas(time, day, row["kind"], row["source_url"], {}))
+                key = (time, row["source_url"])
+                snap = rows.setdefault(key, SnapshotAreas(time, day, row["kind"], row["source_url"], {}))
                 snap.km2[row["region"]] = figures
         return cls(tuple(sorted(rows.values(), key=lambda s: s.time)))
 

@@ -127,7 +127,8 @@ class Timeline:
         self.names = changes["place"].iloc[latest].to_numpy()  # three columns taken, not every one
         self.points = changes.geometry.iloc[latest].to_numpy()
         #: which places are in Russia (their latest change's ``country``): their cells tile Russia's ground
-        self.in_russia = (changes["country"].iloc[latest] == "RU").to_numpy(bool) if "country" in changes else np.zeros(len(latest), bool)
+        country = changes["country"].iloc[latest].to_numpy() if "country" in changes else np.full(len(latest), None)
+        self.in_russia = country == "RU"
         self.crs = events.crs
         self._first = np.searchsorted(self._codes, np.arange(len(self.keys)))
         # each change's (place, day) as one sortable number, for the binary search of latest()
@@ -366,14 +367,17 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     one tessellation.
     """
     points, region = shapely.get_parts(shapely.from_wkb(points_wkb)), shapely.from_wkb(region_wkb)
-    in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool) if russian else np.zeros(len(points), bool)
+    in_russia = np.zeros(len(points), bool)
+    if russian:
+        in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool)
     if not in_russia.any():
         return Tessellation(_voronoi(points, region), region)
     from conflictmap.boundaries import country_outline
 
     ukraine = to_equal_area(np.array([country_outline().union_all()]))[0]
     cells = np.empty(len(points), dtype=object)
-    for mine, part in ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, shapely.difference(region, ukraine))):
+    parts = ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, shapely.difference(region, ukraine)))
+    for mine, part in parts:
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
     return Tessellation(cells, region, in_russia)

@@ -118,7 +118,10 @@ class Snapshot:
         """The state code of each point of the tree ``points``: the first by precedence of the
         polygons holding it, else its country's (``in_russia``; :data:`NOT_OCCUPIED` and
         :data:`NOT_DRAWN` in an occupied-only snapshot)."""
-        outside = np.where(in_russia, NOT_DRAWN, NOT_OCCUPIED) if self.occupied_only else np.where(in_russia, RU_CODE, UA_CODE)
+        if self.occupied_only:
+            outside = np.where(in_russia, NOT_DRAWN, NOT_OCCUPIED)
+        else:
+            outside = np.where(in_russia, RU_CODE, UA_CODE)
         codes = np.full(len(in_russia), 127, dtype=np.int8)
         polygon_idx, point_idx = points.query(self.polygons, predicate="intersects")  # each polygon prepared once
         np.minimum.at(codes, point_idx, self.codes[polygon_idx])
@@ -301,7 +304,8 @@ def on_days(files: list[Path], since: dt.date | None, until: dt.date | None, tim
     if since is None and until is None:
         return files
     days = [(time or snapshot_time(f)).astimezone(KYIV).date() for f in files]
-    return [f for f, day in zip(files, days, strict=True) if (since is None or day >= since) and (until is None or day <= until)]
+    return [f for f, day in zip(files, days, strict=True)
+            if (since is None or day >= since) and (until is None or day <= until)]
 
 
 def one_kind_a_day(files: list[Path], time: dt.datetime | None = None) -> list[Path]:
@@ -336,7 +340,8 @@ class Observations:
         from conflictmap.measured import NAMED, OCCUPIED_ONLY, SnapshotAreas
 
         return [
-            SnapshotAreas(when, when.astimezone(KYIV).date(), OCCUPIED_ONLY if only else NAMED, snapshot_url(source_url, when, path), km2)
+            SnapshotAreas(when, when.astimezone(KYIV).date(), OCCUPIED_ONLY if only else NAMED,
+                          snapshot_url(source_url, when, path), km2)
             for when, only, path, km2 in zip(self.times, self.occupied_only, self.files, self.areas or [], strict=False)
             if km2 is not None
         ]
@@ -402,7 +407,8 @@ def _resolve_undrawn(codes: np.ndarray, start: np.ndarray) -> np.ndarray:
     for col in range(codes.shape[1]):
         column = resolved[:, col]
         not_occupied, not_drawn = column == NOT_OCCUPIED, column == NOT_DRAWN
-        column[not_occupied] = np.where((state[not_occupied] > 0) & (state[not_occupied] != RU_CODE), state[not_occupied], UA_CODE)
+        before = state[not_occupied]
+        column[not_occupied] = np.where((before > 0) & (before != RU_CODE), before, UA_CODE)
         column[not_drawn] = np.where(state[not_drawn] > 0, state[not_drawn], RU_CODE)
         state = column
     return resolved

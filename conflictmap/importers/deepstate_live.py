@@ -231,7 +231,8 @@ def import_live(
         return None
     observed = observe(list(progress(client.snapshots(updates), len(updates))))
     quotes = {u.id: u.quotes for u in updates}
-    return LiveImport(client.api, updates, observed, events_from_deepstate(observed, client.cite, start=start, quotes=quotes))
+    features = events_from_deepstate(observed, client.cite, start=start, quotes=quotes)
+    return LiveImport(client.api, updates, observed, features)
 
 
 def updates_to_read(

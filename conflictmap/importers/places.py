@@ -42,7 +42,8 @@ def _csv_rows(path: Path, text: str) -> Iterator[Place]:
     reader = csv.DictReader(text.splitlines())
     missing = {"name", "lat", "lon"} - set(reader.fieldnames or ())
     if missing:
-        raise EventFileError(path, f"a CSV of places needs the columns name, lat and lon; missing {', '.join(sorted(missing))}")
+        needed = f"a CSV of places needs the columns name, lat and lon; missing {', '.join(sorted(missing))}"
+        raise EventFileError(path, needed)
     for line, values in enumerate(reader, start=2):
         yield _row(path, f"line {line}", values, values.get("lon"), values.get("lat"))
 

@@ -123,8 +123,10 @@ def build_map(
     settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
     days = settlements.data["dates"]
     by_day = {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
-    in_russia = region_polygon(",".join(russian)) if (russian := [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]) else None
-    TerritoryLayer(variants, days, region, COLOURS, since.isoformat() if since else None, progress, by_day, in_russia).add_to(m)
+    russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
+    in_russia = region_polygon(",".join(russian)) if russian else None
+    first = since.isoformat() if since else None
+    TerritoryLayer(variants, days, region, COLOURS, first, progress, by_day, in_russia).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)

@@ -40,7 +40,8 @@ def _geojson(geometries: np.ndarray, simplify: bool = True) -> list[Any]:
     if simplify:
         shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)  # for display only
     shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
-    return [None if empty else json.loads(g) for g, empty in zip(shapely.to_geojson(shapes), shapely.is_empty(shapes), strict=True)]
+    texts, empty = shapely.to_geojson(shapes), shapely.is_empty(shapes)
+    return [None if blank else json.loads(text) for text, blank in zip(texts, empty, strict=True)]
 
 
 def territory_by_day(
