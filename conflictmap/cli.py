@@ -666,8 +666,9 @@ def _observe_settlements(
     from rich.console import Console
     from rich.progress import track
 
-    from conflictmap.importers.deepstate import RegionTable, gazetteer_settlements, observe
+    from conflictmap.importers.deepstate import gazetteer_settlements, observe
     from conflictmap.importers.places import read_places
+    from conflictmap.measured import RegionTable
 
     settlements = read_places(places, region) if places is not None else gazetteer_settlements(region)
     if not settlements:

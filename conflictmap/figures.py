@@ -14,18 +14,16 @@ Settlement counts, the ground recaptured and the front line are always the settl
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 
-from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent, area_km2, region_polygon
+from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent
 from conflictmap.errors import ConflictmapError
-from conflictmap.measured import MeasuredAreas, areas_path, region_km2
+from conflictmap.measured import MeasuredAreas, RegionTable, areas_path, region_km2
 from conflictmap.store import event_files
-from conflictmap.territory import ControlMap, Timeline, control_map, territory_stats, to_equal_area
+from conflictmap.territory import ControlMap, Timeline, control_map, territory_stats
 from conflictmap.vocab import Layer
 
 SIDES = ("UA", "RU", "contested")
@@ -50,7 +48,7 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
     """For each ISO day that a snapshot covers, the km² measured in ``extent``'s regions of Ukraine
     (Ukraine's, Russia's, contested), the snapshot's day, and the km² Ukraine holds in its regions
     of Russia."""
-    regions = _Regions.of(extent)
+    regions = _regions_of(extent)
     out = {}
     for day in days:
         found = _measured_on(measured, dt.date.fromisoformat(day), regions)
@@ -62,29 +60,21 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
     return out
 
 
-@dataclass
-class _Regions:
-    """The regions of an extent, one by one: names, polygons in the equal-area CRS, areas."""
+def _regions_of(extent: Extent) -> RegionTable:
+    """The regions of an extent, one by one (all Ukraine's oblasts for Ukraine)."""
+    from conflictmap.boundaries import oblasts
 
-    names: tuple[str, ...]
-    polygons: np.ndarray
-    km2: dict[str, float]
+    names = [n for name in extent.names for n in (oblasts()["admin1"] if name == UKRAINE else [name])]
+    return RegionTable.default().subset(names)
 
-    def held(self, now: ControlMap) -> dict[str, dict[str, float]]:
-        """Each region's km² per side, estimated by the settlement model."""
-        return dict(zip(self.names, now.controlled_km2_in(self.polygons), strict=True))
 
-    @classmethod
-    def of(cls, extent: Extent) -> _Regions:
-        from conflictmap.boundaries import oblasts
-
-        names = tuple(n for name in extent.names for n in (oblasts()["admin1"] if name == UKRAINE else [name]))
-        polygons = to_equal_area(np.array([region_polygon(n) for n in names], dtype=object))
-        return cls(names, polygons, {n: area_km2(region_polygon(n)) for n in names})
+def _estimated(regions: RegionTable, now: ControlMap) -> dict[str, dict[str, float]]:
+    """Each region's km² per side, estimated by the settlement model."""
+    return dict(zip(regions.names.tolist(), now.controlled_km2_in(regions.polygons), strict=True))
 
 
 def _measured_on(
-    measured: MeasuredAreas, day: dt.date, regions: _Regions,
+    measured: MeasuredAreas, day: dt.date, regions: RegionTable,
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
     """Each region's measured km² per side on ``day``, and the snapshot they come from."""
     snapshot = measured.on(day)
@@ -100,7 +90,8 @@ def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def day_figures(
-    events: gpd.GeoDataFrame, on: dt.date, since: dt.date | None, extent: Extent, measured: MeasuredAreas | None = None,
+    events: gpd.GeoDataFrame | Timeline, on: dt.date, since: dt.date | None, extent: Extent,
+    measured: MeasuredAreas | None = None,
 ) -> dict[str, Any]:
     """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.territory.territory_stats`,
     with ``regions`` (each region's ``controlled_km2``) and ``areas`` (measured or estimated).
@@ -108,14 +99,15 @@ def day_figures(
     Where the extent holds regions of both countries, ``controlled_km2`` counts the ground of
     Ukraine's, and ``held_in_russia_km2`` the ground of Russia's (who holds Russia's own ground is
     not news)."""
-    figures = territory_stats(events, on, since, extent.polygon)
-    regions = _Regions.of(extent)
+    timeline = events if isinstance(events, Timeline) else Timeline(events)
+    figures = territory_stats(timeline, on, since, extent.polygon)
+    regions = _regions_of(extent)
     found = _measured_on(measured, on, regions) if measured else None
     if found is not None:
         per_region, snapshot = found
         figures.update(areas="measured", areas_snapshot=snapshot)
     else:
-        per_region = regions.held(control_map(Timeline(events), on, extent.polygon))
+        per_region = _estimated(regions, control_map(timeline, on, extent.polygon))
         figures["areas"] = "estimated"
     figures["controlled_km2"], in_russia = _by_country(per_region)
     if in_russia is not None:
@@ -172,7 +164,7 @@ def period_figures(
     """
     if first > last:
         raise ConflictmapError(f"--since: {first} is after --until {last}")
-    regions = _Regions.of(extent)
+    regions = _regions_of(extent)
     timeline = Timeline(events)
 
     def held(day: dt.date) -> tuple[dict[str, float], str]:
@@ -181,7 +173,7 @@ def period_figures(
         found = _measured_on(measured, day, regions) if measured else None
         if found is not None:
             return _by_country(found[0])[0], f"measured {found[1]['kind']}"
-        return _by_country(regions.held(control_map(timeline, day, extent.polygon)))[0], "estimated"
+        return _by_country(_estimated(regions, control_map(timeline, day, extent.polygon)))[0], "estimated"
 
     starts = period_starts(first, last, by)
     ends = [day - dt.timedelta(days=1) for day in starts[1:]] + [last]

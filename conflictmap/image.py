@@ -92,7 +92,7 @@ def render_image(
     since = since or meta.get("since") or days.min().date()
     extent = extent_of(region, events)
     title = title or meta.get("title") or map_title(events, extent.label)
-    figures = day_figures(events, on, None, extent, measured_areas(events_path, events))
+    figures = day_figures(timeline, on, None, extent, measured_areas(events_path, events))
     return _save(_draw(timeline, events, extent.polygon, on, since, title, width, figures), out, fmt)
 
 

@@ -21,9 +21,11 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 from conflictmap._io import atomic_writer
 from conflictmap.errors import EventFileError
@@ -31,6 +33,51 @@ from conflictmap.errors import EventFileError
 COLUMNS = ("time", "date", "region", "RU_km2", "contested_km2", "unknown_km2", "UA_km2", "kind", "source_url")
 STATES = ("RU", "contested", "unknown", "UA")
 NAMED, OCCUPIED_ONLY = "named", "occupied-only"
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    """Regions areas are measured in (EPSG:3035), indexed: names, polygons, bounds, a tree, which
+    are in Russia."""
+
+    names: np.ndarray
+    polygons: np.ndarray
+    bounds: np.ndarray
+    tree: shapely.STRtree
+    russian: np.ndarray
+
+    @classmethod
+    def of(cls, names: np.ndarray, polygons: np.ndarray) -> RegionTable:
+        """The table of these regions (polygons in EPSG:3035)."""
+        from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS
+
+        russian = np.isin(names, list(RUSSIAN_BORDER_OBLASTS))
+        return cls(names, polygons, shapely.bounds(polygons), shapely.STRtree(polygons), russian)
+
+    @classmethod
+    def default(cls) -> RegionTable:
+        """Every oblast of Ukraine and the Russian border oblasts (made once)."""
+        return _default_regions()
+
+    def subset(self, names: Iterable[str]) -> RegionTable:
+        """These regions of the table, in the order given."""
+        position = {name: i for i, name in enumerate(self.names.tolist())}
+        keep = np.array([position[name] for name in names], dtype=int)
+        return RegionTable.of(self.names[keep], self.polygons[keep])
+
+    @property
+    def km2(self) -> dict[str, float]:
+        """Each region's area."""
+        return dict(zip(self.names.tolist(), (shapely.area(self.polygons) / 1e6).tolist(), strict=True))
+
+
+@cache
+def _default_regions() -> RegionTable:
+    from conflictmap.boundaries import regions_table
+    from conflictmap.territory import to_equal_area
+
+    table = regions_table()
+    return RegionTable.of(table["name"].to_numpy(), to_equal_area(table.geometry.to_numpy()))
 
 
 def areas_path(events_file: str | Path) -> Path:

@@ -611,14 +611,14 @@ def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
 
 
 def territory_stats(
-    events: gpd.GeoDataFrame, on: dt.date, since: dt.date | None, region: shapely.Geometry
+    events: gpd.GeoDataFrame | Timeline, on: dt.date, since: dt.date | None, region: shapely.Geometry
 ) -> dict[str, object]:
     """The figures of ``conflictmap stats``: settlements, km² held and recaptured, front-line km.
 
     ``recaptured_*`` count what Russia held on ``since`` and Ukraine holds on ``on``
-    (zero without ``since``).
+    (zero without ``since``). Pass a :class:`Timeline` to share it with other figures.
     """
-    timeline = Timeline(events)
+    timeline = events if isinstance(events, Timeline) else Timeline(events)
     now = control_map(timeline, on, region)
     settlements, km2 = recaptured(control_map(timeline, since, region), now) if since else (0, 0.0)
     return {

@@ -35,7 +35,6 @@ import shapely
 from rich.progress import track
 
 from conflictmap.importers.deepstate import (
-    RegionTable,
     Settlement,
     events_from_deepstate,
     gazetteer_settlements,
@@ -44,7 +43,7 @@ from conflictmap.importers.deepstate import (
     one_kind_a_day,
     snapshot_files,
 )
-from conflictmap.measured import areas_path, write_areas
+from conflictmap.measured import RegionTable, areas_path, write_areas
 from conflictmap.store import save_new_collection
 from conflictmap.territory import to_equal_area
 

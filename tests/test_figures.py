@@ -13,8 +13,8 @@ from conflictmap.boundaries import area_km2, extent_of, region_polygon
 from conflictmap.errors import ConflictmapError, EventFileError
 from conflictmap.figures import day_figures, measured_areas, period_figures, period_starts
 from conflictmap.frames import events_frame, load_events
-from conflictmap.importers.deepstate import RegionTable, read_snapshot
-from conflictmap.measured import MeasuredAreas, SnapshotAreas, areas_path, region_km2, write_areas
+from conflictmap.importers.deepstate import read_snapshot
+from conflictmap.measured import MeasuredAreas, RegionTable, SnapshotAreas, areas_path, region_km2, write_areas
 from tests.conftest import invoke, make_feature, write_events
 
 UTC = dt.timezone.utc

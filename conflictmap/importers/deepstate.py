@@ -47,7 +47,7 @@ from conflictmap.importers._status import date_precision, status_changes
 from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer
 
 if TYPE_CHECKING:
-    from conflictmap.measured import SnapshotAreas
+    from conflictmap.measured import RegionTable, SnapshotAreas
 
 PUBLISHER = "DeepStateMap"
 DEFAULT_SOURCE_URL = "https://deepstatemap.live/"
@@ -153,30 +153,6 @@ class Snapshot:
                     found.setdefault(regions.names[i], {})[state.value] = area
         russian = set(regions.names[regions.russian])
         return {name: km2 for name, km2 in found.items() if name in russian or set(km2) - {Control.UA.value}}
-
-
-@dataclass(frozen=True)
-class RegionTable:
-    """The regions areas are measured in (EPSG:3035), indexed: names, polygons, bounds, a tree,
-    and which are in Russia."""
-
-    names: np.ndarray
-    polygons: np.ndarray
-    bounds: np.ndarray
-    tree: shapely.STRtree
-    russian: np.ndarray
-
-    @classmethod
-    def default(cls) -> RegionTable:
-        """Every oblast of Ukraine and the Russian border oblasts."""
-        from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, regions_table
-        from conflictmap.territory import to_equal_area
-
-        table = regions_table()
-        polygons = to_equal_area(table.geometry.to_numpy())
-        names = table["name"].to_numpy()
-        return cls(names, polygons, shapely.bounds(polygons), shapely.STRtree(polygons),
-                   np.isin(names, list(RUSSIAN_BORDER_OBLASTS)))
 
 
 class _GeometryType(msgspec.Struct):
