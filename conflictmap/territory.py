@@ -357,13 +357,18 @@ class Tessellation:
         return segments, cell[twice], cell[twice + 1]
 
 
+#: How far the cell of a place in Russia reaches, in km: the gazetteer knows few of Russia's villages,
+#: and a cell stretched across the gaps would show a town's state over a whole district.
+RUSSIA_CELL_KM = 10.0
+
+
 @lru_cache(maxsize=8)
 def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> Tessellation:
     """Tessellate a MultiPoint within a region (both WKB in the equal-area CRS).
 
     ``russian`` (bits, one per point; none: no point) marks the places in Russia: Ukraine's places
     tile the region's part in Ukraine and Russia's its part in Russia, so that no village's cell
-    crosses the state border. Keyed by WKB, so that every day with the same set of places shares
+    crosses the state border; a Russian place's cell reaches no further than :data:`RUSSIA_CELL_KM`. Keyed by WKB, so that every day with the same set of places shares
     one tessellation.
     """
     points, region = shapely.get_parts(shapely.from_wkb(points_wkb)), shapely.from_wkb(region_wkb)
@@ -380,6 +385,8 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     for mine, part in parts:
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
+    # the places known in Russia are few (GeoNames' of >= 500 inhabitants): a cell reaches no further than this
+    cells[in_russia] = shapely.intersection(cells[in_russia], shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000))
     return Tessellation(cells, region, in_russia)
 
 

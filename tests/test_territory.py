@@ -12,6 +12,7 @@ from conflictmap.boundaries import region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.frames import events_frame
 from conflictmap.territory import (
+    RUSSIA_CELL_KM,
     Timeline,
     control_changes,
     control_map,
@@ -296,10 +297,10 @@ def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_
         features.append(feature)
     region = region_polygon("Kharkiv,Belgorod")
     now = control_map(events_frame(features), dt.date(2022, 9, 9), region)
-    km2 = now.controlled_km2()
-    assert km2["UA"] + km2["RU"] == pytest.approx(area_km2(region), rel=0.01)
-    belgorod = now.controlled_km2_in(to_equal_area(np.array([region_polygon("Belgorod")])))[0]
-    assert belgorod["RU"] == pytest.approx(area_km2(region_polygon("Belgorod")), rel=0.01)  # Kharkiv's cell stops at the border
+    ukraine, belgorod = now.controlled_km2_in(to_equal_area(np.array([region_polygon("Kharkiv"), region_polygon("Belgorod")])))
+    assert ukraine["UA"] + ukraine["RU"] == pytest.approx(area_km2(region_polygon("Kharkiv")), rel=0.01)  # Ukraine's places tile it
+    assert belgorod["UA"] < 5  # Kharkiv's cell stops at the border (but for where the two outlines overlap)
+    assert belgorod["RU"] == pytest.approx(np.pi * RUSSIA_CELL_KM**2, rel=0.02)  # a Russian town's cell reaches 10 km
     segments = now._front_segments()  # between Kharkiv and Kupiansk, not along the border with Belgorod
     border = shapely.boundary(to_equal_area(np.array([region_polygon("Belgorod")]))[0])
     on_border = shapely.distance(shapely.points(segments.mean(axis=1)), border) < 2_000

@@ -57,7 +57,8 @@ def territory_by_day(
     Returns
     -------
     ``cells``: each set of places' cells (GeoJSON geometries, EPSG:4326), and ``since``: the state
-    of each of those places on ``since``, a letter each (:data:`LETTERS`); ``lines``: the distinct
+    of each of those places on ``since``, a letter each (:data:`LETTERS`; unknown for places in
+    Russia: retaken ground is Ukraine's); ``lines``: the distinct
     front lines; ``entries``: for each distinct day, ``t`` (its set of cells), ``s`` (each cell's
     state) and ``l`` (its line); ``stats``: for each entry, km² held by Ukraine, Russia, contested
     in Ukraine (the region less ``in_russia``, its part in Russia), retaken (the cells Russian-held
@@ -84,10 +85,10 @@ def territory_by_day(
             if id(now.tessellation) not in cells:
                 cells[id(now.tessellation)] = len(out["cells"])
                 out["cells"].append(_geojson(now.cells, simplify=False))
-                out["since"].append(_letters(now.states_on(first)))
+                out["since"].append(_letters(_was(now, first)))
                 keep.append(now.tessellation)
             seen[key] = len(out["entries"])
-            was = now.states_on(first) if day >= since else None
+            was = _was(now, first) if day >= since else None
             out["entries"].append(_entry(now, was, cells[id(now.tessellation)], lines, out, parts))
         out["days"][day] = seen[key]
     return out
@@ -97,6 +98,14 @@ def _country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None)
     """The region's part in Ukraine and its part in Russia (EPSG:3035; the latter empty where none)."""
     russia = shapely.intersection(region, in_russia) if in_russia is not None else shapely.Polygon()
     return to_equal_area(np.array([shapely.difference(region, russia), russia], dtype=object))
+
+
+def _was(now: ControlMap, since: dt.date) -> np.ndarray:
+    """The state of each of ``now``'s places on ``since``; unknown for places in Russia, whose ground
+    Ukraine takes, not retakes."""
+    russian = now.tessellation.in_russia
+    was = now.states_on(since)
+    return np.where(russian, "unknown", was) if russian is not None else was
 
 
 def _letters(states: np.ndarray) -> str:
