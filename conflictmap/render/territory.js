@@ -119,8 +119,9 @@ function conflictmapTerritory(map, data) {
   function drawChart(variant) {
     while (chart.firstChild) chart.removeChild(chart.firstChild);
     var days = chartDays(variant);
-    caption.textContent = days.length < 2 ? "" : "Share of the region" + (data.russia ? " in Ukraine" : "") + " held, " + days[0] + " to " + days[days.length - 1] +
-      ": Russia (red), contested (amber), Ukraine (blue)" + (variant.measured ? "; as the map measured it" : "");
+    caption.textContent = days.length < 2 ? "" : "Share of the region" + (data.russia ? " in Ukraine" : "") + " held, " +
+      days[0] + " to " + days[days.length - 1] + ": Russia (red), contested (amber), Ukraine (blue)" +
+      (variant.measured ? "; as the map measured it" : "");
     drawBars(variant, days);
     if (days.length < 2) return;
     var first = Date.parse(days[0]), span = Date.parse(days[days.length - 1]) - first || 1;
@@ -157,8 +158,8 @@ function conflictmapTerritory(map, data) {
     });
     if (state.day >= data.since) {  // Russian-held then, Ukrainian-held now
       var was = variant.since[now.t];
-      var parts = gather(polygons, now.s, function (c, k) { return c === "U" && was.charAt(k) === "R"; });
-      if (parts.length) L.polygon(parts, RETAKEN).addTo(retaken);
+      var taken = gather(polygons, now.s, function (c, k) { return c === "U" && was.charAt(k) === "R"; });
+      if (taken.length) L.polygon(taken, RETAKEN).addTo(retaken);
     }
     if (variant.lines[now.l]) line.addData(variant.lines[now.l]);
     retaken.eachLayer(function (layer) { layer.bringToBack(); });  // under the settlements, over the areas
