@@ -386,7 +386,8 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
     # the places known in Russia are few (GeoNames' of >= 500 inhabitants): a cell reaches no further than this
-    cells[in_russia] = shapely.intersection(cells[in_russia], shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000))
+    reach = shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000)
+    cells[in_russia] = _polygonal(shapely.intersection(cells[in_russia], reach))
     return Tessellation(cells, region, in_russia)
 
 
@@ -397,7 +398,16 @@ def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True))
     shapely.prepare(region)
     crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
-    cells[crossing] = shapely.intersection(cells[crossing], region)
+    cells[crossing] = _polygonal(shapely.intersection(cells[crossing], region))
+    return cells
+
+
+def _polygonal(cells: np.ndarray) -> np.ndarray:
+    """Cells clipped by another shape, without the lines or points a clip can leave beside the
+    polygons (a GeometryCollection keeps its polygons alone)."""
+    for i in np.flatnonzero(shapely.get_type_id(cells) == 7):
+        parts = shapely.get_parts(cells[i])
+        cells[i] = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
     return cells
 
 

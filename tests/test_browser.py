@@ -281,3 +281,39 @@ def test_readers_controls_on_a_phone_and_a_laptop(browser, bundled_map, viewport
     assert page.locator(".cm-day").inner_text() != day
     assert errors == [] and dialogs == []
     page.close()
+
+
+def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_path):
+    import datetime as dt
+
+    from conflictmap.measured import SnapshotAreas, areas_path, write_areas
+
+    features = []
+    for fid, (lon, lat), country, date, before, after in [
+        ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
+        ("kupiansk-1", (37.616, 49.710), "UA", "2022-08-01", "unknown", "RU"),
+        ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
+        ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
+        ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
+    ]:
+        feature = make_feature(fid, place=fid.split("-")[0].title(), date=date, control_before=before, control_after=after,
+                               country=country, layer="maps", place_id=f"test:{fid.split('-')[0]}")
+        feature["geometry"]["coordinates"] = [lon, lat]
+        feature["properties"]["sources"][0]["published"] = date
+        features.append(feature)
+    path = write_events(tmp_path / "war.geojson", features)
+    write_areas(areas_path(path), [
+        SnapshotAreas(dt.datetime(2022, 8, 1, 12, tzinfo=dt.timezone.utc), dt.date(2022, 8, 1), "named", "https://example.org/a",
+                      {"Kharkiv": {"RU": 9_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}}),
+        SnapshotAreas(dt.datetime(2022, 9, 8, 12, tzinfo=dt.timezone.utc), dt.date(2022, 9, 8), "named", "https://example.org/b",
+                      {"Kharkiv": {"RU": 4_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 700.0}}),
+    ])
+    html = render_map(path, tmp_path / "war.html", on=dt.date(2022, 9, 8), since=dt.date(2022, 8, 1))
+    page, errors, *_ = open_map(browser, html)
+    figures = page.locator(".cm-figures").inner_text()
+    assert "Held in Ukraine (measured by the map of 2022-09-08)" in figures
+    assert "Russia 4,000 km²" in figures and "held by Ukraine in Russia: 700 km²" in figures
+    assert page.locator(".cm-bars rect").count() == 1  # September: Ukraine gained 5,000 km²
+    assert "5,000 km² in 2022-09" in page.locator(".cm-bars-caption").inner_text()
+    assert errors == []
+    page.close()
