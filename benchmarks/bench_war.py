@@ -18,7 +18,10 @@ Prints, each measured here:
   few evenings: the occupied polygons clipped to the region, measured in EPSG:3035;
 - with no --region (the ground the events cover), on 1 June 2025 and other evenings: the
   settlement model's Russian-held ground in Ukraine against the map's occupied ground (IoU, km²),
-  and how much of its front line lies within 10 km of the map's edge of occupied ground.
+  and how much of its front line lies within 10 km of the map's edge of occupied ground;
+- ``stats --events data/war --by month`` from August 2024 to August 2026 against the map itself:
+  each month's Russian-held km² and gain against the occupied ground of Ukraine (its outline) in
+  the last snapshot of the month.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from conflictmap.importers.deepstate import (
     STATES,
     Snapshot,
     gazetteer_settlements,
+    one_kind_a_day,
     read_snapshot,
     snapshot_time,
 )
@@ -88,6 +92,26 @@ def occupied_km2(snapshot: Snapshot, region: str) -> float:
 
 def last_of_day(files: list[Path], day: dt.date) -> Path:
     return max((f for f in files if snapshot_time(f).astimezone(KYIV).date() == day), key=snapshot_time)
+
+
+def last_on_or_before(files: list[Path], day: dt.date) -> Path:
+    return max((f for f in files if snapshot_time(f).astimezone(KYIV).date() <= day), key=snapshot_time)
+
+
+def monthly(files: list[Path]) -> None:
+    """``stats --events data/war --by month`` against the occupied ground of Ukraine in the map itself."""
+    _, text = run("stats", "--events", "data/war", "--by", "month", "--since", "2024-08-01", "--until", "2026-08-01", "--json")
+    rows = json.loads(text)
+    print("\n| month | stats: RU-held km² | the map: occupied km² of Ukraine | difference | RU gain: stats / the map |")
+    print("| --- | --- | --- | --- | --- |")
+    before = occupied_km2(read_snapshot(last_on_or_before(files, dt.date(2024, 7, 31))), "Ukraine")
+    for row in rows:
+        theirs = occupied_km2(read_snapshot(last_on_or_before(files, dt.date.fromisoformat(row["until"]))), "Ukraine")
+        ours = row["controlled_km2"]["RU"]
+        gained = (row["gained_km2"] or {}).get("RU")
+        print(f"| {row['date'][:7]} | {ours:,.0f} | {theirs:,.0f} | {(ours - theirs) / theirs:+.1%} "
+              f"| {'-' if gained is None else f'{gained:,.0f}'} / {max(0.0, theirs - before):,.0f} |")
+        before = theirs
 
 
 def front_fidelity(timeline: Timeline, extent: shapely.Geometry, snapshot: Snapshot, day: dt.date) -> str:
@@ -174,6 +198,7 @@ def main(named: str, daily: str) -> None:
         extent = extent_of(None, events).polygon
         for day in (dt.date(2022, 9, 5), dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2026, 8, 21)):
             print(front_fidelity(timeline, extent, read_snapshot(last_of_day(all_files, day)), day))
+        monthly(one_kind_a_day(all_files))  # the snapshots the import reads
 
 
 if __name__ == "__main__":
