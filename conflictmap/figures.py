@@ -54,9 +54,9 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
         found = _measured_on(measured, dt.date.fromisoformat(day), regions)
         if found is not None:
             per_region, snapshot = found
-            held = _total({n: km2 for n, km2 in per_region.items() if n not in RUSSIAN_BORDER_OBLASTS})
-            in_russia = sum(km2["UA"] for n, km2 in per_region.items() if n in RUSSIAN_BORDER_OBLASTS)
-            out[day] = [held["UA"], held["RU"], held["contested"], snapshot["date"], round(in_russia, 1)]
+            held = by_country(per_region)
+            ukraine = held["UA"]
+            out[day] = [ukraine["UA"], ukraine["RU"], ukraine["contested"], snapshot["date"], held["RU"]["UA"]]
     return out
 
 
@@ -116,22 +116,27 @@ def day_figures(
     return figures
 
 
+def by_country(per_region: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """The km² each side holds in the regions of Ukraine (``UA``) and in those of Russia (``RU``)."""
+    return {
+        country: _total({n: km2 for n, km2 in per_region.items() if (n in RUSSIAN_BORDER_OBLASTS) == (country == "RU")})
+        for country in ("UA", "RU")
+    }
+
+
 def _by_country(per_region: dict[str, dict[str, float]]) -> tuple[dict[str, float], dict[str, float] | None]:
-    """The km² held in the regions of Ukraine, and in those of Russia where there are both (else ``None``)."""
-    russian = {n: km2 for n, km2 in per_region.items() if n in RUSSIAN_BORDER_OBLASTS}
-    if not russian or len(russian) == len(per_region):
-        return _total(per_region), None
-    return _total({n: km2 for n, km2 in per_region.items() if n not in russian}), _total(russian)
+    """The km² held in the regions of Ukraine, and in those of Russia where there are both (else ``None``:
+    all the regions' km² are the first)."""
+    held = by_country(per_region)
+    russian = sum(n in RUSSIAN_BORDER_OBLASTS for n in per_region)
+    if russian == 0 or russian == len(per_region):
+        return held["RU" if russian else "UA"], None
+    return held["UA"], held["RU"]
 
 
 def held_by_country(figures: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """The km² each side holds in Ukraine (``UA``) and in Russia (``RU``), from :func:`day_figures`' regions."""
-    out = {country: dict.fromkeys(SIDES, 0.0) for country in ("UA", "RU")}
-    for name, region in figures["regions"].items():
-        country = out["RU" if name in RUSSIAN_BORDER_OBLASTS else "UA"]
-        for side in SIDES:
-            country[side] += region["controlled_km2"][side]
-    return out
+    """:func:`by_country` of :func:`day_figures`' regions."""
+    return by_country({name: region["controlled_km2"] for name, region in figures["regions"].items()})
 
 
 def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:

@@ -315,11 +315,12 @@ class Observations:
         citing its snapshot as the events do."""
         from conflictmap.measured import NAMED, OCCUPIED_ONLY, SnapshotAreas
 
+        if self.areas is None:
+            return []
         return [
             SnapshotAreas(when, when.astimezone(KYIV).date(), OCCUPIED_ONLY if only else NAMED,
                           snapshot_url(source_url, when, path), km2)
-            for when, only, path, km2 in zip(self.times, self.occupied_only, self.files, self.areas or [], strict=False)
-            if km2 is not None
+            for when, only, path, km2 in zip(self.times, self.occupied_only, self.files, self.areas, strict=True)
         ]
 
 

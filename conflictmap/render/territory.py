@@ -50,7 +50,7 @@ def territory_by_day(
     region: shapely.Geometry,
     since: str | None = None,
     progress: bool = False,
-    in_russia: shapely.Geometry | None = None,
+    parts: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Each day's control, front line and ground retaken since ``since``, as the page draws them.
 
@@ -61,7 +61,8 @@ def territory_by_day(
     Russia: retaken ground is Ukraine's); ``lines``: the distinct
     front lines; ``entries``: for each distinct day, ``t`` (its set of cells), ``s`` (each cell's
     state) and ``l`` (its line); ``stats``: for each entry, km² held by Ukraine, Russia, contested
-    in Ukraine (the region less ``in_russia``, its part in Russia), retaken (the cells Russian-held
+    in Ukraine (``parts``: the region's part in Ukraine and its part in Russia, as
+    :func:`country_parts` gives them; default: all in Ukraine), retaken (the cells Russian-held
     on ``since`` and Ukrainian-held on the day, as the page tints them), and held by Ukraine in
     Russia; ``days``: each ISO day's entry. A day whose places and states within the region
     are those of another day shares its entry. With ``progress``, a progress bar on stderr counts
@@ -72,7 +73,7 @@ def territory_by_day(
         return out
     since = since or days[0]
     first = dt.date.fromisoformat(since)
-    parts = _country_parts(region, in_russia)
+    parts = country_parts(region, None) if parts is None else parts
     cells: dict[int, int] = {}  # id of a tessellation -> its index in out["cells"]
     lines: dict[str, int] = {}
     seen: dict[tuple[int, bytes, bool], int] = {}
@@ -94,7 +95,7 @@ def territory_by_day(
     return out
 
 
-def _country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) -> np.ndarray:
+def country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) -> np.ndarray:
     """The region's part in Ukraine and its part in Russia (EPSG:3035; the latter empty where none)."""
     russia = shapely.intersection(region, in_russia) if in_russia is not None else shapely.Polygon()
     return to_equal_area(np.array([shapely.difference(region, russia), russia], dtype=object))
@@ -167,13 +168,14 @@ class TerritoryLayer(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "TerritoryLayer"
-        variant_data = {key: territory_by_day(t, days, region, since, progress, in_russia) for key, t in variants.items()}
+        parts = country_parts(region, in_russia)
+        variant_data = {key: territory_by_day(t, days, region, since, progress, parts) for key, t in variants.items()}
         for key, by_day in (measured or {}).items():
             variant_data[key]["measured"] = by_day
         data = {
             "variants": variant_data,
             "since": since or (days[0] if days else None),
-            "region_km2": round(float(shapely.area(_country_parts(region, in_russia)[0])) / 1e6, 1),
+            "region_km2": round(float(shapely.area(parts[0])) / 1e6, 1),
             "russia": in_russia is not None,
             "colours": colours,
         }
