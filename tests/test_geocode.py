@@ -6,6 +6,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+import shapely
 
 from conflictmap.geocode import Gazetteer, geocode_names
 from conflictmap.geocode.gazetteer import Place, _curated_places
@@ -276,3 +277,44 @@ def test_every_place_id_is_unique_and_places_sharing_a_postal_code_stay_distinct
     assert any(len(places) > 1 for places in by_code.values())
     # the bundled events' postal ids are those of codes no other place read shares
     assert gazetteer.by_id["geonames-postal:31214"].name == "Petrivske"
+
+
+def _row(code: str, place: str, lat: float, lon: float, state_code: str = "41") -> dict[str, str]:
+    return {"zipcode": code, "place": place, "state_code": state_code, "latitude": str(lat), "longitude": str(lon)}
+
+
+def test_russian_postal_places_are_questioned_where_their_point_may_be_an_estimate():
+    from scripts.build_gazetteer_ru import places
+
+    rows = [
+        _row("307833", "Мартыновка", 51.2414, 35.3647), _row("307821", "Махновка", 51.1692, 35.2983),
+        _row("307823", "Плехово", 51.1031, 35.3275), _row("307801", "Суджа 1", 51.2088, 35.3454),
+        _row("307816", "Горналь", 52.0173, 35.3634), _row("307810", "Казачья Локня", 52.0173, 35.3634),
+        _row("307813", "Дарьино", 55.6844, 37.1094),  # a namesake's point near Moscow
+        _row("307824", "Борки", 51.1083, 35.4056), _row("307803", "Борки", 51.2800, 35.3000),
+        _row("307809", "Далёкое", 51.7500, 36.6000),  # 100 km from the district's other post offices
+        _row("305000", "Курск", 51.7300, 36.1900), _row("101000", "Москва", 55.75, 37.62, "48"),
+    ]
+    doubt = {p["name"]: p["doubt"] for p in places(rows)}
+    assert doubt == {
+        "Мартыновка": "", "Махновка": "", "Плехово": "", "Суджа": "town", "Курск": "town",
+        "Горналь": "shared", "Казачья Локня": "shared", "Дарьино": "outside", "Борки": "ambiguous",
+        "Далёкое": "far",
+    }
+
+
+def test_border_oblast_places_read_the_postal_places_nothing_questions():
+    from conflictmap.boundaries import region_polygon
+    from conflictmap.geocode.gazetteer import border_oblast_places
+
+    places = border_oblast_places()
+    ids = [place.place_id for place, _ in places]
+    assert len(ids) == len(set(ids))
+    with (Path(__file__).parent.parent / "data" / "gazetteer" / "geonames-postal-ru.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    postal = [place for place, _ in places if place.source == "geonames-postal"]
+    assert {p.place_id for p in postal} == {f"geonames-postal-ru:{r['postal_code']}" for r in rows if not r["doubt"]}
+    assert all(region_polygon(p.admin1).contains(shapely.Point(p.lon, p.lat)) for p in postal)
+    (makhnovka,) = [place for place, names in places if "Махновка" in names]
+    assert (makhnovka.name, makhnovka.admin1, makhnovka.country) == ("Makhnovka", "Kursk", "RU")
+    assert len(postal) > 500

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
 from conflictmap.features import slug
-from conflictmap.geocode.translit import name_keys, romanise_ukrainian
+from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
 
 #: GeoNames admin1 codes of Ukraine -> oblast, with the other spellings of each
 #: name that a region hint may use (folded like place names).
@@ -44,6 +44,9 @@ UA_ADMIN1 = {
     "23": ("Vinnytsia", "Вінницька"), "24": ("Volyn", "Волинська"), "25": ("Zakarpattia", "Закарпатська"),
     "26": ("Zaporizhzhia", "Запорізька"), "27": ("Zhytomyr", "Житомирська"),
 }
+
+#: GeoNames admin1 codes of the Russian border oblasts -> oblast (as ``boundaries`` names it).
+BORDER_OBLAST_ADMIN1 = {"41": "Kursk", "09": "Belgorod", "10": "Bryansk"}
 
 
 class Place(NamedTuple):
@@ -152,7 +155,7 @@ def geonames_places(countries: tuple[str, ...] = settings.GAZETTEER_COUNTRIES) -
             name=city.name,
             lat=city.latitude,
             lon=city.longitude,
-            admin1=admin1.get(city.admin1code) if city.countrycode == "UA" else city.admin1code,
+            admin1=admin1.get(city.admin1code) if city.countrycode == "UA" else BORDER_OBLAST_ADMIN1.get(city.admin1code, city.admin1code),
             country=city.countrycode,
             population=city.population,
             source="gazetteer",
@@ -204,6 +207,30 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
         places.append((place, [row["name"], latin]))
     return places
+
+
+def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
+    """GeoNames' postal-code places of Russia's border oblasts (``data/gazetteer/geonames-postal-ru.csv``):
+    those whose point the file's ``doubt`` column does not question, each ``geonames-postal-ru:<code>``.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if not row["doubt"]]
+    return [
+        (
+            Place(f"geonames-postal-ru:{row['postal_code']}", romanise_russian(row["name"]).title(),
+                  float(row["lat"]), float(row["lon"]), row["oblast"], "RU", 0, "geonames-postal"),
+            [row["name"], romanise_russian(row["name"]).title()],
+        )
+        for row in rows
+    ]
+
+
+def border_oblast_places() -> list[tuple[Place, list[str]]]:
+    """The populated places of Russia with their names: GeoNames' cities500, and in the border
+    oblasts (Kursk, Belgorod, Bryansk) the places of its postal-code file that cities500 lacks.
+    """
+    postal = settings.data_dir() / "gazetteer" / "geonames-postal-ru.csv"
+    return geonames_places(("RU",)) + _border_postal_places(postal)
 
 
 class _NameIndex:

@@ -484,8 +484,9 @@ def events_from_deepstate(
 def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
     """The places with their own point (``geo_precision`` settlement) in ``region``
     (:func:`conflictmap.boundaries.region_names`; default: Ukraine and the Russian border oblasts):
-    the gazetteer's in Ukraine, GeoNames' populated places in Russia. Each takes the oblast its
-    point lies in.
+    the gazetteer's in Ukraine, GeoNames' in Russia
+    (:func:`~conflictmap.geocode.gazetteer.border_oblast_places`). Each takes the oblast its point
+    lies in.
 
     Raises
     ------
@@ -494,13 +495,13 @@ def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
     """
     from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, region_names
     from conflictmap.geocode import Gazetteer
-    from conflictmap.geocode.gazetteer import geonames_places
+    from conflictmap.geocode.gazetteer import border_oblast_places
 
     spec = region or ",".join([UKRAINE, *RUSSIAN_BORDER_OBLASTS])
     names = region_names(spec)
     places = [p for p in Gazetteer.default().places if p.geo_precision == GeoPrecision.SETTLEMENT and p.country == "UA"]
     if set(names) & set(RUSSIAN_BORDER_OBLASTS):
-        places += [place for place, _ in geonames_places(("RU",))]
+        places += [place for place, _ in border_oblast_places()]
     return settlements_in(places, spec)
 
 
