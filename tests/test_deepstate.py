@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+import shapely
 
+from conflictmap.boundaries import region_polygon
 from conflictmap.errors import EventFileError
 from conflictmap.features import parse_event
 from conflictmap.importers.deepstate import (
@@ -342,3 +344,13 @@ def test_a_place_keeps_its_own_country_where_an_outline_puts_it_across_the_borde
     ]
     got = [(s.place_id, s.admin1, s.country) for s in settlements_in(places, "Ukraine,Kharkiv,Belgorod,Kursk")]
     assert got == [("test:border", "Kharkiv", "UA"), ("test:kursk", "Kursk", "RU"), ("test:izium", "Kharkiv", "UA")]
+
+
+def test_polygons_mostly_off_the_mapped_land_are_left_out(tmp_path):
+    """The maps draw Transnistria occupied: a polygon of Moldova that the outlines let into Ukraine's."""
+    moldova = {"type": "Polygon", "coordinates": [[[28.6, 46.9], [29.75, 46.9], [29.75, 47.6], [28.6, 47.6], [28.6, 46.9]]]}
+    ukraine = {"type": "Polygon", "coordinates": [[[30.0, 46.9], [30.2, 46.9], [30.2, 47.0], [30.0, 47.0], [30.0, 46.9]]]}
+    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", moldova), ("Окуповано /// Occupied", ukraine))
+    assert shapely.intersects(shapely.geometry.shape(moldova), region_polygon("Odesa"))  # it reaches into Ukraine
+    kept = read_snapshot(path).polygons
+    assert len(kept) == 1 and kept[0].equals(shapely.geometry.shape(ukraine))

@@ -10,7 +10,9 @@ public archive or the live map:
 - occupied ground only (github cyterat/deepstate-map-data, ``deepstatemap_data_YYYYMMDD.geojson``,
   taken daily at 03:00 UTC as its README says): nameless polygons, all occupied.
 
-A settlement inside no polygon holds the state of its country: Ukrainian-held in Ukraine,
+Polygons of ground beyond Ukraine and the Russian border oblasts (the maps also draw Abkhazia,
+Transnistria, ...) are left out: a polygon counts where more of it lies in those regions than in
+the lands around them. A settlement inside no polygon holds the state of its country: Ukrainian-held in Ukraine,
 Russian-held in Russia ("liberated" ground in Russia is held by Ukraine); inside several, the
 first of :data:`STATES` wins (occupied, contested, unknown, liberated). An occupied-only snapshot
 cannot tell free ground from contested or unknown ground, and draws nothing in Russia: there a
@@ -33,6 +35,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -247,7 +250,35 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
     if not polygons:
         found = f"; layers: {', '.join(repr(n) for n in unknown)}" if unknown else ""
         raise EventFileError(path, f"no layer the importer knows{found}")
-    return Snapshot(path, when, np.array(polygons, dtype=object), np.array(codes, dtype=np.int8), unknown, occupied_only)
+    polygons, codes = np.array(polygons, dtype=object), np.array(codes, dtype=np.int8)
+    mapped = _on_mapped_land(polygons)
+    return Snapshot(path, when, polygons[mapped], codes[mapped], unknown, occupied_only)
+
+
+@cache
+def _lands() -> tuple[shapely.Geometry, shapely.Geometry]:
+    """The ground this importer maps (Ukraine and the Russian border oblasts) and the lands around
+    it, both prepared."""
+    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, neighbours, region_polygon
+
+    mapped = region_polygon(",".join([UKRAINE, *RUSSIAN_BORDER_OBLASTS]))
+    around = neighbours()
+    beyond = shapely.difference(around.geometry[~around["name"].isin(list(RUSSIAN_BORDER_OBLASTS))].union_all(), mapped)
+    shapely.prepare([mapped, beyond])
+    return mapped, beyond
+
+
+def _on_mapped_land(polygons: np.ndarray) -> np.ndarray:
+    """Which ``polygons`` are of the ground this importer maps: those more in Ukraine and the
+    Russian border oblasts than in the lands around. The maps draw occupied ground elsewhere too
+    (Abkhazia, Transnistria: a polygon of Moldova, 507 km² of which the approximate outlines let
+    into Ukraine's)."""
+    mapped, beyond = _lands()
+    keep = shapely.contains(mapped, shapely.point_on_surface(polygons))
+    for i in np.flatnonzero(~keep & shapely.intersects(mapped, polygons)):  # a coast's sliver, a border's
+        part = shapely.make_valid(polygons[i])
+        keep[i] = shapely.area(shapely.intersection(part, mapped)) >= shapely.area(shapely.intersection(part, beyond))
+    return keep
 
 
 def snapshot_files(paths: Iterable[str | Path]) -> list[Path]:
