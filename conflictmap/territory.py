@@ -577,17 +577,27 @@ def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapel
     return ControlMap(on, timeline, index, last, tessellation)
 
 
+def _held_in_ukraine(cmap: ControlMap, controller: str) -> np.ndarray:
+    """Which of the map's places in Ukraine ``controller`` holds (ground Ukraine takes in Russia
+    is taken, not retaken)."""
+    russian = cmap.tessellation.in_russia
+    held = cmap.control == controller
+    return held if russian is None else held & ~russian
+
+
 def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
-    """The ground held by Russia in ``before`` and by Ukraine in ``after`` (EPSG:3035)."""
-    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    """The ground of Ukraine held by Russia in ``before`` and by Ukraine in ``after`` (EPSG:3035)."""
+    was_ru, now_ua = _held_in_ukraine(before, "RU"), _held_in_ukraine(after, "UA")
     if before.tessellation is after.tessellation:  # the same places: compare cell by cell
         return after.tessellation.dissolve(after.cells[was_ru & now_ua])
-    return shapely.intersection(before.area_of("RU"), after.area_of("UA"))
+    if before.tessellation.in_russia is None and after.tessellation.in_russia is None:
+        return shapely.intersection(before.area_of("RU"), after.area_of("UA"))  # remembered, dissolved once
+    return shapely.intersection(before.tessellation.dissolve(before.cells[was_ru]), after.tessellation.dissolve(after.cells[now_ua]))
 
 
 def recaptured_km2(before: ControlMap, after: ControlMap) -> float:
     """The area of :func:`recaptured_area`, in km², without dissolving it (:func:`overlap_km2`)."""
-    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    was_ru, now_ua = _held_in_ukraine(before, "RU"), _held_in_ukraine(after, "UA")
     if before.tessellation is after.tessellation:
         return float(after.tessellation.areas_km2[was_ru & now_ua].sum())
     return overlap_km2(before.tessellation, was_ru, after.tessellation, now_ua)
@@ -619,10 +629,10 @@ def overlap_km2(
 
 
 def recaptured(before: ControlMap, after: ControlMap) -> tuple[int, float]:
-    """Places and km² held by Russia in ``before`` and by Ukraine in ``after`` (two days of one timeline)."""
+    """Places and km² of Ukraine held by Russia in ``before`` and by Ukraine in ``after`` (two days of one timeline)."""
     if before.timeline is not after.timeline:
         raise ValueError("recaptured compares two days of one timeline")
-    was_ru, now_ua = before.control == "RU", after.control == "UA"
+    was_ru, now_ua = _held_in_ukraine(before, "RU"), _held_in_ukraine(after, "UA")
     settlements = int(np.isin(after.index[now_ua], before.index[was_ru]).sum())  # places by position
     return settlements, round(recaptured_km2(before, after), 1)
 

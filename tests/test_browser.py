@@ -315,5 +315,7 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
     assert "Russia 4,000 km²" in figures and "held by Ukraine in Russia: 700 km²" in figures
     assert page.locator(".cm-bars rect").count() == 1  # September: Ukraine gained 5,000 km²
     assert "5,000 km² in 2022-09" in page.locator(".cm-bars-caption").inner_text()
+    rings = page.evaluate("() => cmMap.cmSettlements.markers.filter(m => m.options.cmRecaptured).length")
+    assert rings == 1  # Balakliia; not Sudzha, which Ukraine takes in Russia, never retakes
     assert errors == []
     page.close()

@@ -306,3 +306,28 @@ def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_
     on_border = shapely.distance(shapely.points(segments.mean(axis=1)), border) < 2_000
     lengths = np.hypot(*(segments[:, 1] - segments[:, 0]).T)
     assert lengths.sum() > 50_000 and lengths[on_border].sum() < 5_000
+
+
+def test_ground_ukraine_takes_in_russia_is_not_recaptured():
+    from conflictmap.territory import recaptured_area
+
+    features = []
+    for fid, (lon, lat), country, date, before, after in [
+        ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
+        ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
+        ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
+        ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
+    ]:
+        feature = make_feature(fid, place=fid.split("-")[0].title(), date=date, control_before=before,
+                               control_after=after, country=country, place_id=f"test:{fid.split('-')[0]}")
+        feature["geometry"]["coordinates"] = [lon, lat]
+        features.append(feature)
+    events, region = events_frame(features), region_polygon("Kharkiv,Kursk")
+    figures = territory_stats(events, dt.date(2022, 9, 8), dt.date(2022, 8, 1), region)
+    assert figures["recaptured_settlements"] == 1  # Balakliia; Sudzha is taken, not retaken
+    kharkiv = to_equal_area(np.array([region_polygon("Kharkiv")]))[0]
+    assert figures["recaptured_km2"] == pytest.approx(shapely.area(kharkiv) / 1e6, rel=0.002)
+    timeline = Timeline(events)
+    before = control_map(timeline, dt.date(2022, 8, 1), region_polygon("Kharkiv,Sumy,Kursk"))
+    after = control_map(timeline, dt.date(2022, 9, 8), region)  # other cells: the areas are overlaid
+    assert shapely.area(recaptured_area(before, after)) / 1e6 == pytest.approx(figures["recaptured_km2"], rel=0.002)

@@ -31,7 +31,8 @@ function conflictmapSettlements(layer, map, data) {
   // leaving out changes a switched-on layer sets aside (a map snapshot within the days a
   // report speaks for); the changes come in the order of the rule (by date, a report after
   // a map snapshot of the same day). recaptured: the day the place became Ukrainian again
-  // after being Russian-held (through contested or unknown days in between, if any).
+  // after being Russian-held (through contested or unknown days in between, if any); never
+  // for a place in Russia (data.places[p][3]), which Ukraine takes, not retakes.
   function stateOn(p, day) {
     var state = null, recaptured = null, last = null, sawRU = false, bits = enabledBits();
     byPlace[p].forEach(function (i) {
@@ -39,7 +40,7 @@ function conflictmapSettlements(layer, map, data) {
       if (c[1] > day || !enabled[c[4]] || (c[5] & bits)) return;
       state = c[3]; last = i;
       if (c[3] === "RU") { sawRU = true; recaptured = null; }
-      else if (c[3] === "UA") { if (sawRU) recaptured = c[1]; sawRU = false; }
+      else if (c[3] === "UA") { if (sawRU && !data.places[p][3]) recaptured = c[1]; sawRU = false; }
       else recaptured = null;
     });
     return {control: state, recaptured: recaptured, last: last};

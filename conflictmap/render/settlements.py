@@ -41,7 +41,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
 
     Returns
     -------
-    ``places``: ``[name, lon, lat]`` per place; ``changes``: ``[place, date,
+    ``places``: ``[name, lon, lat]`` per place, ``[name, lon, lat, 1]`` for a place in Russia
+    (Ukraine takes it, never retakes it); ``changes``: ``[place, date,
     before, after, layer, outranked]`` per change (``layer`` indexes ``layers``;
     ``outranked``: the bits of the layers setting it aside), in the timeline's
     order (by date, then layer rank); ``details``: the popup text of each change
@@ -50,9 +51,10 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     """
     changes, place_index = timeline.changes, timeline.codes
     places = [
-        [name, round(x, 5), round(y, 5)]
-        for name, x, y in zip(
-            timeline.names, shapely.get_x(timeline.points), shapely.get_y(timeline.points), strict=True
+        [name, round(x, 5), round(y, 5), 1] if russian else [name, round(x, 5), round(y, 5)]
+        for name, x, y, russian in zip(
+            timeline.names, shapely.get_x(timeline.points), shapely.get_y(timeline.points), timeline.in_russia,
+            strict=True,
         )
     ]
     days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
