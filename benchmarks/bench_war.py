@@ -178,10 +178,10 @@ def main(named: str, daily: str) -> None:
         kursk_map = map_states(read_snapshot(kursk), [p for p in places if p.admin1 == "Kursk"])
         ours_kursk = {f["properties"]["place_id"]: f["properties"]["control_after"] for f in kursk_events}
         agree = sum(ours_kursk.get(k) == v for k, v in kursk_map.items())
-        eventless = sorted({v for k, v in kursk_map.items() if k not in ours_kursk})
+        eventless = [v for k, v in kursk_map.items() if k not in ours_kursk]
         print(f"--region Kursk on 11 September 2024: {len(ours_kursk)} places, "
               f"{sum(v == 'UA' for v in ours_kursk.values())} Ukrainian-held; {agree} of {len(kursk_map)} as the map, "
-              f"{len(kursk_map) - len(kursk_map.keys() & ours_kursk.keys())} without an event (shown: {', '.join(eventless)})")
+              f"{len(eventless)} without an event (shown: {', '.join(sorted(set(eventless)))})")
 
         print("\n| region | evening | stats: RU-held km² | the map: occupied km² | difference |")
         print("| --- | --- | --- | --- | --- |")

@@ -592,7 +592,9 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
         return after.tessellation.dissolve(after.cells[was_ru & now_ua])
     if before.tessellation.in_russia is None and after.tessellation.in_russia is None:
         return shapely.intersection(before.area_of("RU"), after.area_of("UA"))  # remembered, dissolved once
-    return shapely.intersection(before.tessellation.dissolve(before.cells[was_ru]), after.tessellation.dissolve(after.cells[now_ua]))
+    return shapely.intersection(
+        before.tessellation.dissolve(before.cells[was_ru]), after.tessellation.dissolve(after.cells[now_ua])
+    )
 
 
 def recaptured_km2(before: ControlMap, after: ControlMap) -> float:

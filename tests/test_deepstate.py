@@ -348,9 +348,8 @@ def test_a_place_keeps_its_own_country_where_an_outline_puts_it_across_the_borde
 
 def test_polygons_mostly_off_the_mapped_land_are_left_out(tmp_path):
     """The maps draw Transnistria occupied: a polygon of Moldova that the outlines let into Ukraine's."""
-    moldova = {"type": "Polygon", "coordinates": [[[28.6, 46.9], [29.75, 46.9], [29.75, 47.6], [28.6, 47.6], [28.6, 46.9]]]}
-    ukraine = {"type": "Polygon", "coordinates": [[[30.0, 46.9], [30.2, 46.9], [30.2, 47.0], [30.0, 47.0], [30.0, 46.9]]]}
-    path = snapshot(tmp_path, T0, ("Окуповано /// Occupied", moldova), ("Окуповано /// Occupied", ukraine))
-    assert shapely.intersects(shapely.geometry.shape(moldova), region_polygon("Odesa"))  # it reaches into Ukraine
-    kept = read_snapshot(path).polygons
-    assert len(kept) == 1 and kept[0].equals(shapely.geometry.shape(ukraine))
+    moldova, ukraine = shapely.box(28.6, 46.9, 29.75, 47.6), shapely.box(30.0, 46.9, 30.2, 47.0)
+    layers = [("Окуповано /// Occupied", json.loads(shapely.to_geojson(g))) for g in (moldova, ukraine)]
+    assert shapely.intersects(moldova, region_polygon("Odesa"))  # it reaches into Ukraine
+    kept = read_snapshot(snapshot(tmp_path, T0, *layers)).polygons
+    assert len(kept) == 1 and kept[0].equals(ukraine)

@@ -155,7 +155,10 @@ def geonames_places(countries: tuple[str, ...] = settings.GAZETTEER_COUNTRIES) -
             name=city.name,
             lat=city.latitude,
             lon=city.longitude,
-            admin1=admin1.get(city.admin1code) if city.countrycode == "UA" else BORDER_OBLAST_ADMIN1.get(city.admin1code, city.admin1code),
+            admin1=(
+                admin1.get(city.admin1code) if city.countrycode == "UA"
+                else BORDER_OBLAST_ADMIN1.get(city.admin1code, city.admin1code)
+            ),
             country=city.countrycode,
             population=city.population,
             source="gazetteer",
@@ -213,16 +216,17 @@ def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
     """GeoNames' postal-code places of Russia's border oblasts (``data/gazetteer/geonames-postal-ru.csv``):
     those whose point the file's ``doubt`` column does not question, each ``geonames-postal-ru:<code>``.
     """
+    if not path.exists():
+        return []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if not row["doubt"]]
-    return [
-        (
-            Place(f"geonames-postal-ru:{row['postal_code']}", romanise_russian(row["name"]).title(),
-                  float(row["lat"]), float(row["lon"]), row["oblast"], "RU", 0, "geonames-postal"),
-            [row["name"], romanise_russian(row["name"]).title()],
-        )
-        for row in rows
-    ]
+    places = []
+    for row in rows:
+        latin = romanise_russian(row["name"]).title()
+        place_id = f"geonames-postal-ru:{row['postal_code']}"
+        place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["oblast"], "RU", 0, "geonames-postal")
+        places.append((place, [row["name"], latin]))
+    return places
 
 
 def border_oblast_places() -> list[tuple[Place, list[str]]]:

@@ -12,13 +12,13 @@ public archive or the live map:
 
 Polygons of ground beyond Ukraine and the Russian border oblasts (the maps also draw Abkhazia,
 Transnistria, ...) are left out: a polygon counts where more of it lies in those regions than in
-the lands around them. A settlement inside no polygon holds the state of its country: Ukrainian-held in Ukraine,
-Russian-held in Russia ("liberated" ground in Russia is held by Ukraine); inside several, the
-first of :data:`STATES` wins (occupied, contested, unknown, liberated). An occupied-only snapshot
-cannot tell free ground from contested or unknown ground, and draws nothing in Russia: there a
-place outside its polygons keeps the state it had (Ukrainian-held in Ukraine if it was occupied
-or had none, Russian-held in Russia). Where both kinds have the same day, the named snapshots are
-read and the occupied-only one is left out.
+the lands around them. A settlement inside no polygon holds the state of its country:
+Ukrainian-held in Ukraine, Russian-held in Russia ("liberated" ground in Russia is held by
+Ukraine); inside several, the first of :data:`STATES` wins (occupied, contested, unknown,
+liberated). An occupied-only snapshot cannot tell free ground from contested or unknown ground,
+and draws nothing in Russia: there a place outside its polygons keeps the state it had
+(Ukrainian-held in Ukraine if it was occupied or had none, Russian-held in Russia). Where both
+kinds have the same day, the named snapshots are read and the occupied-only one is left out.
 
 Each change of a settlement's state between consecutive snapshots becomes one ``control_change``
 dated at the first snapshot showing it (Kyiv time), its precision from the gap to the snapshot
