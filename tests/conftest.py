@@ -54,6 +54,20 @@ def make_feature(fid: str = "ev-1", **props: Any) -> dict[str, Any]:
     return feature
 
 
+def placed_events(rows: list[tuple[str, tuple[float, float], str, str, str, str]], **props: Any) -> list[dict[str, Any]]:
+    """Events from rows of ``(id, (lon, lat), country, date, before, after)``; the place is the id
+    before its first hyphen (``balakliia-2``: Balakliia, ``test:balakliia``), published on the date."""
+    features = []
+    for fid, (lon, lat), country, date, before, after in rows:
+        stem = fid.split("-")[0]
+        feature = make_feature(fid, place=stem.title(), date=date, control_before=before, control_after=after,
+                               country=country, place_id=f"test:{stem}", **props)
+        feature["geometry"]["coordinates"] = [lon, lat]
+        feature["properties"]["sources"][0]["published"] = date
+        features.append(feature)
+    return features
+
+
 def write_events(path: Path, features: list[dict[str, Any]], **members: Any) -> Path:
     path.write_text(
         json.dumps({"type": "FeatureCollection", **members, "features": features}, indent=2),

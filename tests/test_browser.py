@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conflictmap.render import render_map
-from tests.conftest import REPO, make_feature, write_events
+from tests.conftest import REPO, make_feature, placed_events, write_events
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -288,19 +288,13 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
 
     from conflictmap.measured import SnapshotAreas, areas_path, write_areas
 
-    features = []
-    for fid, (lon, lat), country, date, before, after in [
+    features = placed_events([
         ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
         ("kupiansk-1", (37.616, 49.710), "UA", "2022-08-01", "unknown", "RU"),
         ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
         ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
         ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
-    ]:
-        feature = make_feature(fid, place=fid.split("-")[0].title(), date=date, control_before=before, control_after=after,
-                               country=country, layer="maps", place_id=f"test:{fid.split('-')[0]}")
-        feature["geometry"]["coordinates"] = [lon, lat]
-        feature["properties"]["sources"][0]["published"] = date
-        features.append(feature)
+    ], layer="maps")
     path = write_events(tmp_path / "war.geojson", features)
     write_areas(areas_path(path), [
         SnapshotAreas(dt.datetime(2022, 8, 1, 12, tzinfo=dt.timezone.utc), dt.date(2022, 8, 1), "named", "https://example.org/a",

@@ -23,7 +23,7 @@ from conflictmap.territory import (
     territory_stats,
     to_equal_area,
 )
-from tests.conftest import make_feature
+from tests.conftest import make_feature, placed_events
 
 # A 100 km square in the equal-area CRS, south of Kharkiv; a 10 x 10 grid of places.
 X0, Y0, SIDE = 6_000_000.0, 2_900_000.0, 100_000.0
@@ -311,18 +311,13 @@ def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_
 def test_ground_ukraine_takes_in_russia_is_not_recaptured():
     from conflictmap.territory import recaptured_area
 
-    features = []
-    for fid, (lon, lat), country, date, before, after in [
+    events = events_frame(placed_events([
         ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
         ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
         ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
         ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
-    ]:
-        feature = make_feature(fid, place=fid.split("-")[0].title(), date=date, control_before=before,
-                               control_after=after, country=country, place_id=f"test:{fid.split('-')[0]}")
-        feature["geometry"]["coordinates"] = [lon, lat]
-        features.append(feature)
-    events, region = events_frame(features), region_polygon("Kharkiv,Kursk")
+    ]))
+    region = region_polygon("Kharkiv,Kursk")
     figures = territory_stats(events, dt.date(2022, 9, 8), dt.date(2022, 8, 1), region)
     assert figures["recaptured_settlements"] == 1  # Balakliia; Sudzha is taken, not retaken
     kharkiv = to_equal_area(np.array([region_polygon("Kharkiv")]))[0]
