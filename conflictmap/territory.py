@@ -357,8 +357,8 @@ class Tessellation:
         return segments, cell[twice], cell[twice + 1]
 
 
-#: How far the cell of a place in Russia reaches, in km: the gazetteer knows few of Russia's villages,
-#: and a cell stretched across the gaps would show a town's state over a whole district.
+#: How far the cell of a place in Russia reaches, in km: the places known there are sparser than in
+#: Ukraine, and a cell stretched across the gaps would show a town's state over a whole district.
 RUSSIA_CELL_KM = 10.0
 
 
@@ -368,8 +368,9 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
 
     ``russian`` (bits, one per point; none: no point) marks the places in Russia: Ukraine's places
     tile the region's part in Ukraine and Russia's its part in Russia, so that no village's cell
-    crosses the state border; a Russian place's cell reaches no further than :data:`RUSSIA_CELL_KM`. Keyed by WKB, so that every day with the same set of places shares
-    one tessellation.
+    crosses the state border; a Russian place's cell reaches no further than
+    :data:`RUSSIA_CELL_KM`. Keyed by WKB, so that every day with the same set of places shares one
+    tessellation.
     """
     points, region = shapely.get_parts(shapely.from_wkb(points_wkb)), shapely.from_wkb(region_wkb)
     in_russia = np.zeros(len(points), bool)
@@ -385,7 +386,6 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     for mine, part in parts:
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
-    # the places known in Russia are few (GeoNames' of >= 500 inhabitants): a cell reaches no further than this
     reach = shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000)
     cells[in_russia] = _polygonal(shapely.intersection(cells[in_russia], reach))
     return Tessellation(cells, region, in_russia)
@@ -577,12 +577,16 @@ def control_map(events: gpd.GeoDataFrame | Timeline, on: dt.date, region: shapel
     return ControlMap(on, timeline, index, last, tessellation)
 
 
-def _held_in_ukraine(cmap: ControlMap, controller: str) -> np.ndarray:
-    """Which of the map's places in Ukraine ``controller`` holds (ground Ukraine takes in Russia
-    is taken, not retaken)."""
+def in_ukraine(cmap: ControlMap) -> np.ndarray:
+    """Which of the map's places are in Ukraine: the ground that can be retaken (what Ukraine takes
+    in Russia is taken, not retaken)."""
     russian = cmap.tessellation.in_russia
-    held = cmap.control == controller
-    return held if russian is None else held & ~russian
+    return np.ones(len(cmap.control), bool) if russian is None else ~russian
+
+
+def _held_in_ukraine(cmap: ControlMap, controller: str) -> np.ndarray:
+    """Which of the map's places in Ukraine ``controller`` holds."""
+    return (cmap.control == controller) & in_ukraine(cmap)
 
 
 def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:

@@ -24,8 +24,8 @@ Each change of a settlement's state between consecutive snapshots becomes one ``
 dated at the first snapshot showing it (Kyiv time), its precision from the gap to the snapshot
 before; the first snapshot gives each settlement's starting state (a change from ``unknown``,
 month precision: it was reached earlier; none where that state is unknown too), unless the states
-it starts from are given. The events
-keep dated facts and their citation, never DeepStateMap's drawings.
+it starts from are given. The events keep dated facts and their citation, never DeepStateMap's
+drawings.
 """
 
 from __future__ import annotations

@@ -25,7 +25,16 @@ from rich.console import Console
 from rich.progress import track
 
 from conflictmap.render._html import RawHTML, add_json_block, script_json
-from conflictmap.territory import ControlMap, Tessellation, Timeline, control_map, smooth_lines, to_equal_area, to_geographic
+from conflictmap.territory import (
+    ControlMap,
+    Tessellation,
+    Timeline,
+    control_map,
+    in_ukraine,
+    smooth_lines,
+    to_equal_area,
+    to_geographic,
+)
 
 #: Simplification of the embedded lines, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
@@ -103,10 +112,8 @@ def country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) 
 
 def _was(now: ControlMap, since: dt.date) -> np.ndarray:
     """The state of each of ``now``'s places on ``since``; unknown for places in Russia, whose ground
-    Ukraine takes, not retakes."""
-    russian = now.tessellation.in_russia
-    was = now.states_on(since)
-    return np.where(russian, "unknown", was) if russian is not None else was
+    Ukraine takes, not retakes (:func:`~conflictmap.territory.in_ukraine`)."""
+    return np.where(in_ukraine(now), now.states_on(since), "unknown")
 
 
 def _letters(states: np.ndarray) -> str:
