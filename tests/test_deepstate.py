@@ -115,13 +115,15 @@ def test_unknown_layer_names_are_counted_not_guessed(tmp_path):
     ('{"type": "Feature", "features": []}', "not a GeoJSON FeatureCollection"),
     ('{"type": "FeatureCollection", "features": [{"properties": {"name": "x"}, "geometry": {"type": "Polygon", '
      '"coordinates": [[[36, 49], [37, 49], [37, 50], [36, 49]]]}}]}', "no layer the importer knows; layers: 'x'"),
+    ('{"type": "FeatureCollection", "features": [{"properties": {"name": "Окуповано"}, "geometry": {"type": "Polygon", '
+     '"coordinates": [[[1, 2]]]}}]}', "#0: geometry: broken geometry"),
 ])
 def test_bad_snapshots_are_one_error_naming_the_file(tmp_path, content, message):
     path = tmp_path / f"{T0}.geojson"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(EventFileError, match=message) as info:
         read_snapshot(path)
-    assert str(path) in str(info.value)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
 
 
 def test_a_time_must_be_readable_from_the_file_name(tmp_path):

@@ -242,7 +242,7 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
         try:
             geometry = shapely.from_geojson(bytes(feature.geometry))
         except shapely.errors.GEOSException as exc:
-            raise EventFileError(path, f"broken geometry ({exc})", f"#{index}", "geometry") from None
+            raise EventFileError(path, f"broken geometry ({str(exc).strip()})", f"#{index}", "geometry") from None
         parts = shapely.get_parts(geometry)
         parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]  # polygons of a collection
         polygons.extend(parts)
