@@ -21,6 +21,8 @@ the record is not to be taken as a settlement of its own:
 - ``no name``: no Ukrainian or Russian name, and none of its names is one of its oblast's
   KATOTTG settlements (the gazetteer lets such a record lend its point to a KATOTTG settlement
   near it whose name it resembles, never be a place of its own);
+- ``no Ukrainian name``: a Russian name alone (some are not even places: "Национальная
+  контейнерная компания"), and none of its names is one of its oblast's KATOTTG settlements;
 - ``not a settlement``: its name is a district's, a council's or an oblast's ("... район",
   "... сільська рада"), and no KATOTTG settlement of its oblast has one of its names.
 
@@ -169,9 +171,9 @@ def mark_doubts(rows: list[dict[str, str]]) -> None:
             if official != row["name"]:
                 row["alternates"] = "|".join(filter(None, [row["name"], row["alternates"]]))
                 row["name"] = official
-        elif not row["name"] and not row["name_ru"]:
-            row["doubt"] = "no name"
-        elif NOT_A_SETTLEMENT.search(row["name"] or row["name_ru"]):
+        elif not row["name"]:
+            row["doubt"] = "no Ukrainian name" if row["name_ru"] else "no name"
+        elif NOT_A_SETTLEMENT.search(row["name"]):
             row["doubt"] = "not a settlement"
 
 

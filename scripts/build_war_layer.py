@@ -10,11 +10,9 @@ The archives are two public repositories, read at pinned commits:
 
 Every settlement of Ukraine and of the Russian border oblasts with a point of its own gets its
 state in every snapshot (``conflictmap import deepstate`` with no --region: where both archives
-have a day, the named layers stand). The file keeps every event of each settlement that was ever
-not Ukrainian-held (in Russia: ever Ukrainian-held), and of the settlements within
-``NEIGHBOURS_KM`` of one (always held by their own country: they bound the ground the others'
-cells cover, so that a map of the file does not stretch a village's cell across an oblast); each
-event cites its snapshot's file at its commit. Beside it, ``deepstate.areas.csv`` keeps the km² each snapshot shows occupied, contested,
+have a day, the named layers stand), and the file keeps every one of them, "never occupied"
+included, so that a reader can look up any village; each event cites its snapshot's file at its
+commit. Beside it, ``deepstate.areas.csv`` keeps the km² each snapshot shows occupied, contested,
 of unknown status and liberated in each region (``conflictmap.measured``), with the same citation.
 Only dated states, measured areas and their citation are written, never DeepStateMap's polygons
 (they are not openly licensed).
@@ -30,12 +28,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import numpy as np
-import shapely
 from rich.progress import track
 
 from conflictmap.importers.deepstate import (
-    Settlement,
     events_from_deepstate,
     gazetteer_settlements,
     is_daily_file,
@@ -45,13 +40,10 @@ from conflictmap.importers.deepstate import (
 )
 from conflictmap.measured import RegionTable, areas_path, write_areas
 from conflictmap.store import save_new_collection
-from conflictmap.territory import to_equal_area
 
 NAMED = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
 DAILY = "https://github.com/cyterat/deepstate-map-data/blob/e904719a6726c7e6b5d6e87a7701e1b77b18e554/data/"
 OUT = Path("data/war/deepstate.geojson")
-#: Settlements this close to one ever held by the other side are kept too.
-NEIGHBOURS_KM = 20.0
 
 
 def source_url(when: dt.datetime, path: Path) -> str:
@@ -67,14 +59,6 @@ def ever_away(features: list[dict]) -> set[str]:
     }
 
 
-def near(settlements: list[Settlement], away: set[str], km: float) -> set[str]:
-    """The places within ``km`` of one of ``away`` (those included)."""
-    points = to_equal_area(shapely.points([(s.lon, s.lat) for s in settlements]))
-    chosen = np.array([s.place_id in away for s in settlements])
-    hit, _ = shapely.STRtree(points[chosen]).query(points, predicate="dwithin", distance=km * 1000)
-    return {settlements[i].place_id for i in np.unique(hit)}
-
-
 def main(named: str, daily: str) -> None:
     files = one_kind_a_day(snapshot_files([named, daily]))
     settlements = gazetteer_settlements()
@@ -82,15 +66,14 @@ def main(named: str, daily: str) -> None:
                        regions=RegionTable.default())
     features = events_from_deepstate(observed, source_url)
     away = ever_away(features)
-    places = near(settlements, away, NEIGHBOURS_KM)
-    kept = [f for f in features if f["properties"]["place_id"] in places]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    save_new_collection(OUT, kept, overwrite=True, members={
+    save_new_collection(OUT, features, overwrite=True, members={
         "title": "The war in Ukraine: control, April 2022 - August 2026",
     })
     write_areas(areas_path(OUT), observed.measured_areas(source_url))
-    print(f"{len(files):,} snapshots, {len(settlements):,} places followed, {len(away):,} ever held by the other "
-          f"side, {len(places) - len(away):,} near them: {len(kept):,} events -> {OUT}, measured areas -> {areas_path(OUT)}")
+    with_state = len({f["properties"]["place_id"] for f in features})
+    print(f"{len(files):,} snapshots, {len(settlements):,} places followed, {with_state:,} with a state, {len(away):,} "
+          f"ever held by the other side: {len(features):,} events -> {OUT}, measured areas -> {areas_path(OUT)}")
 
 
 if __name__ == "__main__":

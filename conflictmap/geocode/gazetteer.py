@@ -402,6 +402,8 @@ def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
     places = []
     for row in rows:
         latin = romanise_ukrainian(row["name"]).title() if row["name"] else row["latin"]
+        if not latin:
+            continue
         precision = (GeoPrecision.APPROXIMATE if row["doubt"] else GeoPrecision.SETTLEMENT).value
         place = Place(f"wof:{row['wof_id']}", latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0,
                       "wof", precision, row["katottg"])

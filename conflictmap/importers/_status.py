@@ -45,10 +45,15 @@ def status_changes(codes: np.ndarray, first: bool = False) -> StatusChanges:
         a gap rather than a change
     first : also report each place's first observation, as a change from code 0
     """
-    observed = np.where(codes > 0, np.arange(codes.shape[1]), -1)
-    latest = np.maximum.accumulate(observed, axis=1)  # the latest observation up to each column
-    previous = np.concatenate([np.full((codes.shape[0], 1), -1), latest[:, :-1]], axis=1)
-    prev_codes = np.where(previous >= 0, np.take_along_axis(codes, np.maximum(previous, 0), axis=1), 0)
+    # column numbers in the narrowest type that holds them: the whole war is 30,000 places x 1,700 snapshots
+    column = np.int16 if codes.shape[1] < np.iinfo(np.int16).max else np.int32
+    latest = np.where(codes > 0, np.arange(codes.shape[1], dtype=column), column(-1))
+    np.maximum.accumulate(latest, axis=1, out=latest)  # the latest observation up to each column
+    previous = np.empty_like(latest)
+    previous[:, 0], previous[:, 1:] = -1, latest[:, :-1]
+    del latest
+    prev_codes = np.take_along_axis(codes, np.maximum(previous, 0), axis=1)
+    prev_codes[previous < 0] = 0
     starts = previous >= 0 if not first else np.ones_like(previous, dtype=bool)
     rows, cols = np.nonzero((codes > 0) & starts & (codes != prev_codes))
     return StatusChanges(rows, cols, previous[rows, cols], prev_codes[rows, cols], codes[rows, cols])
