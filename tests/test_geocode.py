@@ -112,7 +112,7 @@ def test_nothing_close_gives_no_coordinates(gazetteer):
 
 def test_typo_is_scored_below_an_exact_match(gazetteer):
     result = gazetteer.geocode("Banakliia")
-    assert result.name == "Balakliya" and 80 <= result.score < 100
+    assert result.name == "Balakliia" and 80 <= result.score < 100
 
 
 @pytest.mark.parametrize(
@@ -129,6 +129,17 @@ def test_typos_find_the_place_and_only_it(query):
     result = Gazetteer(places).geocode(query)
     assert (result.place_id, result.ambiguous) == ("1", False)
     assert (result.score == 100) == (query == "Novoselivka")
+
+
+@cache
+def _wof_rows() -> list[dict[str, str]]:
+    with (Path(__file__).parent.parent / "data" / "gazetteer" / "wof-ua.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def wof_point(latin: str, admin1: str) -> tuple[float, float]:
+    (row,) = [r for r in _wof_rows() if r["latin"] == latin and r["admin1"] == admin1]
+    return float(row["lat"]), float(row["lon"])
 
 
 @cache
@@ -153,11 +164,17 @@ def test_katottg_villages_take_their_own_points_from_the_postal_file(gazetteer):
     assert km(dvorichna["lat"], dvorichna["lon"], *postal_point("Гракове", "Dvorichanskyi")) < 0.1
 
 
-def test_katottg_village_without_a_post_office_is_placed_at_its_hromada_centre(gazetteer):
-    result = gazetteer.geocode("Шигимажине")  # Bohodukhiv hromada; no postal place of that name
-    assert (result.source, result.geo_precision) == ("katottg", "approximate")
-    assert result.place_id == "katottg:UA63020010620081132"
-    assert km(result.lat, result.lon, *expected_point("Bohodukhiv", "07")) < 1
+def test_katottg_village_with_no_point_of_its_own_is_placed_at_its_hromada_centre(gazetteer):
+    place = gazetteer.by_id["katottg:UA63020010330048818"]  # Затишне, Bohodukhiv hromada: no postal or WOF point
+    assert (place.source, place.geo_precision, place.katottg) == ("katottg", "approximate", "UA63020010330048818")
+    assert km(place.lat, place.lon, *expected_point("Bohodukhiv", "07")) < 1
+
+
+def test_katottg_village_without_a_post_office_takes_the_point_of_a_who_s_on_first_record_like_it(gazetteer):
+    # Bohodukhiv hromada; no postal place of that name; Who's On First spells it only the Russian way
+    result = gazetteer.geocode("Шигимажине")
+    assert (result.place_id, result.name, result.geo_precision) == ("katottg:UA63020010620081132", "Shyhymazhyne", "settlement")
+    assert km(result.lat, result.lon, *wof_point("Shegimazhino", "Kharkiv")) < 0.1
 
 
 def test_postal_place_of_a_known_town_is_not_a_second_place(gazetteer):
@@ -215,9 +232,9 @@ def test_cli_geocode_json_stdin_and_exit_codes():
     assert proc.returncode == 1
     first, second = (json.loads(line) for line in proc.stdout.splitlines())
     assert list(first) == ["query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source"]
-    assert first["name"] == "Izyum" and second["lat"] is None
+    assert first["name"] == "Izium" and second["lat"] is None
     proc = run_cli("geocode", "Kupiansk", "Balakliia", "--region", "Kharkiv")
-    assert proc.returncode == 0 and "Kupyansk (Kharkiv, UA)" in proc.stdout
+    assert proc.returncode == 0 and "Kupiansk (Kharkiv, UA)" in proc.stdout
 
 
 def test_cli_geocode_usage_error():
@@ -318,3 +335,78 @@ def test_border_oblast_places_read_the_postal_places_nothing_questions():
     (makhnovka,) = [place for place, names in places if "Махновка" in names]
     assert (makhnovka.name, makhnovka.admin1, makhnovka.country) == ("Makhnovka", "Kursk", "RU")
     assert len(postal) > 500
+
+
+def _wof(wof_id: str, names: list[str], lat: float, lon: float, katottg: str = "", precision: str = "settlement"):
+    from conflictmap.geocode.translit import romanise_ukrainian
+
+    latin = romanise_ukrainian(names[0]).title()
+    return Place(f"wof:{wof_id}", latin, lat, lon, "Kharkiv", "UA", 0, "wof", precision, katottg), names
+
+
+def test_who_s_on_first_localities_merge_into_the_places_they_are_one_settlement_per_place():
+    from conflictmap.geocode.gazetteer import _merge_wof
+
+    known = [
+        (Place("geonames:1", "Kupyansk", 49.71, 37.61, "Kharkiv", "UA", 27_000, "gazetteer"), ["Kupyansk"]),
+        (Place("katottg:UA1", "Hrakove", 49.90, 36.60, "Kharkiv", "UA", 0, "katottg", "approximate", "UA1"), ["Гракове"]),
+        (Place("katottg:UA2", "Shyhymazhyne", 50.16, 35.52, "Kharkiv", "UA", 0, "katottg", "approximate", "UA2"),
+         ["Шигимажине"]),
+    ]
+    wof = [
+        _wof("1", ["Куп'янськ", "Купянск", "Kupjansk"], 49.716, 37.608),  # the town: 0.6 km off
+        _wof("2", ["Гракове"], 49.78, 36.50),  # the village of the hromada, 15 km from its centre
+        _wof("3", ["Нове"], 49.50, 36.00),  # nothing known: a place of its own
+        _wof("4", ["Shegimazhino"], 50.24, 35.81, precision="approximate"),  # romanised only, like Шигимажине
+        _wof("5", ["Zzyzx"], 49.60, 36.20, precision="approximate"),  # romanised only, alone: its own place
+        _wof("6", ["Qwerty"], 49.601, 36.201, precision="approximate"),  # romanised only, 0.1 km from another
+    ]
+    merged = {place.place_id: (place, names) for place, names in _merge_wof(known, wof)}
+    assert set(merged) == {"geonames:1", "katottg:UA1", "katottg:UA2", "wof:3", "wof:5"}
+    town, names = merged["geonames:1"]
+    assert (town.lat, town.lon) == (49.71, 37.61) and "Куп'янськ" in names  # its point kept, the names taken
+    village = merged["katottg:UA1"][0]
+    assert (village.lat, village.lon, village.geo_precision) == (49.78, 36.50, "settlement")
+    lent = merged["katottg:UA2"][0]
+    assert (lent.lat, lent.lon, lent.geo_precision, lent.name) == (50.24, 35.81, "settlement", "Shyhymazhyne")
+    assert merged["wof:5"][0].geo_precision == "settlement"
+
+
+def test_places_sharing_a_name_at_one_point_are_one_place_whatever_oblast_they_name():
+    from conflictmap.geocode.gazetteer import _one_per_point
+
+    entries = [
+        (Place("katottg:UA3", "Didivshchyna", 51.6566, 33.3911, "Sumy", "UA", 0, "katottg"), ["Дідівщина"]),
+        (Place("geonames-postal:08514", "Didivshchyna", 51.6567, 33.3912, "Kyiv", "UA", 0, "geonames-postal"),
+         ["Дідівщина", "Didivshchyna"]),
+        (Place("wof:7", "Inshe", 51.6568, 33.3913, "Sumy", "UA", 0, "wof"), ["Інше"]),  # another name: kept
+    ]
+    kept = _one_per_point(entries)
+    assert [p.place_id for p, _ in kept] == ["katottg:UA3", "wof:7"]
+    assert "Didivshchyna" in kept[0][1]
+
+
+def test_who_s_on_first_records_are_questioned_by_rule():
+    from scripts.build_gazetteer_wof import mark_doubts
+
+    def row(wof_id, name="", name_ru="", latin="", lat=49.9, lon=36.3, gn="", current="1", doubt=""):
+        return {"wof_id": wof_id, "name": name, "name_ru": name_ru, "latin": latin, "alternates": "", "admin1": "",
+                "lat": str(lat), "lon": str(lon), "geonames_id": gn, "katottg": "", "doubt": doubt, "_current": current}
+
+    rows = [
+        row("1", "Гракове", lat=49.80, lon=36.60, gn="10"), row("2", "Гракове", lat=49.801, lon=36.601, gn="10", current=""),
+        row("3", latin="Hrakovo", lat=49.8005, lon=36.6005),  # romanised only, beside the Cyrillic record
+        row("4", "Смертельний холод", "Ладан", lat=50.50, lon=32.57),  # a wrong Ukrainian name; KATOTTG's Ладан mends it
+        row("5", "Бахмутський район", lat=48.84, lon=38.10),  # a district's name
+        row("6", name_ru="Национальная контейнерная компания", lat=48.22, lon=29.13),
+        row("7", latin="Nowhere", lat=48.4, lon=30.1),
+        row("8", "Мінськ", lat=53.9, lon=27.56),  # outside Ukraine
+        row("9", "Стара", lat=49.0, lon=37.0, doubt="not current"),
+    ]
+    mark_doubts(rows)
+    doubt = {r["wof_id"]: r["doubt"] for r in rows}
+    assert doubt == {"1": "", "2": "repeat", "3": "latin twin", "4": "", "5": "not a settlement",
+                     "6": "no Ukrainian name", "7": "no name", "8": "outside", "9": "not current"}
+    assert rows[0]["admin1"] == "Kharkiv" and rows[0]["katottg"] == ""  # two Гракове in Kharkiv oblast: no code
+    assert (rows[3]["name"], rows[3]["admin1"]) == ("Ладан", "Chernihiv") and rows[3]["katottg"].startswith("UA74")
+    assert "Смертельний холод" in rows[3]["alternates"]
