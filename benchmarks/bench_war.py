@@ -8,7 +8,8 @@ Prints, each measured here:
 
 - the time and peak memory (the largest process's resident set) of ``conflictmap import deepstate``
   over both folders with no --region, in a fresh process with a warm gazetteer cache;
-- the places followed: in Ukraine, in Crimea and Sevastopol, in Luhansk oblast, in Russia;
+- the places followed: in Ukraine, in Crimea and Sevastopol, in Luhansk oblast, in Russia, and how
+  many of those in Ukraine are KATOTTG settlements (carry a distinct code);
 - each place's state after the last snapshot against the last map itself (a daily file of occupied
   ground: occupied or not), over every place and over the places that map shows taken in the
   year before it (occupied then, not occupied in the daily file a year earlier);
@@ -40,6 +41,7 @@ import shapely
 
 from conflictmap.boundaries import area_km2, extent_of, region_polygon
 from conflictmap.frames import load_events
+from conflictmap.geocode import Gazetteer
 from conflictmap.importers.deepstate import (
     KYIV,
     STATES,
@@ -153,6 +155,9 @@ def main(named: str, daily: str) -> None:
         print(f"places followed: {len(in_ua):,} in Ukraine, "
               f"{sum(admin[k][0] in ('Crimea', 'Sevastopol') for k in in_ua):,} in Crimea and Sevastopol, "
               f"{sum(admin[k][0] == 'Luhansk' for k in in_ua):,} in Luhansk oblast, {len(followed) - len(in_ua):,} in Russia")
+        by_id = Gazetteer.default().by_id
+        codes = {by_id[k].katottg for k in in_ua if k in by_id and by_id[k].katottg}
+        print(f"  of those in Ukraine, {len(codes):,} carry a distinct KATOTTG code (KATOTTG: 29,705 settlements)")
 
         last = read_snapshot(daily_files[-1])
         ours = states_on(timeline, last.time.astimezone(KYIV).date())

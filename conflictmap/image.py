@@ -219,7 +219,7 @@ def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry
     figure.text(0.012, 1 - 0.6 / height, f"Control on {on:%-d %B %Y}", fontsize=11, va="top", color="#333333")
     measured = figures.get("areas_snapshot")
     km2 = f"km² held: measured by the map of {measured['date']}" if measured else "km²: of those cells (an estimate)"
-    footer = (_sources_line(events) + "\nPlaces: GeoNames (CC BY 4.0), KATOTTG. Outlines: Natural Earth. Areas: "
+    footer = (f"{_sources_line(events)}\n{settings.PLACES_CREDIT} Outlines: Natural Earth. Areas: "
               f"Voronoi cells of the settlements with a known state (an estimate); {km2}. Made with conflictmap.")
     figure.text(0.012, 0.1 / height, footer, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return figure

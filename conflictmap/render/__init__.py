@@ -40,7 +40,7 @@ LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contest
 ATTRIBUTIONS = [
     "Events: conflictmap event files; every event cites its sources (see popups). Map layer: states read "
     "off DeepStateMap's archived snapshots, per settlement.",
-    "Places: GeoNames (CC BY 4.0); KATOTTG register of Ukraine.",
+    settings.PLACES_CREDIT,
     "Outlines: Natural Earth (public domain).",
     "Shaded areas and front line: Voronoi cells of the settlements with a known state (an estimate).",
 ]
