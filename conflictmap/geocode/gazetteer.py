@@ -191,18 +191,19 @@ POSTAL_SAME_PLACE_KM = 10.0
 HROMADA_RADIUS_KM = 40.0
 
 
-def _in_own_oblast(places: list[Place]) -> np.ndarray:
-    """Whether each place's point lies in the outline of the oblast it names (within 2 km: outlines are
-    approximate). GeoNames' postal file gives some places a namesake's point in another oblast."""
+def _oblasts_of(places: list[Place]) -> list[str | None]:
+    """The oblast whose outline holds each place's point (``None`` outside Ukraine's)."""
     import shapely
 
     from conflictmap.boundaries import oblasts
 
     table = oblasts()
-    outline = dict(zip(table["admin1"], shapely.buffer(table.geometry.to_numpy(), 0.02), strict=True))
-    return np.array([
-        p.admin1 in outline and shapely.contains_xy(outline[p.admin1], p.lon, p.lat) for p in places
-    ], dtype=bool)
+    points = shapely.points([(p.lon, p.lat) for p in places])
+    point_idx, oblast_idx = table.sindex.query(points, predicate="intersects")
+    found: list[str | None] = [None] * len(places)
+    for i, j in zip(point_idx.tolist(), oblast_idx.tolist(), strict=True):
+        found[i] = found[i] or table["admin1"].iloc[j]
+    return found
 
 
 def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
@@ -210,7 +211,9 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
 
     Only points GeoNames takes from its own place (accuracy 4) or a shape's centroid (6):
     those it estimates (1, or none given) often sit at the village council's seat, shared
-    by several villages. A point outside its place's oblast (a namesake's) is ``approximate``. A place's id is ``geonames-postal:<code>``; where several places
+    by several villages. A place takes the oblast its point lies in: the file gives some places a
+    namesake's point in another oblast, which is then that namesake's; one outside Ukraine is
+    ``approximate``. A place's id is ``geonames-postal:<code>``; where several places
     read share a code (one post office serves several villages), each is told apart by its
     name: ``geonames-postal:<code>-<romanised name>``.
     """
@@ -226,9 +229,11 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         place_id = f"geonames-postal:{code}-{slug(latin)}" if code in shared else f"geonames-postal:{code}"
         place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
         places.append((place, [row["name"], latin]))
-    own = _in_own_oblast([place for place, _ in places])
-    return [(place if ok else place._replace(geo_precision="approximate"), names)
-            for (place, names), ok in zip(places, own, strict=True)]
+    where = _oblasts_of([place for place, _ in places])
+    return [
+        (place._replace(admin1=oblast) if oblast else place._replace(geo_precision=GeoPrecision.APPROXIMATE.value), names)
+        for (place, names), oblast in zip(places, where, strict=True)
+    ]
 
 
 def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
@@ -278,13 +283,14 @@ class _NameIndex:
 
 
 def _unknown_postal_places(index: _NameIndex, postal: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
-    """The postal places that are not a place of ``index`` (same name and oblast within ``POSTAL_SAME_PLACE_KM``)."""
+    """The postal places that are not a place of ``index`` (same name within ``POSTAL_SAME_PLACE_KM``, in any
+    oblast: outlines are approximate)."""
     return [
         (place, names)
         for place, names in postal
         if not any(
             distance_km(p.lat, p.lon, place.lat, place.lon) <= POSTAL_SAME_PLACE_KM
-            for p in index.namesakes(names[0], place.admin1)
+            for p in index.namesakes_anywhere(names[0])
         )
     ]
 
