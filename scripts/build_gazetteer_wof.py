@@ -45,8 +45,10 @@ import csv
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import numpy as np
@@ -65,6 +67,8 @@ COLUMNS = (
 SAME_PLACE_KM = 2.0
 #: A romanised-only record this close to one with a Cyrillic name is that place.
 LATIN_TWIN_KM = 1.0
+#: One record's row of the table, by column.
+Row = dict[str, str]
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 #: Names of a district, a council or an oblast, which some records carry instead of a settlement's.
 NOT_A_SETTLEMENT = re.compile(r"район|рада|област|громада", re.IGNORECASE)
@@ -99,7 +103,7 @@ def _names(raw: dict[str, object], prefixes: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(n.replace("_", " ").strip() for n in found if isinstance(n, str) and n.strip()))
 
 
-def read_locality(path: str) -> dict[str, str] | None:
+def read_locality(path: str) -> Row | None:
     """One record's row (``doubt`` ``not current`` or empty), or ``None`` for one that is no locality."""
     record = msgspec.json.decode(Path(path).read_bytes(), type=_Record)
     props = msgspec.json.decode(record.properties, type=_Properties)
@@ -123,7 +127,7 @@ def read_locality(path: str) -> dict[str, str] | None:
     }
 
 
-def _keys(row: dict[str, str]) -> frozenset[str]:
+def _keys(row: Row) -> frozenset[str]:
     return frozenset().union(*(name_keys(n) for n in (row["name"], row["name_ru"], row["latin"]) if n))
 
 
@@ -133,12 +137,17 @@ def _within(points: np.ndarray, km: float) -> list[tuple[int, int]]:
     return [(int(i), int(j)) for i, j in zip(left, right, strict=True) if i < j]
 
 
-def _rank(row: dict[str, str]) -> tuple[bool, bool, int]:
+def _romanised_only(row: Row) -> bool:
+    """Whether the row has no name in Cyrillic (Ukrainian or Russian)."""
+    return not (row["name"] or row["name_ru"])
+
+
+def _rank(row: Row) -> tuple[bool, bool, int]:
     """Sort key: the better of two records of one place first."""
     return (not row["_current"], not row["name"], int(row["wof_id"]))
 
 
-def mark_doubts(rows: list[dict[str, str]]) -> None:
+def mark_doubts(rows: list[Row]) -> None:
     """Set each row's ``admin1`` and ``doubt`` (see the module's docstring); rows already doubted stay so."""
     lon, lat = np.array([float(r["lon"]) for r in rows]), np.array([float(r["lat"]) for r in rows])
     inside = shapely.contains_xy(region_polygon("Ukraine"), lon, lat)
@@ -151,22 +160,17 @@ def mark_doubts(rows: list[dict[str, str]]) -> None:
             row["doubt"] = "outside"
     metres = to_equal_area(shapely.points(lon, lat))
 
-    def doubt_pairs(km: float, same: object, label: str) -> None:
+    def doubt_pairs(km: float, same: Callable[[Row, Row], bool], label: str, worse: Callable[[Row], Any]) -> None:
+        """Doubt the worse of each pair of undoubted rows within ``km`` that ``same`` takes for one place."""
         for i, j in _within(metres, km):
             a, b = rows[i], rows[j]
-            if a["doubt"] or b["doubt"] or not same(a, b):  # type: ignore[operator]
-                continue
-            worse = max((a, b), key=_rank)
-            worse["doubt"] = label
+            if not a["doubt"] and not b["doubt"] and same(a, b):
+                max((a, b), key=worse)["doubt"] = label
 
-    doubt_pairs(SAME_PLACE_KM, lambda a, b: a["geonames_id"] and a["geonames_id"] == b["geonames_id"], "repeat")
-    doubt_pairs(LATIN_TWIN_KM, lambda a, b: bool(a["name"] or a["name_ru"]) != bool(b["name"] or b["name_ru"]),
-                "latin twin")
-    for i, j in _within(metres, LATIN_TWIN_KM):  # the romanised one goes, whichever ranks better
-        a, b = sorted((rows[i], rows[j]), key=lambda r: bool(r["name"] or r["name_ru"]))
-        if a["doubt"] == "" and b["doubt"] == "latin twin" and not (a["name"] or a["name_ru"]):
-            a["doubt"], b["doubt"] = "latin twin", ""
-    doubt_pairs(SAME_PLACE_KM, lambda a, b: a["admin1"] == b["admin1"] and bool(_keys(a) & _keys(b)), "twin")
+    doubt_pairs(SAME_PLACE_KM, lambda a, b: bool(a["geonames_id"]) and a["geonames_id"] == b["geonames_id"], "repeat",
+                _rank)
+    doubt_pairs(LATIN_TWIN_KM, lambda a, b: _romanised_only(a) != _romanised_only(b), "latin twin", _romanised_only)
+    doubt_pairs(SAME_PLACE_KM, lambda a, b: a["admin1"] == b["admin1"] and bool(_keys(a) & _keys(b)), "twin", _rank)
     katottg = katottg_index()
     town_keys = _town_keys()
     for row, point in zip(rows, metres, strict=True):

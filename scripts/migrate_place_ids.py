@@ -5,8 +5,10 @@ than its place's (a namesake's point) no longer stands for a place of its own, a
 village that had taken such a point is back at its hromada's centre. An event whose ``place_id``
 is such a place (while the event itself is placed at its own point), or no place at all any more,
 takes the id of the gazetteer's place with a point
-of its own that shares its name and lies within ``WITHIN_KM`` of the event's point (the nearest);
-nothing else in the event changes (its id neither). Events with no such place are listed and kept.
+of its own that shares its name and lies within ``WITHIN_KM`` of the event's point (the nearest),
+unless events of the file already name that place (two chains of events would then tell one
+place's story twice); nothing else in the event changes (its id neither). Events with no such
+place are listed and kept as they are.
 
 Run from the repository root: python scripts/migrate_place_ids.py data/events [more files or folders]
 """
@@ -29,25 +31,30 @@ def main(paths: list[str]) -> None:
     gazetteer = Gazetteer.default()
     for path in paths:
         for collection in read_collections(path):
-            changed, kept = {}, set()
+            changed: dict[str, str] = {}
+            kept: set[str] = set()
+            in_use = {f["properties"].get("place_id") for f in collection.features}
             for feature in collection.features:
                 props = feature["properties"]
-                old = gazetteer.by_id.get(props.get("place_id", ""))
+                place_id = props.get("place_id", "")
+                old = gazetteer.by_id.get(place_id)
                 placed = props.get("geo_precision") != GeoPrecision.APPROXIMATE  # the event has a point of its own
-                if not props.get("place_id") or old is not None and (old.geo_precision == GeoPrecision.SETTLEMENT or not placed):
+                if not place_id or place_id in kept or old is not None and (old.geo_precision == GeoPrecision.SETTLEMENT or not placed):
                     continue
-                lon, lat = feature["geometry"]["coordinates"]
-                keys = name_keys(props["place"]) | (name_keys(old.name) if old else frozenset())
-                near = sorted(
-                    (d, p.place_id) for p in gazetteer.places
-                    if p.geo_precision == GeoPrecision.SETTLEMENT and keys & name_keys(p.name)
-                    and (d := distance_km(lat, lon, p.lat, p.lon)) <= WITHIN_KM
-                )
-                if near:
-                    changed[props["place_id"]] = near[0][1]
-                    props["place_id"] = near[0][1]
-                else:
-                    kept.add(props["place_id"])
+                if place_id not in changed:
+                    lon, lat = feature["geometry"]["coordinates"]
+                    keys = name_keys(props["place"]) | (name_keys(old.name) if old else frozenset())
+                    near = sorted(
+                        (d, p.place_id) for p in gazetteer.places
+                        if p.geo_precision == GeoPrecision.SETTLEMENT and keys & name_keys(p.name)
+                        and p.place_id not in in_use and (d := distance_km(lat, lon, p.lat, p.lon)) <= WITHIN_KM
+                    )
+                    if not near:
+                        kept.add(place_id)
+                        continue
+                    changed[place_id] = near[0][1]
+                    in_use.add(near[0][1])
+                props["place_id"] = changed[place_id]
             if changed:
                 write_collection(collection)
             print(f"{collection.path}: {len(changed)} place ids moved, {len(kept)} with no place near: {sorted(kept)}")
