@@ -33,8 +33,8 @@ the record is not to be taken as a settlement of its own:
 
 A record one of whose names (Ukrainian, Russian, first Latin) folds like the name of exactly one
 KATOTTG settlement of its oblast takes that settlement's code (``katottg``) and official name
-(its own goes to ``former``); one that folds like several namesakes takes their name alone: KATOTTG (2025) has the renamings since 2016 and mends the
-names some records carry wrongly.
+(its own goes to ``former``); one that folds like several namesakes takes their name alone.
+KATOTTG (2025) has the renamings since 2016 and mends the names some records carry wrongly.
 
 Run from the repository root: python scripts/build_gazetteer_wof.py PATH/TO/whosonfirst-data-admin-ua/data
 """
@@ -90,17 +90,17 @@ class _Properties(msgspec.Struct, rename={
     deprecated: str = ""
     cessation: str = "uuuu"
     superseded_by: list[int] = []
-    concordances: dict[str, object] = {}
+    concordances: dict[str, Any] = {}
 
 
 class _Record(msgspec.Struct):
     properties: msgspec.Raw
 
 
-def _names(raw: dict[str, object], prefixes: tuple[str, ...]) -> list[str]:
-    """The names of the ``name:<lang>_x_<kind>`` properties whose key starts with one of ``prefixes``, in order."""
-    found = [n for prefix in prefixes for n in raw.get(f"name:{prefix}", ()) or ()]  # type: ignore[union-attr]
-    return list(dict.fromkeys(n.replace("_", " ").strip() for n in found if isinstance(n, str) and n.strip()))
+def _names(raw: dict[str, Any], kinds: tuple[str, ...]) -> list[str]:
+    """The names of the properties ``name:<kind>`` (``ukr_x_preferred``, ...), in order, each once."""
+    found = [name for kind in kinds for name in raw.get(f"name:{kind}") or () if isinstance(name, str)]
+    return list(dict.fromkeys(n.replace("_", " ").strip() for n in found if n.strip()))
 
 
 def read_locality(path: str) -> Row | None:
@@ -109,21 +109,22 @@ def read_locality(path: str) -> Row | None:
     props = msgspec.json.decode(record.properties, type=_Properties)
     if props.placetype != "locality":
         return None
-    raw = msgspec.json.decode(record.properties, type=dict[str, object])
+    raw = msgspec.json.decode(record.properties, type=dict[str, Any])
     ukrainian = _names(raw, ("ukr_x_preferred", "ukr_x_variant"))
     russian = _names(raw, ("rus_x_preferred", "rus_x_variant"))
-    latin = [n for n in (props.wof_name, props.gn_name, *_names(raw, ("eng_x_preferred", "eng_x_variant",
-             "und_x_variant")), *ukrainian, *russian) if n and not CYRILLIC.search(n)]
+    variants = _names(raw, ("eng_x_preferred", "eng_x_variant", "und_x_variant"))
+    latin = [n for n in dict.fromkeys((props.wof_name, props.gn_name, *variants, *ukrainian, *russian))
+             if n and not CYRILLIC.search(n)]
     name = next((n for n in ukrainian if CYRILLIC.search(n)), "")
     name_ru = next((n for n in russian if CYRILLIC.search(n)), "")
+    first_latin = latin[0] if latin else ""
+    others = [n for n in dict.fromkeys((*ukrainian, *russian, *latin)) if n not in (name, name_ru, first_latin)]
     gone = props.deprecated or props.superseded_by or props.cessation not in ("uuuu", "") or props.is_current == 0
-    others = [n for n in [*ukrainian, *russian, *latin] if n not in (name, name_ru)]
     return {
-        "wof_id": str(props.wof_id), "name": name, "name_ru": name_ru,
-        "latin": latin[0] if latin else "", "former": "", "alternates": "|".join(dict.fromkeys(others[1:] if latin else others)),
-        "admin1": "", "lat": f"{props.lat:.5f}", "lon": f"{props.lon:.5f}",
-        "geonames_id": str(props.concordances.get("gn:id", "") or ""), "katottg": "", "doubt": "not current" if gone else "",
-        "_current": "1" if props.is_current == 1 else "",
+        "wof_id": str(props.wof_id), "name": name, "name_ru": name_ru, "latin": first_latin, "former": "",
+        "alternates": "|".join(others), "admin1": "", "lat": f"{props.lat:.5f}", "lon": f"{props.lon:.5f}",
+        "geonames_id": str(props.concordances.get("gn:id") or ""), "katottg": "",
+        "doubt": "not current" if gone else "", "_current": "1" if props.is_current == 1 else "",
     }
 
 
