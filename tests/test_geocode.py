@@ -413,3 +413,20 @@ def test_who_s_on_first_records_are_questioned_by_rule():
     assert rows[0]["admin1"] == "Kharkiv" and rows[0]["katottg"] == ""  # two Гракове in Kharkiv oblast: no code
     assert (rows[3]["name"], rows[3]["admin1"]) == ("Ладан", "Chernihiv") and rows[3]["katottg"].startswith("UA74")
     assert rows[3]["former"] == "Смертельний холод"
+
+
+def test_a_postal_place_takes_the_oblast_its_point_lies_in_and_a_border_village_keeps_its_own(tmp_path):
+    from conflictmap.geocode.gazetteer import _postal_places
+
+    path = tmp_path / "postal.csv"
+    path.write_text(
+        "postal_code,name,qualifier,admin1,admin2,lat,lon,accuracy\n"
+        "08514,Дідівщина,,Kyiv,Fastivskyi,51.6566,33.3911,4\n"  # a Kyiv oblast code with the point of Sumy's namesake
+        "62565,Сотницький Козачок,,Kharkiv,Zolochivskyi,50.3800,36.2000,4\n"  # a border village, outside the outline
+        "62000,Пересічна,,Kharkiv,Dergachivskyi,50.1000,36.1000,1\n",  # an estimated point: not read
+        encoding="utf-8",
+    )
+    places = {place.place_id: place for place, _ in _postal_places(path)}
+    assert set(places) == {"geonames-postal:08514", "geonames-postal:62565"}
+    assert places["geonames-postal:08514"].admin1 == "Sumy"
+    assert (places["geonames-postal:62565"].admin1, places["geonames-postal:62565"].geo_precision) == ("Kharkiv", "settlement")

@@ -192,7 +192,7 @@ HROMADA_RADIUS_KM = 40.0
 
 
 def _oblasts_of(places: list[Place]) -> list[str | None]:
-    """The oblast whose outline holds each place's point (``None`` outside Ukraine's)."""
+    """The oblast whose outline holds each place's point (``None`` outside every oblast's)."""
     import shapely
 
     from conflictmap.boundaries import oblasts
@@ -212,8 +212,8 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
     Only points GeoNames takes from its own place (accuracy 4) or a shape's centroid (6):
     those it estimates (1, or none given) often sit at the village council's seat, shared
     by several villages. A place takes the oblast its point lies in: the file gives some places a
-    namesake's point in another oblast, which is then that namesake's; one outside Ukraine is
-    ``approximate``. A place's id is ``geonames-postal:<code>``; where several places
+    namesake's point in another oblast, which is then that namesake's (a point just outside
+    Ukraine's approximate outline, of a border village, keeps its oblast). A place's id is ``geonames-postal:<code>``; where several places
     read share a code (one post office serves several villages), each is told apart by its
     name: ``geonames-postal:<code>-<romanised name>``.
     """
@@ -230,10 +230,7 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
         places.append((place, [row["name"], latin]))
     where = _oblasts_of([place for place, _ in places])
-    return [
-        (place._replace(admin1=oblast) if oblast else place._replace(geo_precision=GeoPrecision.APPROXIMATE.value), names)
-        for (place, names), oblast in zip(places, where, strict=True)
-    ]
+    return [(place._replace(admin1=oblast or place.admin1), names) for (place, names), oblast in zip(places, where, strict=True)]
 
 
 def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
