@@ -42,6 +42,7 @@ import shapely
 from conflictmap.boundaries import area_km2, extent_of, region_polygon
 from conflictmap.frames import load_events
 from conflictmap.geocode import Gazetteer
+from conflictmap.geocode.gazetteer import katottg_settlements
 from conflictmap.importers.deepstate import (
     KYIV,
     STATES,
@@ -157,7 +158,8 @@ def main(named: str, daily: str) -> None:
               f"{sum(admin[k][0] == 'Luhansk' for k in in_ua):,} in Luhansk oblast, {len(followed) - len(in_ua):,} in Russia")
         by_id = Gazetteer.default().by_id
         codes = {by_id[k].katottg for k in in_ua if k in by_id and by_id[k].katottg}
-        print(f"  of those in Ukraine, {len(codes):,} carry a distinct KATOTTG code (KATOTTG: 29,705 settlements)")
+        print(f"  of those in Ukraine, {len(codes):,} carry a distinct KATOTTG code "
+              f"(KATOTTG: {len(katottg_settlements()):,} settlements)")
 
         last = read_snapshot(daily_files[-1])
         ours = states_on(timeline, last.time.astimezone(KYIV).date())

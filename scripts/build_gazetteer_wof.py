@@ -61,7 +61,8 @@ from conflictmap.territory import to_equal_area
 
 OUT = Path("data/gazetteer/wof-ua.csv")
 COLUMNS = (
-    "wof_id", "name", "name_ru", "latin", "former", "alternates", "admin1", "lat", "lon", "geonames_id", "katottg", "doubt",
+    "wof_id", "name", "name_ru", "latin", "former", "alternates",
+    "admin1", "lat", "lon", "geonames_id", "katottg", "doubt",
 )
 #: Records this close, sharing a name or a GeoNames id, are one place.
 SAME_PLACE_KM = 2.0

@@ -39,7 +39,8 @@ def main(paths: list[str]) -> None:
                 place_id = props.get("place_id", "")
                 old = gazetteer.by_id.get(place_id)
                 placed = props.get("geo_precision") != GeoPrecision.APPROXIMATE  # the event has a point of its own
-                if not place_id or place_id in kept or old is not None and (old.geo_precision == GeoPrecision.SETTLEMENT or not placed):
+                has_point = old is not None and (old.geo_precision == GeoPrecision.SETTLEMENT or not placed)
+                if not place_id or place_id in kept or has_point:
                     continue
                 if place_id not in changed:
                     lon, lat = feature["geometry"]["coordinates"]

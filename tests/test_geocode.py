@@ -173,7 +173,8 @@ def test_katottg_village_with_no_point_of_its_own_is_placed_at_its_hromada_centr
 def test_katottg_village_without_a_post_office_takes_the_point_of_a_who_s_on_first_record_like_it(gazetteer):
     # Bohodukhiv hromada; no postal place of that name; Who's On First spells it only the Russian way
     result = gazetteer.geocode("Шигимажине")
-    assert (result.place_id, result.name, result.geo_precision) == ("katottg:UA63020010620081132", "Shyhymazhyne", "settlement")
+    expected = ("katottg:UA63020010620081132", "Shyhymazhyne", "settlement")
+    assert (result.place_id, result.name, result.geo_precision) == expected
     assert km(result.lat, result.lon, *wof_point("Shegimazhino", "Kharkiv")) < 0.1
 
 
@@ -287,7 +288,7 @@ def test_every_place_id_is_unique_and_places_sharing_a_postal_code_stay_distinct
     ids = [p.place_id for p in gazetteer.places]
     assert len(ids) == len(set(ids))
     shared = [p for p in gazetteer.places if p.place_id.startswith("geonames-postal:") and "-" in p.place_id.split(":")[1]]
-    assert len(shared) > 100  # one post office serving several villages
+    assert len(shared) > 50  # one post office serving several villages (81 after the merge with Who's On First)
     by_code: dict[str, list] = {}
     for place in shared:
         by_code.setdefault(place.place_id.split(":")[1].split("-")[0], []).append(place)
@@ -429,4 +430,5 @@ def test_a_postal_place_takes_the_oblast_its_point_lies_in_and_a_border_village_
     places = {place.place_id: place for place, _ in _postal_places(path)}
     assert set(places) == {"geonames-postal:08514", "geonames-postal:62565"}
     assert places["geonames-postal:08514"].admin1 == "Sumy"
-    assert (places["geonames-postal:62565"].admin1, places["geonames-postal:62565"].geo_precision) == ("Kharkiv", "settlement")
+    border = places["geonames-postal:62565"]
+    assert (border.admin1, border.geo_precision) == ("Kharkiv", "settlement")

@@ -213,9 +213,9 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
     those it estimates (1, or none given) often sit at the village council's seat, shared
     by several villages. A place takes the oblast its point lies in: the file gives some places a
     namesake's point in another oblast, which is then that namesake's (a point just outside
-    Ukraine's approximate outline, of a border village, keeps its oblast). A place's id is ``geonames-postal:<code>``; where several places
-    read share a code (one post office serves several villages), each is told apart by its
-    name: ``geonames-postal:<code>-<romanised name>``.
+    Ukraine's approximate outline, of a border village, keeps its oblast). A place's id is
+    ``geonames-postal:<code>``; where several places read share a code (one post office serves
+    several villages), each is told apart by its name: ``geonames-postal:<code>-<romanised name>``.
     """
     if not path.exists():
         return []
@@ -230,7 +230,10 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
         places.append((place, [row["name"], latin]))
     where = _oblasts_of([place for place, _ in places])
-    return [(place._replace(admin1=oblast or place.admin1), names) for (place, names), oblast in zip(places, where, strict=True)]
+    return [
+        (place._replace(admin1=oblast or place.admin1), names)
+        for (place, names), oblast in zip(places, where, strict=True)
+    ]
 
 
 def _border_postal_places(path: Path) -> list[tuple[Place, list[str]]]:
@@ -389,8 +392,6 @@ def _official_names(
 
 #: A Who's On First locality this close to a same-named place already known is that place.
 WOF_SAME_PLACE_KM = 5.0
-
-
 #: Lowest fuzzy score (rapidfuzz's ratio of match keys) at which a romanised-only locality's name is
 #: taken for that of a KATOTTG settlement near it with no point of its own (Novoaleksandrovka,
 #: from the Russian, against Новоолександрівка: 88).
@@ -403,9 +404,9 @@ def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
     """Who's On First's localities of Ukraine (``data/gazetteer/wof-ua.csv``) that its ``doubt`` column
     does not question, each ``wof:<id>``, named by its Ukrainian name romanised (else its Latin one);
     its first name is its Ukrainian (else Latin) name, its second its Russian one, if any; its former
-    name follows. Its other variants (English, undetermined) are not read: some are another place's. Those with
-    no name but a romanised one (``doubt`` "no name") come as ``approximate``: they may only lend
-    their point to a KATOTTG settlement (see :func:`_merge_wof`)."""
+    name follows. Its other variants (English, undetermined) are not read: some are another
+    place's. Those with no name but a romanised one (``doubt`` "no name") come as ``approximate``:
+    they may only lend their point to a KATOTTG settlement (see :func:`_merge_wof`)."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -452,9 +453,10 @@ def _merge_wof(
 
     A locality is a place of ``entries`` when its Ukrainian or Russian name is one of that place's
     names and the place has a point of its own within ``WOF_SAME_PLACE_KM`` (whatever oblast each
-    names), else when it has that place's KATOTTG code: the place keeps its id and point, takes the locality's
-    names as alternates and its KATOTTG code if it had none. A KATOTTG settlement placed only at its hromada's centre (``approximate``) takes
-    the point of the nearest same-named locality of its oblast within ``HROMADA_RADIUS_KM``, else of
+    names), else when it has that place's KATOTTG code: the place keeps its id and point, takes the
+    locality's names as alternates and its KATOTTG code if it had none. A KATOTTG settlement placed
+    only at its hromada's centre (``approximate``) takes the point of the nearest same-named
+    locality of its oblast within ``HROMADA_RADIUS_KM``, else of
     the romanised-only locality (``approximate`` here) within that reach whose name resembles its
     own best (:data:`ROMANISED_CUTOFF`). Any other locality with a Ukrainian or Russian name is a
     place of its own; a romanised-only one too when it lies farther than ``ALONE_KM`` from every
@@ -495,9 +497,9 @@ def _merge_wof(
             (added if place.geo_precision == GeoPrecision.SETTLEMENT else romanised).append((place, names))
             continue
         known, known_names = merged[same]
-        if known.geo_precision == "approximate" and known.place_id not in moved:
+        if known.geo_precision == GeoPrecision.APPROXIMATE and known.place_id not in moved:
             moved.add(known.place_id)
-            known = known._replace(lat=place.lat, lon=place.lon, geo_precision="settlement")
+            known = known._replace(lat=place.lat, lon=place.lon, geo_precision=GeoPrecision.SETTLEMENT.value)
         if place.katottg and not known.katottg and place.katottg not in by_code:
             known = known._replace(katottg=place.katottg)
             by_code[place.katottg] = same
@@ -543,8 +545,8 @@ def _one_per_point(entries: list[tuple[Place, list[str]]]) -> list[tuple[Place, 
     into: dict[int, int] = {}
     for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
         a, b = entries[i][0], entries[j][0]
-        if i < j and j not in into and i not in into and a.geo_precision == b.geo_precision == GeoPrecision.SETTLEMENT \
-                and name_keys(a.name) & name_keys(b.name):
+        one = a.geo_precision == b.geo_precision == GeoPrecision.SETTLEMENT and name_keys(a.name) & name_keys(b.name)
+        if i < j and j not in into and i not in into and one:
             into[j] = i
     out = [(place, list(names)) for place, names in entries]
     for j, i in into.items():
