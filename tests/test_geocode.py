@@ -132,25 +132,19 @@ def test_typos_find_the_place_and_only_it(query):
 
 
 @cache
-def _wof_rows() -> list[dict[str, str]]:
-    with (Path(__file__).parent.parent / "data" / "gazetteer" / "wof-ua.csv").open(encoding="utf-8") as f:
+def _gazetteer_rows(file: str) -> list[dict[str, str]]:
+    with (Path(__file__).parent.parent / "data" / "gazetteer" / file).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
-def wof_point(latin: str, admin1: str) -> tuple[float, float]:
-    (row,) = [r for r in _wof_rows() if r["latin"] == latin and r["admin1"] == admin1]
+def row_point(file: str, **columns: str) -> tuple[float, float]:
+    """The point of the one row of ``data/gazetteer/<file>`` with these values."""
+    (row,) = [r for r in _gazetteer_rows(file) if all(r[k] == v for k, v in columns.items())]
     return float(row["lat"]), float(row["lon"])
-
-
-@cache
-def _postal_rows() -> list[dict[str, str]]:
-    with (Path(__file__).parent.parent / "data" / "gazetteer" / "geonames-postal-ua.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def postal_point(name: str, admin2: str) -> tuple[float, float]:
-    (row,) = [r for r in _postal_rows() if r["name"] == name and r["admin2"] == admin2]
-    return float(row["lat"]), float(row["lon"])
+    return row_point("geonames-postal-ua.csv", name=name, admin2=admin2)
 
 
 def test_katottg_villages_take_their_own_points_from_the_postal_file(gazetteer):
@@ -175,7 +169,7 @@ def test_katottg_village_without_a_post_office_takes_the_point_of_a_who_s_on_fir
     result = gazetteer.geocode("Шигимажине")
     expected = ("katottg:UA63020010620081132", "Shyhymazhyne", "settlement")
     assert (result.place_id, result.name, result.geo_precision) == expected
-    assert km(result.lat, result.lon, *wof_point("Shegimazhino", "Kharkiv")) < 0.1
+    assert km(result.lat, result.lon, *row_point("wof-ua.csv", latin="Shegimazhino", admin1="Kharkiv")) < 0.1
 
 
 def test_postal_place_of_a_known_town_is_not_a_second_place(gazetteer):
