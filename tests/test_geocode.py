@@ -226,8 +226,10 @@ def test_cli_geocode_json_stdin_and_exit_codes():
     proc = run_cli("geocode", "-", "--json", stdin="Izyium\nXyzzyville\n")
     assert proc.returncode == 1
     first, second = (json.loads(line) for line in proc.stdout.splitlines())
-    assert list(first) == ["query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source"]
-    assert first["name"] == "Izium" and second["lat"] is None
+    fields = ["query", "name", "name_uk", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates",
+              "source"]
+    assert list(first) == fields
+    assert (first["name"], first["name_uk"]) == ("Izium", "Ізюм") and second["lat"] is None
     proc = run_cli("geocode", "Kupiansk", "Balakliia", "--region", "Kharkiv")
     assert proc.returncode == 0 and "Kupiansk (Kharkiv, UA)" in proc.stdout
 

@@ -64,9 +64,12 @@ class Place(NamedTuple):
     source: str  # gazetteer (GeoNames) | curated | katottg | geonames-postal | wof
     geo_precision: str = "settlement"
     katottg: str = ""  # the KATOTTG code of the settlement, where one is known
+    name_uk: str = ""  # its Ukrainian name (KATOTTG's where it has one), where one is known
 
 
-JSON_FIELDS = ("query", "name", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source")
+JSON_FIELDS = (
+    "query", "name", "name_uk", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class GeocodeResult:
     candidates: tuple[dict[str, Any], ...] = ()
     source: str | None = None
     geo_precision: str | None = None
+    name_uk: str | None = None
 
     @property
     def resolved(self) -> bool:
@@ -227,7 +231,8 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         latin = romanise_ukrainian(row["name"]).title()
         code = row["postal_code"]
         place_id = f"geonames-postal:{code}-{slug(latin)}" if code in shared else f"geonames-postal:{code}"
-        place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal")
+        place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal",
+                      name_uk=row["name"])
         places.append((place, [row["name"], latin]))
     where = _oblasts_of([place for place, _ in places])
     return [
@@ -369,7 +374,7 @@ def _katottg_places(
                 lat, lon, precision = centre.lat, centre.lon, "approximate"
             else:
                 continue
-            place = Place(f"katottg:{sid}", latin, lat, lon, oblast, "UA", 0, "katottg", precision, sid)
+            place = Place(f"katottg:{sid}", latin, lat, lon, oblast, "UA", 0, "katottg", precision, sid, name)
             rows.append((place, [name, latin]))
     return rows + [(place, names) for place, names in postal if place.place_id not in taken], matched
 
@@ -384,7 +389,7 @@ def _official_names(
         if (found := matched.get(place.place_id)) is not None:
             code, name = found
             latin = romanise_ukrainian(name).title()
-            place = place._replace(name=latin, katottg=code)
+            place = place._replace(name=latin, katottg=code, name_uk=name)
             names = [*names, name, latin]
         out.append((place, names))
     return out
@@ -418,7 +423,7 @@ def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
             continue
         precision = (GeoPrecision.APPROXIMATE if row["doubt"] else GeoPrecision.SETTLEMENT).value
         place = Place(f"wof:{row['wof_id']}", latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0,
-                      "wof", precision, row["katottg"])
+                      "wof", precision, row["katottg"], row["name"])
         names = [row["name"] or row["latin"], row["name_ru"], latin, row["former"]]
         cyrillic = name_keys(row["name"]) | name_keys(row["name_ru"])
         if not cyrillic or name_keys(row["latin"]) & cyrillic:  # some records' Latin name is another place's
@@ -503,6 +508,8 @@ def _merge_wof(
         if place.katottg and not known.katottg and place.katottg not in by_code:
             known = known._replace(katottg=place.katottg)
             by_code[place.katottg] = same
+        if place.name_uk and not known.name_uk:
+            known = known._replace(name_uk=place.name_uk)
         merged[same] = (known, [*known_names, *names])
     places = merged + added
     alone = _far_from(romanised, [p for p, _ in places if p.geo_precision == GeoPrecision.SETTLEMENT], ALONE_KM)
@@ -797,7 +804,7 @@ class Gazetteer:
             best, score, candidates = answer
             result = GeocodeResult(
                 query, best.name, best.lat, best.lon, best.admin1, best.country, best.place_id,
-                score, bool(candidates), candidates, best.source, best.geo_precision,
+                score, bool(candidates), candidates, best.source, best.geo_precision, best.name_uk or None,
             )
         _remember(self._results, memo_key, result)
         return result
