@@ -13,6 +13,7 @@ import bisect
 import codecs
 import datetime as dt
 import gc
+import hashlib
 import itertools
 import json
 import os
@@ -534,18 +535,26 @@ def write_collection(collection: EventCollection) -> None:
             out.write(piece.encode("utf-8"))
 
 
+def lock_path(path: str | Path) -> Path:
+    """Where the lock of an event file lives: in the cache folder (never beside the user's file),
+    named after the file and a hash of its resolved path, so every process finds the same one."""
+    path = Path(path)
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return settings.cache_dir() / "locks" / f"{path.name}-{digest}.lock"
+
+
 @contextmanager
 def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the exclusive lock of an event file (``<file>.lock`` beside it)."""
-    path = Path(path)
+    """Hold the exclusive lock of an event file (:func:`lock_path`)."""
+    lock_file = lock_path(path)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
     timeout = settings.LOCK_TIMEOUT_S if timeout is None else timeout
-    lock = filelock.FileLock(f"{path}.lock", timeout=timeout)
     try:
-        with lock:
+        with filelock.FileLock(lock_file, timeout=timeout):
             yield
     except filelock.Timeout:
         raise LockTimeoutError(
-            f"{path}: another process holds the lock {path}.lock (waited {timeout:g} s)"
+            f"{path}: another process holds its lock {lock_file} (waited {timeout:g} s)"
         ) from None
 
 

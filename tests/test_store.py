@@ -129,7 +129,7 @@ def test_lock_timeout_is_clear(tmp_path):
             f"store.append_event({str(path)!r}, make_feature('late'), timeout=0.2)"
         )
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
-    assert "LockTimeoutError" in proc.stderr and "another process holds the lock" in proc.stderr
+    assert "LockTimeoutError" in proc.stderr and "another process holds its lock" in proc.stderr
     assert issubclass(LockTimeoutError, TimeoutError)
 
 
@@ -355,3 +355,16 @@ def test_bytes_that_are_not_utf8_in_a_stable_file_are_named_not_raised(tmp_path,
     problems, events, unreadable = check_files([path])
     byte = path.read_bytes().index(0xFF)
     assert [str(exc) for exc in unreadable] == [f"{path}: not UTF-8 (byte {byte} is 0xff)"]
+
+
+def test_adds_leave_no_lock_file_in_the_users_folder_done_or_failed(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    path = folder / "e.geojson"
+    store.append_event(path, make_feature("a"))
+    with pytest.raises(DuplicateEventError):
+        store.append_event(path, make_feature("a"))
+    assert sorted(p.name for p in folder.iterdir()) == ["e.geojson"]
+    assert store.lock_path(path).parent == tmp_path / "cache" / "locks"
+    assert store.lock_path(folder / "." / "e.geojson") == store.lock_path(path)  # one lock per file, however named
