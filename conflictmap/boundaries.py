@@ -17,7 +17,7 @@ import shapely
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.gazetteer import UA_ADMIN1
+from conflictmap.vocab import UA_ADMIN1
 from conflictmap.geocode.translit import name_keys
 
 

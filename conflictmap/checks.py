@@ -14,8 +14,12 @@ the problems are the same, in the same order, however many run.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +29,7 @@ from conflictmap.errors import EventFileError
 from conflictmap.features import Event, decode_events, feature_label, validate_feature
 from conflictmap.layers import Change, compare_layers
 from conflictmap.store import EventCollection, RawFeatures, gc_paused, map_runs, read_collection
-from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS
+from conflictmap.vocab import BORDER_OBLAST_ADMIN1, CONTROL_CHANGE, PRECISION_DAYS, UA_ADMIN1
 
 Severity = Literal["error", "warning"]
 
@@ -44,23 +48,63 @@ class Problem:
         return f"{self.file}: {self.feature}: {self.field}: {self.severity}: {self.message}"
 
 
-def _swapped(box: tuple[float, float, float, float], lon: float, lat: float) -> bool:
-    """Whether ``(lon, lat)`` lies outside ``box`` and ``(lat, lon)`` inside."""
+def _inside(box: tuple[float, float, float, float], lon: float, lat: float) -> bool:
     west, south, east, north = box
-    return not (west <= lon <= east and south <= lat <= north) and west <= lat <= east and south <= lon <= north
+    return west <= lon <= east and south <= lat <= north
+
+
+def _swapped(boxes: Iterable[tuple[float, float, float, float]], lon: float, lat: float) -> bool:
+    """Whether ``(lon, lat)`` lies outside every box and ``(lat, lon)`` inside one."""
+    boxes = list(boxes)
+    return not any(_inside(b, lon, lat) for b in boxes) and any(_inside(b, lat, lon) for b in boxes)
+
+
+_OBLAST_WORD = re.compile(r"(oblast|obl|область|обл)$")
+
+
+def _folded(name: str) -> str:
+    """``name`` lower case, letters only, accents and a trailing "oblast" dropped: "Kharkiv Oblast" -> "kharkiv"."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalpha())
+    return _OBLAST_WORD.sub("", letters)
+
+
+@cache
+def _oblast_spellings() -> dict[str, str]:
+    """The folded spellings of the oblasts of Ukraine and of the Russian border oblasts -> the oblast."""
+    names = [(spelling, spellings[0]) for spellings in UA_ADMIN1.values() for spelling in spellings]
+    names += [(name, name) for name in BORDER_OBLAST_ADMIN1.values()]
+    return {_folded(spelling): oblast for spelling, oblast in names}
+
+
+@lru_cache(maxsize=4096)
+def unknown_oblast(admin1: str) -> str | None:
+    """Why ``admin1`` names no oblast of Ukraine (nor a Russian border oblast), with the nearest
+    spelling that does; ``None`` when it names one (any spelling of :data:`UA_ADMIN1`, or the
+    start of one: Kharkiv, Kharkov, Харківська область, Kyiv City)."""
+    folded = _folded(admin1)
+    spellings = _oblast_spellings()
+    if len(folded) >= 3 and any(s.startswith(folded) or folded.startswith(s) for s in spellings):
+        return None
+    close = difflib.get_close_matches(folded, spellings, n=1, cutoff=0.6)
+    hint = f": did you mean {spellings[close[0]]}?" if close else ""
+    return f"{admin1!r} is no oblast of Ukraine nor a Russian border oblast{hint}"
 
 
 def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     """The rules about one event on its own."""
     p = event.properties
     problems = []
-    box = settings.COUNTRY_BBOX.get(p.country)
-    if box is not None and _swapped(box, event.lon, event.lat):
+    boxes = [settings.COUNTRY_BBOX[p.country]] if p.country in settings.COUNTRY_BBOX else []
+    if not p.country:  # no country given: outside every country's box, and the swap inside one
+        boxes = list(settings.COUNTRY_BBOX.values())
+    if _swapped(boxes, event.lon, event.lat):
         problems.append(Problem(
             file, event.id, "geometry.coordinates",
-            f"[{event.lon}, {event.lat}] lies outside {p.country} but its swap lies inside: "
-            "GeoJSON is [longitude, latitude]",
+            f"[{event.lon}, {event.lat}] lies outside {p.country or 'every country known'} but its swap lies "
+            "inside: GeoJSON is [longitude, latitude]",
         ))
+    if p.admin1 and p.country in ("UA", None, "") and (why := unknown_oblast(p.admin1)):
+        problems.append(Problem(file, event.id, "admin1", why))
     if p.date > today:
         problems.append(Problem(file, event.id, "date", f"{p.date} is in the future"))
     if p.control_before == p.control_after and p.event_type == CONTROL_CHANGE:

@@ -107,7 +107,9 @@ def add(
 
     Without --lat/--lon the place is looked up in the offline gazetteer (with
     --admin1 as the region hint); an unknown or ambiguous name is an error,
-    which lists the candidates' ids: --place-id picks one of them.
+    which lists the candidates' ids: --place-id picks one of them. An event
+    `validate` would refuse (a future date, a swapped point, an oblast no one
+    knows) is not written.
 
     Example:
 
@@ -116,7 +118,8 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.features import new_event
+    from conflictmap.checks import check_event
+    from conflictmap.features import new_event, parse_event
     from conflictmap.store import append_event
 
     if (lat is None) != (lon is None):
@@ -160,6 +163,9 @@ def add(
             notes=note,
             **located,
         )
+        problems = check_event(parse_event(feature, file), str(file), dt.date.today())
+        if errors := [p for p in problems if p.severity == "error"]:
+            fail(f"{errors[0]} (nothing written)")
         append_event(file, feature)
     typer.echo(f"added {feature['id']} to {file}")
 

@@ -84,3 +84,24 @@ def require_states(props: Any) -> None:
     if props.event_type == CONTROL_CHANGE and (props.control_before is None or props.control_after is None):
         missing = [name for name in ("control_before", "control_after") if getattr(props, name) is None]
         raise ValueError(f"a control_change needs {' and '.join(missing)}")
+
+
+#: GeoNames admin1 codes of Ukraine -> oblast, with the other spellings of each
+#: name that a region hint may use (folded like place names).
+UA_ADMIN1 = {
+    "01": ("Cherkasy", "Черкаська", "Cherkassy"), "02": ("Chernihiv", "Чернігівська", "Chernigov"),
+    "03": ("Chernivtsi", "Чернівецька", "Chernovtsy"), "04": ("Dnipropetrovsk", "Дніпропетровська"),
+    "05": ("Donetsk", "Донецька"), "06": ("Ivano-Frankivsk", "Івано-Франківська"),
+    "07": ("Kharkiv", "Харківська", "Kharkov"), "08": ("Kherson", "Херсонська"),
+    "09": ("Khmelnytskyi", "Хмельницька"), "10": ("Kirovohrad", "Кіровоградська", "Kropyvnytskyi"),
+    "11": ("Crimea", "Крим", "Krym"), "12": ("Kyiv City", "Київ", "Kiev"),
+    "13": ("Kyiv", "Київська", "Kiev"), "14": ("Luhansk", "Луганська", "Lugansk"),
+    "15": ("Lviv", "Львівська", "Lvov"), "16": ("Mykolaiv", "Миколаївська", "Nikolaev"),
+    "17": ("Odesa", "Одеська", "Odessa"), "18": ("Poltava", "Полтавська"), "19": ("Rivne", "Рівненська"),
+    "20": ("Sevastopol", "Севастополь"), "21": ("Sumy", "Сумська"), "22": ("Ternopil", "Тернопільська"),
+    "23": ("Vinnytsia", "Вінницька"), "24": ("Volyn", "Волинська"), "25": ("Zakarpattia", "Закарпатська"),
+    "26": ("Zaporizhzhia", "Запорізька"), "27": ("Zhytomyr", "Житомирська"),
+}
+
+#: GeoNames admin1 codes of the Russian border oblasts -> oblast (as ``boundaries`` names it).
+BORDER_OBLAST_ADMIN1 = {"41": "Kursk", "09": "Belgorod", "10": "Bryansk"}

@@ -33,7 +33,7 @@ import pandas as pd
 import shapely
 
 from conflictmap.boundaries import area_km2
-from conflictmap.geocode.gazetteer import UA_ADMIN1
+from conflictmap.vocab import UA_ADMIN1
 
 #: Simplification tolerance in degrees (~200 m), applied to the coverage as a whole so that
 #: neighbouring oblasts keep one shared border: small files, errors far below the sources' own.

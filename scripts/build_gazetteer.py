@@ -23,7 +23,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conflictmap.geocode.gazetteer import UA_ADMIN1
+from conflictmap.vocab import UA_ADMIN1
 
 OUT = Path("data/gazetteer/geonames-postal-ua.csv")
 COLUMNS = ("postal_code", "name", "qualifier", "admin1", "admin2", "lat", "lon", "accuracy")

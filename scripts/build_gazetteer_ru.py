@@ -35,7 +35,8 @@ import numpy as np
 import shapely
 
 from conflictmap.boundaries import region_polygon
-from conflictmap.geocode.gazetteer import BORDER_OBLAST_ADMIN1, distance_km, geonames_places
+from conflictmap.geocode.gazetteer import distance_km, geonames_places
+from conflictmap.vocab import BORDER_OBLAST_ADMIN1
 from conflictmap.geocode.translit import name_keys
 
 OUT = Path("data/gazetteer/geonames-postal-ru.csv")

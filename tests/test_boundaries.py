@@ -3,7 +3,8 @@ import shapely
 
 from conflictmap.boundaries import area_km2, country_outline, oblasts, region_label, region_names, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.gazetteer import UA_ADMIN1, geonames_places
+from conflictmap.geocode.gazetteer import geonames_places
+from conflictmap.vocab import UA_ADMIN1
 
 
 def test_every_oblast_has_one_polygon_and_kharkiv_has_its_official_area():

@@ -35,6 +35,26 @@ def test_swapped_coordinates_inside_range():
     assert problem[1] == "geometry.coordinates" and "swap" in problem[3]
 
 
+def test_swapped_coordinates_of_an_event_without_a_country():
+    feature = make_feature("a", country=None)
+    feature["geometry"]["coordinates"] = [48.335, 37.05]
+    (problem,) = problems_for(feature)
+    assert problem[1:3] == ("geometry.coordinates", "error") and "every country known" in problem[3]
+
+
+@pytest.mark.parametrize("admin1", ["Kharkiv", "Kharkov", "Kharkiv Oblast", "Харківська область", "Kyiv City", "Kursk"])
+def test_an_oblast_by_any_spelling_is_known(admin1):
+    assert problems_for(make_feature("a", admin1=admin1)) == []
+    assert problems_for(make_feature("a", admin1=admin1, country=None)) == []
+
+
+def test_an_oblast_no_one_knows_is_an_error_with_a_suggestion():
+    assert problems_for(make_feature("a", admin1="Donesk", country=None)) == [
+        ("a", "admin1", "error", "'Donesk' is no oblast of Ukraine nor a Russian border oblast: did you mean Donetsk?")
+    ]
+    assert problems_for(make_feature("a", admin1="Voronezh", country="RU")) == []  # other countries' regions: not ours
+
+
 def test_future_date():
     (problem,) = problems_for(make_feature("a", date="2026-06-01", sources=[{"publisher": "P", "url": "https://e.org", "published": "2026-06-01"}]))
     assert problem[1] == "date" and "future" in problem[3]

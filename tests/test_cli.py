@@ -30,13 +30,20 @@ def test_add_creates_file_and_reads_back(runner, tmp_path):
         (["--source-published", "yesterday"], "sources[0].published"),
         (["--source-url", "javascript:alert(1)"], "sources[0].url: only http(s) URLs"),
         (["--lat", "136.8"], "out of range"),
+        (["--date", "2099-01-01", "--source-published", "2099-01-02"], "date: error: 2099-01-01 is in the future"),
+        (["--lat", "37.05", "--lon", "48.335"], "geometry.coordinates: error: [48.335, 37.05] lies outside"),
+        (["--admin1", "Donesk"], "admin1: error: 'Donesk' is no oblast of Ukraine nor a Russian border oblast: "
+                                 "did you mean Donetsk?"),
     ],
 )
 def test_add_invalid_input_changes_nothing(runner, events_file, change, fragment):
     before = events_file.read_bytes()
     args = list(ADD)
-    for i in range(0, len(change), 2):
-        args[args.index(change[i]) + 1] = change[i + 1]
+    for option, value in zip(change[::2], change[1::2], strict=True):
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
     result = invoke(runner, *args, "--file", str(events_file))
     assert result.exit_code == 2
     assert fragment in result.stderr

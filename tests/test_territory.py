@@ -281,7 +281,7 @@ def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one
 
 def region_names_known() -> list[str]:
     from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
-    from conflictmap.geocode.gazetteer import UA_ADMIN1
+    from conflictmap.vocab import UA_ADMIN1
 
     return [UKRAINE, *(names[0] for names in UA_ADMIN1.values()), *RUSSIAN_BORDER_OBLASTS]
 
