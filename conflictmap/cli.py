@@ -66,6 +66,13 @@ def default_events() -> Path:
     return settings.data_dir() / "events"
 
 
+#: ``--events``, which may be repeated: the files and folders given are read together.
+EventsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--events", help="Event file or folder; repeat it to read several together [default: data/events]."),
+]
+
+
 class Period(str, Enum):
     week = "week"
     month = "month"
@@ -172,7 +179,9 @@ def add(
 
 @app.command("list")
 def list_events(
-    path: Annotated[Optional[Path], typer.Argument(help="Event file or folder [default: data/events].")] = None,
+    paths: Annotated[
+        Optional[list[Path]], typer.Argument(help="Event files or folders, read together [default: data/events].")
+    ] = None,
     since: Annotated[Optional[str], typer.Option(help="Only events on or after this date.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
     place: Annotated[Optional[str], typer.Option(help="Only places whose name contains TEXT.")] = None,
@@ -189,7 +198,7 @@ def list_events(
 
     with user_errors():
         features = select_features(
-            read_features(path or default_events(), lazy=True),
+            read_features(paths or [default_events()], lazy=True),
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
             place=place,
@@ -232,7 +241,7 @@ def validate(
     from conflictmap.store import event_files
 
     with user_errors():
-        files = [f for p in (paths or [default_events()]) for f in event_files(p)]
+        files = event_files(paths or [default_events()])
     problems, events, unreadable = check_files(files)
     for exc in unreadable:
         typer.echo(f"{exc}", err=True)
@@ -261,7 +270,7 @@ def schema() -> None:
 
 @app.command()
 def render(
-    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    events: EventsOption = None,
     out: Annotated[Optional[Path], typer.Option(help="HTML file to write [default: maps/<name>.html].")] = None,
     date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
@@ -280,7 +289,7 @@ def render(
     """
     from conflictmap.render import default_map_path, render_map
 
-    events = events or default_events()
+    events = events or [default_events()]
     with user_errors():
         out = out or default_map_path(events)
         written = render_map(
@@ -293,7 +302,7 @@ def render(
 @app.command()
 def image(
     out: Annotated[Path, typer.Option("--out", help="Image to write: .png or .svg.")],
-    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    events: EventsOption = None,
     date: Annotated[Optional[str], typer.Option(help="Day shown [default: the files' own, else the last day with a change].")] = None,
     since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the files' own, else the first].")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title [default: the files' own, else from the data].")] = None,
@@ -317,7 +326,7 @@ def image(
     from conflictmap.image import render_chart, render_image
 
     on, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
-    path = events or default_events()
+    path = events or [default_events()]
     with user_errors(), Console(stderr=True).status("Drawing"):
         if by is None:
             written = render_image(path, out, on=on, since=first, title=title, width=width, region=region)
@@ -376,7 +385,7 @@ def stats(
     until: Annotated[Optional[str], typer.Option(help="With --by: the last day [default: the last change].")] = None,
     by: Annotated[Optional[Period], typer.Option(help="One row per week or month: held and gained km².")] = None,
     region: RegionOption = None,
-    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    events: EventsOption = None,
     layer: LayerOption = None,
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -401,7 +410,7 @@ def stats(
     if (date is None) == (by is None):
         fail("give --date for one day, or --by for a row per week or month")
     day, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
-    path = events or default_events()
+    path = events or [default_events()]
     with user_errors(), Console(stderr=True).status("Reading the events, dividing the region"):
         frame = _load_events(path, layer, source)
         extent, measured = extent_of(region, frame), measured_areas(path, frame)
@@ -459,7 +468,7 @@ def frontline(
     date: Annotated[str, typer.Option(help="Day of the line, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="GeoJSON file to write.")],
     region: RegionOption = None,
-    events: Annotated[Optional[Path], typer.Option(help="Event file or folder [default: data/events].")] = None,
+    events: EventsOption = None,
 ) -> None:
     """Write the front line (LineString/MultiLineString) and control areas (Polygons) on a day.
 
@@ -474,7 +483,7 @@ def frontline(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors(), Console(stderr=True).status("Reading the events, drawing the line"):
-        frame = _load_events(events or default_events())
+        frame = _load_events(events or [default_events()])
         collection = frontline_collection(frame, parse_day(date, "--date"), extent_of(region, frame).polygon)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
@@ -700,7 +709,9 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
-    path: Annotated[Optional[Path], typer.Argument(help="Event file or folder [default: data/events].")] = None,
+    paths: Annotated[
+        Optional[list[Path]], typer.Argument(help="Event files or folders, read together [default: data/events].")
+    ] = None,
     fmt: Annotated[Optional[ExportFormat], typer.Option("--format", help="Output format [default: from --out's suffix].")] = None,
 ) -> None:
     """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML.
@@ -719,16 +730,16 @@ def export(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors():
-        features = read_features(path or default_events(), lazy=True)
+        features = read_features(paths or [default_events()], lazy=True)
         WRITERS[name](features, out)
     typer.echo(f"wrote {len(features)} events to {out} ({name})")
 
 
-def _load_events(path: Path, layer: Optional[Layer] = None, source: Optional[str] = None) -> gpd.GeoDataFrame:
-    """Load the events at ``path`` (of ``layer``, cited to ``source``)."""
+def _load_events(paths: list[Path], layer: Optional[Layer] = None, source: Optional[str] = None) -> gpd.GeoDataFrame:
+    """Load the events at ``paths`` (of ``layer``, cited to ``source``)."""
     from conflictmap.frames import load_events, select_events
 
-    frame = select_events(load_events(path), layer.value if layer else None, source)
+    frame = select_events(load_events(paths), layer.value if layer else None, source)
     if frame.empty:
-        raise ConflictmapError(f"{path}: no events of that layer or source")
+        raise ConflictmapError(f"{', '.join(map(str, paths))}: no events of that layer or source")
     return frame

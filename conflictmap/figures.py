@@ -14,7 +14,6 @@ Settlement counts, the ground recaptured and the front line are always the settl
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -22,7 +21,7 @@ import geopandas as gpd
 from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent
 from conflictmap.errors import ConflictmapError
 from conflictmap.measured import MeasuredAreas, RegionTable, areas_path, region_km2
-from conflictmap.store import event_files
+from conflictmap.store import EventPaths, event_files
 from conflictmap.territory import ControlMap, Timeline, control_map, territory_stats
 from conflictmap.vocab import Layer
 
@@ -30,13 +29,13 @@ SIDES = ("UA", "RU", "contested")
 PERIODS = ("week", "month")
 
 
-def read_measured(events_path: str | Path) -> MeasuredAreas | None:
+def read_measured(events_path: EventPaths) -> MeasuredAreas | None:
     """The measured areas the event files at ``events_path`` carry (``None`` when none does)."""
     files = [p for p in map(areas_path, event_files(events_path)) if p.exists()]
     return (MeasuredAreas.read(files) or None) if files else None
 
 
-def measured_areas(events_path: str | Path, events: gpd.GeoDataFrame) -> MeasuredAreas | None:
+def measured_areas(events_path: EventPaths, events: gpd.GeoDataFrame) -> MeasuredAreas | None:
     """The measured areas of the event files at ``events_path``, when the ``events`` counted are
     all of the maps layer and some file carries them; else ``None``."""
     if events.empty or "layer" not in events or not (events["layer"] == Layer.MAPS.value).all():

@@ -30,7 +30,8 @@ from conflictmap import features as structs
 from conflictmap import frame_cache, settings
 from conflictmap._parallel import ordered_map
 from conflictmap.store import (
-    EventCollection, RawFeatures, batched, claim_ids, event_files, gc_paused, map_runs, read_collection, validated,
+    EventCollection, EventPaths, RawFeatures, batched, claim_ids, event_files, gc_paused, map_runs, read_collection,
+    validated,
 )
 
 
@@ -142,7 +143,7 @@ def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -
         return _concat([_frame_of_mappings(chunk) for chunk in batched(iter(features), chunk_size)])
 
 
-def load_events(path: str | Path, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+def load_events(path: EventPaths, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
     :func:`events_frame` builds it.
 

@@ -22,7 +22,7 @@ from conflictmap.boundaries import context_around, extent_of, region_polygon
 from conflictmap.errors import ConflictmapError
 from conflictmap.figures import day_figures, held_by_country, measured_areas, period_figures
 from conflictmap.frames import load_events, sources_of
-from conflictmap.store import map_metadata
+from conflictmap.store import EventPaths, map_metadata
 from conflictmap.territory import (
     ControlMap,
     Timeline,
@@ -59,7 +59,7 @@ def _sources_line(events: gpd.GeoDataFrame) -> str:
 
 
 def render_image(
-    events_path: str | Path,
+    events_path: EventPaths,
     out: str | Path,
     on: dt.date | None = None,
     since: dt.date | None = None,
@@ -121,7 +121,7 @@ def _save(figure: Figure, out: Path, fmt: str) -> Path:
 
 
 def render_chart(
-    events_path: str | Path,
+    events_path: EventPaths,
     out: str | Path,
     by: str,
     since: dt.date | None = None,

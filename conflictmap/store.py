@@ -388,17 +388,28 @@ def validate_collection(collection: EventCollection, seen: dict[str, Path] | Non
     return seen
 
 
-def event_files(path: str | Path) -> list[Path]:
-    """The event files at ``path``: the file itself, or a folder's files, sorted."""
-    path = Path(path)
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in EVENT_FILE_SUFFIXES and p.is_file())
-    if not path.exists():
-        raise EventFileError(path, "no such file or folder")
-    return [path]
+#: Where events are read from: a file or a folder, or several of them (merged).
+EventPaths = str | Path | Sequence[str | Path]
 
 
-def read_collections(path: str | Path, validate: bool = True, lazy: bool = False) -> list[EventCollection]:
+def event_files(paths: EventPaths) -> list[Path]:
+    """The event files at ``paths``: each file itself, or a folder's files, sorted; each file once,
+    in the order given."""
+    found: list[Path] = []
+    for path in map(Path, [paths] if isinstance(paths, str | Path) else paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in EVENT_FILE_SUFFIXES and p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            raise EventFileError(path, "no such file or folder")
+    first_of = {}
+    for file in found:
+        first_of.setdefault(file.resolve(), file)  # a file named twice (a folder and a file in it) is read once
+    return list(first_of.values())
+
+
+def read_collections(path: EventPaths, validate: bool = True, lazy: bool = False) -> list[EventCollection]:
     """Read every event file at ``path`` (a file or a folder).
 
     With ``validate`` each feature is checked, and ids must be unique across
@@ -413,7 +424,7 @@ def read_collections(path: str | Path, validate: bool = True, lazy: bool = False
     return collections
 
 
-def read_features(path: str | Path, lazy: bool = False) -> Sequence[dict[str, Any]]:
+def read_features(path: EventPaths, lazy: bool = False) -> Sequence[dict[str, Any]]:
     """All validated feature mappings at ``path``, in file order.
 
     With ``lazy``, a read-only sequence whose features are decoded when used.
@@ -470,7 +481,7 @@ def select_features(
     ]
 
 
-def map_metadata(events_path: str | Path) -> dict[str, Any]:
+def map_metadata(events_path: EventPaths) -> dict[str, Any]:
     """The map settings the event files carry as FeatureCollection members, the first file's first.
 
     ``title`` (else ``name``): the map's title; ``map``: an object whose ``date`` is the day

@@ -167,3 +167,21 @@ def test_list_table_is_limited_json_is_not(runner, tmp_path):
     assert "12 events (the first 5 shown; --limit 0 for all, or --json)" in table.stdout
     assert "the first" not in invoke(runner, "list", str(path), "--limit", "0").stdout
     assert len(invoke(runner, "list", str(path), "--json", "--limit", "5").stdout.splitlines()) == 12
+
+
+def test_every_path_given_is_read_files_and_folders_together_each_file_once(runner, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    first = write_events(folder / "a.geojson", [make_feature("a")])
+    izium = make_feature("b", place="Izium", place_id="geonames:707292", date="2022-09-09")
+    izium["geometry"]["coordinates"] = [37.27679, 49.20697]
+    other = write_events(tmp_path / "b.geojson", [izium])
+    result = invoke(runner, "list", str(folder), str(other), str(first), "--json")  # a.geojson twice: read once
+    assert result.exit_code == 0, result.stderr
+    assert sorted(json.loads(line)["id"] for line in result.stdout.splitlines()) == ["a", "b"]
+    result = invoke(runner, "stats", "--events", str(first), "--events", str(other), "--date", "2022-09-10", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["settlements"]["UA"] == 2
+    out = tmp_path / "both.geojson"
+    result = invoke(runner, "export", str(first), str(other), "--out", str(out))
+    assert result.exit_code == 0 and {f["id"] for f in read_features(out)} == {"a", "b"}

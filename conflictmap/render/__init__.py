@@ -32,7 +32,7 @@ from conflictmap.render.legend import Legend
 from conflictmap.render.outline import outline_layer
 from conflictmap.render.settlements import COLOURS, SettlementLayer
 from conflictmap.render.territory import TerritoryLayer
-from conflictmap.store import event_files, map_metadata
+from conflictmap.store import EventPaths, event_files, map_metadata
 from conflictmap.territory import Timeline, grid_cell_deg, grid_changes, map_title
 from conflictmap.vocab import Layer
 
@@ -139,7 +139,7 @@ def build_map(
     return m
 
 
-def default_map_path(events_path: str | Path) -> Path:
+def default_map_path(events_path: EventPaths) -> Path:
     """``maps/<name>.html``: the name the event files share (``kharkiv-2022`` for
     ``kharkiv-2022.geojson`` and ``kharkiv-2022-deepstate.geojson``), else the folder's."""
     stems = [f.stem for f in event_files(events_path)]
@@ -148,7 +148,7 @@ def default_map_path(events_path: str | Path) -> Path:
 
 
 def render_map(
-    events_path: str | Path,
+    events_path: EventPaths,
     out: str | Path,
     on: dt.date | None = None,
     title: str | None = None,
