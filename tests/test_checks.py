@@ -42,7 +42,10 @@ def test_swapped_coordinates_of_an_event_without_a_country():
     assert problem[1:3] == ("geometry.coordinates", "error") and "every country known" in problem[3]
 
 
-@pytest.mark.parametrize("admin1", ["Kharkiv", "Kharkov", "Kharkiv Oblast", "Харківська область", "Kyiv City", "Kursk"])
+@pytest.mark.parametrize(
+    "admin1",
+    ["Kharkiv", "Kharkov", "Kharkiv Oblast", "Харківська область", "Kyiv City", "Autonomous Republic of Crimea", "Kursk"],
+)
 def test_an_oblast_by_any_spelling_is_known(admin1):
     assert problems_for(make_feature("a", admin1=admin1)) == []
     assert problems_for(make_feature("a", admin1=admin1, country=None)) == []
