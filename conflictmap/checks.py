@@ -53,9 +53,8 @@ def _inside(box: tuple[float, float, float, float], lon: float, lat: float) -> b
     return west <= lon <= east and south <= lat <= north
 
 
-def _swapped(boxes: Iterable[tuple[float, float, float, float]], lon: float, lat: float) -> bool:
+def _swapped(boxes: Sequence[tuple[float, float, float, float]], lon: float, lat: float) -> bool:
     """Whether ``(lon, lat)`` lies outside every box and ``(lat, lon)`` inside one."""
-    boxes = list(boxes)
     return not any(_inside(b, lon, lat) for b in boxes) and any(_inside(b, lat, lon) for b in boxes)
 
 

