@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import region_polygon
+from conflictmap.places.boundaries import region_polygon
 
 
 def synthetic(n: int, rng: np.random.Generator, changes_per_place: int = 5) -> list[dict]:

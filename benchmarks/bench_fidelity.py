@@ -22,10 +22,10 @@ import geopandas as gpd
 import shapely
 
 from conflictmap import settings
-from conflictmap.boundaries import region_polygon
-from conflictmap.frames import load_events
+from conflictmap.control.territory import Timeline, control_map
+from conflictmap.events.frame import load_events
 from conflictmap.importers.deepstate import KYIV, read_snapshot, snapshot_files, snapshot_time
-from conflictmap.territory import Timeline, control_map
+from conflictmap.places.boundaries import region_polygon
 
 EVENINGS = [dt.date(2022, 9, d) for d in (5, 8, 10, 11, 13, 20, 30)] + [dt.date(2022, 10, 3), dt.date(2022, 10, 7)]
 SINCE = dt.date(2022, 9, 5)

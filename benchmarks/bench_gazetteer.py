@@ -24,10 +24,10 @@ import numpy as np
 import shapely
 
 from conflictmap import settings
-from conflictmap.geocode import Gazetteer
-from conflictmap.geocode.gazetteer import WOF_SAME_PLACE_KM, katottg_settlements
-from conflictmap.geocode.translit import name_keys
-from conflictmap.territory import to_equal_area
+from conflictmap.places.gazetteer import WOF_SAME_PLACE_KM, katottg_settlements
+from conflictmap.places.geocoder import Gazetteer
+from conflictmap.places.projection import to_equal_area
+from conflictmap.places.translit import name_keys
 
 
 def pairs_within(points: np.ndarray, metres: float) -> list[tuple[int, int]]:

@@ -17,8 +17,8 @@ import subprocess
 import sys
 import time
 
-from conflictmap.geocode import Gazetteer
-from conflictmap.geocode.translit import name_keys
+from conflictmap.places.geocoder import Gazetteer
+from conflictmap.places.translit import name_keys
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:

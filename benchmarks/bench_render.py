@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from _synthetic import synthetic
 
-from conflictmap.store import EventCollection, write_collection
+from conflictmap.events.store import EventCollection, write_collection
 
 EXPLORE = "import sys, geopandas as gpd; gpd.read_file(sys.argv[1]).explore().save(sys.argv[2])"
 

@@ -9,7 +9,7 @@ stable form to a temp folder, with an ACLED export of N rows and a VIINA table
 of N/20 places x 41 columns beside each, then runs each step in a fresh process and prints
 its wall time and peak resident memory (VmHWM). Every step starts with an empty
 cache folder of its own (``CONFLICTMAP_CACHE``); load, stats and render then run
-a second time, reading the frame the first run kept (``conflictmap.frame_cache``:
+a second time, reading the frame the first run kept (``conflictmap.events.frame_cache``:
 files of 16 MB or more), and print as "..., cached". Targets (issue #9): load +
 validate of 1M events under 30 s, peak memory under 4 GiB.
 """
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from _synthetic import synthetic
 
-from conflictmap.store import EventCollection, write_collection
+from conflictmap.events.store import EventCollection, write_collection
 
 STEPS = {
     "load": None,
@@ -51,7 +51,7 @@ def run_step(step: str, events: str, out: str) -> None:
     """In this process: run one step, print seconds and peak MiB as JSON."""
     start = time.perf_counter()
     if step == "load":
-        from conflictmap.frames import load_events
+        from conflictmap.events.frame import load_events
 
         load_events(events)
     else:

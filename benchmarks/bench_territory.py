@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from conflictmap.boundaries import region_polygon
-from conflictmap.territory import Timeline, control_map, recaptured
+from conflictmap.control.territory import Timeline, control_map, recaptured
+from conflictmap.places.boundaries import region_polygon
 
 PLACES, DATES = 30_000, 60
 

@@ -39,10 +39,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import area_km2, extent_of, region_polygon
-from conflictmap.frames import load_events
-from conflictmap.geocode import Gazetteer
-from conflictmap.geocode.gazetteer import katottg_settlements
+from conflictmap.control.territory import Timeline, control_map
+from conflictmap.events.frame import load_events
 from conflictmap.importers.deepstate import (
     KYIV,
     STATES,
@@ -52,7 +50,10 @@ from conflictmap.importers.deepstate import (
     read_snapshot,
     snapshot_time,
 )
-from conflictmap.territory import Timeline, control_map, to_equal_area
+from conflictmap.places.boundaries import area_km2, extent_of, region_polygon
+from conflictmap.places.gazetteer import katottg_settlements
+from conflictmap.places.geocoder import Gazetteer
+from conflictmap.places.projection import to_equal_area
 
 CLI = [sys.executable, "-m", "conflictmap"]
 

@@ -22,8 +22,7 @@ from conflictmap.errors import ConflictmapError, GeocodeError
 from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
-    import geopandas as gpd
-
+    from conflictmap.dataset import Dataset
     from conflictmap.importers.deepstate import Observations
 
 app = typer.Typer(
@@ -125,9 +124,10 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.checks import check_event
-    from conflictmap.features import new_event, parse_event
-    from conflictmap.store import append_event
+    from conflictmap.events.builder import new_event
+    from conflictmap.events.checks import check_event
+    from conflictmap.events.codec import parse_event
+    from conflictmap.events.store import append_event
 
     if (lat is None) != (lon is None):
         fail("give both --lat and --lon, or neither")
@@ -137,7 +137,7 @@ def add(
     with user_errors():
         event_date = parse_day(date, "--date")
         if lat is None or lon is None:
-            from conflictmap.geocode import place_by_id, resolve_place  # the gazetteer only when needed
+            from conflictmap.places.geocoder import place_by_id, resolve_place  # the gazetteer only when needed
 
             try:
                 found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
@@ -194,7 +194,7 @@ def list_events(
 
     Example: conflictmap list data/events --since 2022-09-06 --place kup --layer reports
     """
-    from conflictmap.store import read_features, select_features
+    from conflictmap.events.store import read_features, select_features
 
     with user_errors():
         features = select_features(
@@ -237,8 +237,8 @@ def validate(
 
     Example: conflictmap validate data/events
     """
-    from conflictmap.checks import check_files
-    from conflictmap.store import event_files
+    from conflictmap.events.checks import check_files
+    from conflictmap.events.store import event_files
 
     with user_errors():
         files = event_files(paths or [default_events()])
@@ -263,7 +263,7 @@ def schema() -> None:
 
     Example: conflictmap schema > event-file.schema.json
     """
-    from conflictmap.model import event_file_schema
+    from conflictmap.events.model import event_file_schema
 
     typer.echo(json.dumps(event_file_schema(), indent=2, ensure_ascii=False))
 
@@ -287,15 +287,12 @@ def render(
 
     Example: conflictmap render --events data/events --date 2022-09-10 --out maps/kharkiv-09-10.html
     """
-    from conflictmap.render import default_map_path, render_map
+    from conflictmap.render.page import render_map
 
-    events = events or [default_events()]
     with user_errors():
-        out = out or default_map_path(events)
-        written = render_map(
-            events, out, on=parse_day(date, "--date"), title=title, cdn=cdn, progress=True,
-            layer=layer.value if layer else None, source=source, since=parse_day(since, "--since"), region=region,
-        )
+        data = _open(events, layer, source, region)
+        written = render_map(data, out or data.default_map_path(), on=parse_day(date, "--date"), title=title, cdn=cdn,
+                             progress=True, since=parse_day(since, "--since"))
     typer.echo(f"wrote {written}")
 
 
@@ -321,17 +318,15 @@ def image(
 
     Example: conflictmap image --events data/war --by month --since 2024-08-01 --out gains.png
     """
-    from rich.console import Console
-
-    from conflictmap.image import render_chart, render_image
+    from conflictmap.render.still import render_chart, render_image
 
     on, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
-    path = events or [default_events()]
-    with user_errors(), Console(stderr=True).status("Drawing"):
+    with user_errors(), _status("Drawing"):
+        data = _open(events, region=region)
         if by is None:
-            written = render_image(path, out, on=on, since=first, title=title, width=width, region=region)
+            written = render_image(data, out, on=on, since=first, title=title, width=width)
         else:
-            written = render_chart(path, out, by.value, first, last, title=title, width=width, region=region)
+            written = render_chart(data, out, by.value, first, last, title=title, width=width)
     typer.echo(f"wrote {written}")
 
 
@@ -349,7 +344,7 @@ def geocode(
 
     Example: conflictmap geocode Balakliia Izyium "Купʼянськ" --region Kharkiv
     """
-    from conflictmap.geocode import Resolver, geocode_names, json_lines
+    from conflictmap.places.geocoder import Resolver, geocode_names, json_lines
 
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
@@ -357,7 +352,7 @@ def geocode(
         fail("no names to geocode: give them as arguments, or - and one per line on stdin")
     resolver = Resolver()
     if online:
-        from conflictmap.geocode.online import NominatimFallback
+        from conflictmap.places.online import NominatimFallback
 
         resolver.online = NominatimFallback(timeout=timeout)
     results = geocode_names(names, region, resolver)
@@ -402,23 +397,20 @@ def stats(
 
     Example: conflictmap stats --events data/war --by month --since 2024-08-01 --until 2025-08-01
     """
-    from rich.console import Console
-
-    from conflictmap.boundaries import extent_of
-    from conflictmap.figures import day_figures, measured_areas, period_figures
+    from conflictmap.control.figures import day_figures, period_figures
 
     if (date is None) == (by is None):
         fail("give --date for one day, or --by for a row per week or month")
     day, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
-    path = events or [default_events()]
-    with user_errors(), Console(stderr=True).status("Reading the events, dividing the region"):
-        frame = _load_events(path, layer, source)
-        extent, measured = extent_of(region, frame), measured_areas(path, frame)
+    with user_errors(), _status("Reading the events, dividing the region"):
+        data = _open(events, layer, source, region)
+        frame, extent, measured = data.events, data.extent, data.measured_alone
         if by is None:
             figures = day_figures(frame, day, first, extent, measured)
         else:
             changes = frame["date"]
-            rows = period_figures(frame, first or changes.min().date(), last or changes.max().date(), by.value, extent, measured)
+            rows = period_figures(frame, first or changes.min().date(), last or changes.max().date(), by.value,
+                                  extent, measured)
     if by is not None:
         _print_periods(rows, as_json, as_csv)
     elif as_json:
@@ -474,17 +466,14 @@ def frontline(
 
     Example: conflictmap frontline --date 2022-09-10 --out maps/frontline-2022-09-10.geojson
     """
-    from rich.console import Console
-
     from conflictmap._io import atomic_write_text
-    from conflictmap.boundaries import extent_of
-    from conflictmap.territory import frontline_collection
+    from conflictmap.control.territory import frontline_collection
 
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
-    with user_errors(), Console(stderr=True).status("Reading the events, drawing the line"):
-        frame = _load_events(events or [default_events()])
-        collection = frontline_collection(frame, parse_day(date, "--date"), extent_of(region, frame).polygon)
+    with user_errors(), _status("Reading the events, drawing the line"):
+        data = _open(events, region=region, read=False)
+        collection = frontline_collection(data.events, parse_day(date, "--date"), data.extent.polygon)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
 
@@ -499,7 +488,7 @@ Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace --out if i
 
 
 def _save_imported(features: list[dict[str, Any]], out: Path, overwrite: bool) -> None:
-    from conflictmap.store import save_new_collection
+    from conflictmap.events.store import save_new_collection
 
     save_new_collection(out, features, overwrite)
     changes = sum(f["properties"]["event_type"] == "control_change" for f in features)
@@ -636,8 +625,8 @@ def _import_live(
     from rich.console import Console
     from rich.progress import track
 
+    from conflictmap.events.store import append_events, save_new_collection
     from conflictmap.importers.deepstate_live import LiveMap, import_live
-    from conflictmap.store import append_events, save_new_collection
 
     if append and not out.exists():
         fail(f"{out}: no such file to append to (import without --append first)")
@@ -664,7 +653,7 @@ def _import_live(
 
 def _save_areas(snapshots: list[Any], out: Path, keep: bool = False) -> None:
     """Write the measured areas beside ``out`` (after the rows already there, with ``keep``)."""
-    from conflictmap.measured import MeasuredAreas, areas_path, write_areas
+    from conflictmap.control.measured_areas import MeasuredAreas, areas_path, write_areas
 
     path = areas_path(out)
     kept = MeasuredAreas.read([path]).snapshots if keep and path.exists() else ()
@@ -681,9 +670,9 @@ def _observe_settlements(
     from rich.console import Console
     from rich.progress import track
 
+    from conflictmap.control.measured_areas import RegionTable
     from conflictmap.importers.deepstate import gazetteer_settlements, observe
     from conflictmap.importers.places import read_places
-    from conflictmap.measured import RegionTable
 
     settlements = read_places(places, region) if places is not None else gazetteer_settlements(region)
     if not settlements:
@@ -721,8 +710,7 @@ def export(
 
     Example: conflictmap export data/events --format geoparquet --out events.parquet
     """
-    from conflictmap.export import SUFFIX_FORMATS, WRITERS
-    from conflictmap.store import read_features
+    from conflictmap.events.export import SUFFIX_FORMATS, WRITERS
 
     name = fmt.value if fmt else SUFFIX_FORMATS.get(out.suffix.lower())
     if name is None:
@@ -730,16 +718,25 @@ def export(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors():
-        features = read_features(paths or [default_events()], lazy=True)
+        features = _open(paths, read=False).features
         WRITERS[name](features, out)
     typer.echo(f"wrote {len(features)} events to {out} ({name})")
 
 
-def _load_events(paths: list[Path], layer: Optional[Layer] = None, source: Optional[str] = None) -> gpd.GeoDataFrame:
-    """Load the events at ``paths`` (of ``layer``, cited to ``source``)."""
-    from conflictmap.frames import load_events, select_events
+def _open(
+    paths: Optional[list[Path]], layer: Optional[Layer] = None, source: Optional[str] = None,
+    region: Optional[str] = None, read: bool = True,
+) -> Dataset:
+    """The event files at ``paths`` (by default ``data/events``), of ``layer``, cited to ``source``:
+    read now (events, extent, metadata, measured areas), or with ``read=False`` part by part when used."""
+    from conflictmap.dataset import Dataset, open_events
 
-    frame = select_events(load_events(paths), layer.value if layer else None, source)
-    if frame.empty:
-        raise ConflictmapError(f"{', '.join(map(str, paths))}: no events of that layer or source")
-    return frame
+    opened = open_events if read else Dataset
+    return opened(paths or [default_events()], layer.value if layer else None, source, region)
+
+
+def _status(message: str) -> Any:
+    """A spinner on stderr while a command works."""
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)

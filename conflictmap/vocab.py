@@ -2,8 +2,8 @@
 and the rules both forms of an event share (its point, the states of a control change).
 
 Plain enumerations with no validation library, so that commands which only need the words (the
-CLI's options, ``--help``) start fast; :mod:`conflictmap.model` (pydantic) and
-:mod:`conflictmap.features` (msgspec) build the event on them, and only the latter uses the former.
+CLI's options, ``--help``) start fast; :mod:`conflictmap.events.model` (pydantic) and
+:mod:`conflictmap.events.codec` (msgspec) build the event on them, and only the latter uses the former.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class LonLat:
 
 def require_states(props: Any) -> None:
     """Raise ``ValueError`` if ``props`` are a control change's without both of its states (the
-    rule of :class:`EventProperties` in :mod:`conflictmap.features` and :mod:`conflictmap.model`)."""
+    rule of :class:`EventProperties` in :mod:`conflictmap.events.codec` and :mod:`conflictmap.events.model`)."""
     if props.event_type == CONTROL_CHANGE and (props.control_before is None or props.control_after is None):
         missing = [name for name in ("control_before", "control_after") if getattr(props, name) is None]
         raise ValueError(f"a control_change needs {' and '.join(missing)}")

@@ -32,7 +32,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from conflictmap.boundaries import area_km2
+from conflictmap.places.boundaries import area_km2
 from conflictmap.vocab import UA_ADMIN1
 
 #: Simplification tolerance in degrees (~200 m), applied to the coverage as a whole so that

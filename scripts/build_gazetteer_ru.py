@@ -34,10 +34,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import region_polygon
-from conflictmap.geocode.gazetteer import distance_km, geonames_places
+from conflictmap.places.boundaries import region_polygon
+from conflictmap.places.gazetteer import distance_km, geonames_places
+from conflictmap.places.translit import name_keys
 from conflictmap.vocab import BORDER_OBLAST_ADMIN1
-from conflictmap.geocode.translit import name_keys
 
 OUT = Path("data/gazetteer/geonames-postal-ru.csv")
 COLUMNS = ("postal_code", "name", "admin1", "oblast", "lat", "lon", "doubt")

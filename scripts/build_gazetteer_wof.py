@@ -54,10 +54,10 @@ import msgspec
 import numpy as np
 import shapely
 
-from conflictmap.boundaries import oblasts, region_polygon, towns
-from conflictmap.geocode.gazetteer import katottg_index
-from conflictmap.geocode.translit import name_keys
-from conflictmap.territory import to_equal_area
+from conflictmap.places.boundaries import oblasts, region_polygon, towns
+from conflictmap.places.gazetteer import katottg_index
+from conflictmap.places.projection import to_equal_area
+from conflictmap.places.translit import name_keys
 
 OUT = Path("data/gazetteer/wof-ua.csv")
 COLUMNS = (

@@ -13,7 +13,7 @@ state in every snapshot (``conflictmap import deepstate`` with no --region: wher
 have a day, the named layers stand), and the file keeps every one of them, "never occupied"
 included, so that a reader can look up any village; each event cites its snapshot's file at its
 commit. Beside it, ``deepstate.areas.csv`` keeps the km² each snapshot shows occupied, contested,
-of unknown status and liberated in each region (``conflictmap.measured``), with the same citation.
+of unknown status and liberated in each region (``conflictmap.control.measured_areas``), with the same citation.
 Only dated states, measured areas and their citation are written, never DeepStateMap's polygons
 (they are not openly licensed).
 
@@ -30,6 +30,8 @@ from pathlib import Path
 
 from rich.progress import track
 
+from conflictmap.control.measured_areas import RegionTable, areas_path, write_areas
+from conflictmap.events.store import save_new_collection
 from conflictmap.importers.deepstate import (
     events_from_deepstate,
     gazetteer_settlements,
@@ -38,8 +40,6 @@ from conflictmap.importers.deepstate import (
     one_kind_a_day,
     snapshot_files,
 )
-from conflictmap.measured import RegionTable, areas_path, write_areas
-from conflictmap.store import save_new_collection
 
 NAMED = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
 DAILY = "https://github.com/cyterat/deepstate-map-data/blob/e904719a6726c7e6b5d6e87a7701e1b77b18e554/data/"

@@ -1,7 +1,7 @@
 """Compare the news layer's control changes with the map layer's (the figures in docs/territory.md).
 
 For each report of a change dated within the window, the map layer's states around it
-(:func:`conflictmap.layers.compare_layers`): whether it agrees within both dates' precision plus
+(:func:`conflictmap.events.source_layers.compare_layers`): whether it agrees within both dates' precision plus
 two days, and how many days separate it from the map's nearest change to the same state.
 
 Run from the repository root: python scripts/compare_layers.py [--since 2022-09-06] [--until 2022-10-03]
@@ -13,9 +13,9 @@ import argparse
 import datetime as dt
 import statistics
 
-from conflictmap.features import parse_event
-from conflictmap.layers import Change, compare_layers
-from conflictmap.store import read_collections
+from conflictmap.events.codec import parse_event
+from conflictmap.events.source_layers import Change, compare_layers
+from conflictmap.events.store import read_collections
 
 
 def main() -> None:

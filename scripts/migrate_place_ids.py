@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import sys
 
-from conflictmap.geocode import Gazetteer
-from conflictmap.geocode.gazetteer import distance_km
-from conflictmap.geocode.translit import name_keys
-from conflictmap.store import read_collections, write_collection
+from conflictmap.events.store import read_collections, write_collection
+from conflictmap.places.gazetteer import distance_km
+from conflictmap.places.geocoder import Gazetteer
+from conflictmap.places.translit import name_keys
 from conflictmap.vocab import GeoPrecision
 
 #: Farthest the place taking over may lie from the event's point.

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from conflictmap.render import render_map
+from conflictmap.dataset import open_events
+from conflictmap.render.page import render_map
 
 
 def main() -> None:
@@ -29,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (390, 844) if args.phone else (1280, 820)
     with tempfile.TemporaryDirectory() as tmp:
-        html = render_map(args.events, Path(tmp) / "map.html", on=args.date)
+        html = render_map(open_events(args.events), Path(tmp) / "map.html", on=args.date)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=2 if args.phone else 1)

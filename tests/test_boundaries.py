@@ -1,9 +1,9 @@
 import pytest
 import shapely
 
-from conflictmap.boundaries import area_km2, country_outline, oblasts, region_label, region_names, region_polygon
 from conflictmap.errors import ConflictmapError
-from conflictmap.geocode.gazetteer import geonames_places
+from conflictmap.places.boundaries import area_km2, country_outline, oblasts, region_label, region_names, region_polygon
+from conflictmap.places.gazetteer import geonames_places
 from conflictmap.vocab import UA_ADMIN1
 
 
@@ -73,7 +73,7 @@ def test_wrong_regions_are_one_clear_error(spec, message):
 def test_by_default_the_extent_is_the_ground_the_events_cover():
     import geopandas as gpd
 
-    from conflictmap.boundaries import covering_regions, extent_of
+    from conflictmap.places.boundaries import covering_regions, extent_of
 
     def events(*points):
         return gpd.GeoDataFrame(geometry=gpd.points_from_xy(*zip(*points)), crs="EPSG:4326")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from conflictmap.render import render_map
+from conflictmap.dataset import open_events
+from conflictmap.render.page import render_map
 from tests.conftest import REPO, make_feature, placed_events, write_events
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,7 +73,7 @@ def open_map(browser, html: Path, viewport: tuple[int, int] = (1280, 720), day: 
 @pytest.fixture(scope="module")
 def bundled_map(tmp_path_factory):
     out = tmp_path_factory.mktemp("maps") / "kharkiv.html"
-    return render_map(REPO / "data" / "events", out, title="Kharkiv")
+    return render_map(open_events(REPO / "data" / "events"), out, title="Kharkiv")
 
 
 def test_map_loads_offline_without_errors(browser, bundled_map):
@@ -86,8 +87,8 @@ def test_map_loads_offline_without_errors(browser, bundled_map):
 
 
 def test_one_marker_per_settlement(browser, bundled_map):
-    from conflictmap.frames import load_events
-    from conflictmap.territory import control_changes
+    from conflictmap.control.territory import control_changes
+    from conflictmap.events.frame import load_events
 
     expected = control_changes(load_events(REPO / "data" / "events"))["place_key"].nunique()
     page, *_ = open_map(browser, bundled_map)
@@ -149,7 +150,7 @@ def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
         source.update(publisher=payload, title=payload, quote=payload, published="2022-09-11")
         features.append(feature)
     path = write_events(tmp_path / "evil.geojson", features)
-    html = render_map(path, tmp_path / "evil.html", title="</title><script>alert('title')</script>")
+    html = render_map(open_events(path), tmp_path / "evil.html", title="</title><script>alert('title')</script>")
     text = html.read_text(encoding="utf-8")
     assert "<img src=x onerror" not in text and "</script><script>alert(3)" not in text
     page, errors, dialogs, _ = open_map(browser, html)
@@ -175,8 +176,8 @@ def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
 def test_non_http_links_never_become_links(browser, tmp_path):
     feature = make_feature("a")
     # validate refuses such files; a hand-built page must still not link them
-    from conflictmap.frames import events_frame
-    from conflictmap.render import build_map
+    from conflictmap.events.frame import events_frame
+    from conflictmap.render.page import build_map
 
     frame = events_frame([feature])
     frame.at[0, "sources"] = '[{"publisher": "P", "url": "javascript:alert(1)", "published": "2022-09-09"}]'
@@ -216,9 +217,9 @@ def test_source_switch_recolours_and_swaps_the_areas(browser, bundled_map):
 def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map):
     import datetime as dt
 
-    from conflictmap.boundaries import region_polygon
-    from conflictmap.frames import load_events
-    from conflictmap.territory import territory_stats
+    from conflictmap.control.territory import territory_stats
+    from conflictmap.events.frame import load_events
+    from conflictmap.places.boundaries import region_polygon
 
     stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 9, 11), dt.date(2022, 9, 5),
                             region_polygon("Kharkiv"))
@@ -233,9 +234,9 @@ def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map
 def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map):
     import datetime as dt
 
-    from conflictmap.boundaries import region_polygon
-    from conflictmap.frames import load_events
-    from conflictmap.territory import territory_stats
+    from conflictmap.control.territory import territory_stats
+    from conflictmap.events.frame import load_events
+    from conflictmap.places.boundaries import region_polygon
 
     stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 10, 3), dt.date(2022, 9, 5),
                             region_polygon("Kharkiv"))
@@ -286,7 +287,7 @@ def test_readers_controls_on_a_phone_and_a_laptop(browser, bundled_map, viewport
 def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_path):
     import datetime as dt
 
-    from conflictmap.measured import SnapshotAreas, areas_path, write_areas
+    from conflictmap.control.measured_areas import SnapshotAreas, areas_path, write_areas
 
     features = placed_events([
         ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
@@ -302,7 +303,7 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
         SnapshotAreas(dt.datetime(2022, 9, 8, 12, tzinfo=dt.timezone.utc), dt.date(2022, 9, 8), "named", "https://example.org/b",
                       {"Kharkiv": {"RU": 4_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 700.0}}),
     ])
-    html = render_map(path, tmp_path / "war.html", on=dt.date(2022, 9, 8), since=dt.date(2022, 8, 1))
+    html = render_map(open_events(path), tmp_path / "war.html", on=dt.date(2022, 9, 8), since=dt.date(2022, 8, 1))
     page, errors, *_ = open_map(browser, html)
     figures = page.locator(".cm-figures").inner_text()
     assert "Held in Ukraine (measured by the map of 2022-09-08)" in figures

@@ -4,8 +4,8 @@ import sys
 import pytest
 
 from conflictmap import _parallel
-from conflictmap.checks import check_collections
-from conflictmap.store import EventCollection
+from conflictmap.events.checks import check_collections
+from conflictmap.events.store import EventCollection
 from tests.conftest import REPO, make_feature
 
 
@@ -92,8 +92,8 @@ def test_recycled_story_is_a_warning():
 
 
 def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_order(tmp_path, monkeypatch, forks):
-    from conflictmap import checks
-    from conflictmap.store import read_collection
+    from conflictmap.events import checks
+    from conflictmap.events.store import read_collection
     from tests.conftest import write_events
 
     monkeypatch.setattr(checks, "BLOCK", 2)  # five blocks of two features or fewer
@@ -118,8 +118,8 @@ def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_
 
 @pytest.mark.parametrize("valid", [True, False], ids=["in runs", "an invalid feature: read whole"])
 def test_files_checked_in_runs_give_the_problems_of_one_process(tmp_path, monkeypatch, forks, valid):
-    from conflictmap import checks, store
-    from conflictmap.store import read_collection
+    from conflictmap.events import checks, store
+    from conflictmap.events.store import read_collection
     from tests.conftest import write_events
 
     monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature

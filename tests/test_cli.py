@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from conflictmap.store import read_features
+from conflictmap.events.store import read_features
 from tests.conftest import invoke, make_feature, run_cli, write_events
 
 ADD = [

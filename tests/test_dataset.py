@@ -1,9 +1,9 @@
 """Invariants of the bundled dataset (data/events)."""
 
-from conflictmap.checks import check_collections
-from conflictmap.frames import load_events, sources_of
-from conflictmap.store import read_collections
-from conflictmap.territory import control_changes
+from conflictmap.control.territory import control_changes
+from conflictmap.events.checks import check_collections
+from conflictmap.events.frame import load_events, sources_of
+from conflictmap.events.store import read_collections
 from tests.conftest import REPO
 
 EVENTS = REPO / "data" / "events"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import shapely
 
-from conflictmap.boundaries import region_polygon
 from conflictmap.errors import EventFileError
-from conflictmap.features import parse_event
+from conflictmap.events.codec import parse_event
+from conflictmap.events.store import read_features
 from conflictmap.importers.deepstate import (
     Settlement,
     events_from_deepstate,
@@ -20,7 +20,7 @@ from conflictmap.importers.deepstate import (
     read_snapshot,
     snapshot_files,
 )
-from conflictmap.store import read_features
+from conflictmap.places.boundaries import region_polygon
 from tests.conftest import invoke
 
 #: Three settlements in a row, west to east (lon 36.0, 36.2, 36.4 at lat 49.5).
@@ -336,8 +336,8 @@ def test_a_first_state_that_is_unknown_is_no_event_and_the_next_change_is(tmp_pa
 
 
 def test_a_place_keeps_its_own_country_where_an_outline_puts_it_across_the_border():
-    from conflictmap.geocode.gazetteer import Place
     from conflictmap.importers.deepstate import settlements_in
+    from conflictmap.places.gazetteer import Place
 
     places = [
         Place("test:border", "Border village", 50.60, 36.58, "Kharkiv", "UA", 0, "test"),  # inside Belgorod's outline

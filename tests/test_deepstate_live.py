@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conflictmap.events.store import read_features, read_members
 from conflictmap.importers.deepstate_live import LiveMap, LiveMapError, Update, updates_to_read
-from conflictmap.store import read_features, read_members
 from tests.conftest import invoke
 
 # 2026-10-01 18:00, 2026-10-02 18:00 and 2026-10-03 18:00 UTC

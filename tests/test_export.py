@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conflictmap.export import (
+from conflictmap.events.export import (
     JSON_COLUMNS_ATTR,
     to_csv,
     to_geojson,
     to_geoparquet,
     to_kml,
 )
-from conflictmap.store import read_features
+from conflictmap.events.store import read_features
 from tests.conftest import REPO, invoke, make_feature, write_events
 
 KML = {"k": "http://www.opengis.net/kml/2.2"}

@@ -12,7 +12,8 @@ import msgspec
 import pydantic
 import pytest
 
-from conflictmap import features, model
+from conflictmap.events import codec as features
+from conflictmap.events import model
 from tests.conftest import make_feature
 
 PAIRS = [

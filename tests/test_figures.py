@@ -9,12 +9,20 @@ from pathlib import Path
 import pytest
 import shapely
 
-from conflictmap.boundaries import area_km2, extent_of, region_polygon
+from conflictmap.control.figures import day_figures, period_figures, period_starts
+from conflictmap.control.measured_areas import (
+    MeasuredAreas,
+    RegionTable,
+    SnapshotAreas,
+    areas_path,
+    region_km2,
+    write_areas,
+)
+from conflictmap.dataset import open_events
 from conflictmap.errors import ConflictmapError, EventFileError
-from conflictmap.figures import day_figures, measured_areas, period_figures, period_starts
-from conflictmap.frames import events_frame, load_events
+from conflictmap.events.frame import events_frame
 from conflictmap.importers.deepstate import read_snapshot
-from conflictmap.measured import MeasuredAreas, RegionTable, SnapshotAreas, areas_path, region_km2, write_areas
+from conflictmap.places.boundaries import area_km2, extent_of, region_polygon
 from tests.conftest import invoke, make_feature, write_events
 
 UTC = dt.timezone.utc
@@ -112,9 +120,8 @@ def test_stats_takes_a_maps_measured_km2_where_its_events_alone_count(tmp_path):
         (dt.datetime(2022, 9, 5, 18, tzinfo=UTC), "named", "https://example.org/5", {"RU": 10_000.0, "contested": 100.0, "unknown": 0.0, "UA": 0.0}),
         (dt.datetime(2022, 9, 12, 18, tzinfo=UTC), "named", "https://example.org/12", {"RU": 2_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}),
     )
-    events = load_events(path)
-    extent = extent_of(None, events)
-    measured = measured_areas(path, events)
+    data = open_events(path)
+    events, extent, measured = data.events, data.extent, data.measured_alone
     figures = day_figures(events, dt.date(2022, 9, 11), None, extent, measured)
     kharkiv = area_km2(region_polygon("Kharkiv"))
     assert figures["areas"] == "measured"
@@ -131,8 +138,9 @@ def test_stats_takes_a_maps_measured_km2_where_its_events_alone_count(tmp_path):
         ("2022-09-12", 2_000.0, 8_100.0, "measured"), ("2022-09-19", 2_000.0, 0.0, "measured"),  # contested too
     ]
     # a report among the events: the map's km² no longer stand for them
-    mixed = events_frame(kharkiv_events() + [{**kharkiv_events("reports")[2], "id": "report"}])
-    assert measured_areas(path, mixed) is None
+    report = write_events(tmp_path / "report.geojson", [{**kharkiv_events("reports")[2], "id": "report"}])
+    assert open_events([path, report]).measured_alone is None
+    assert open_events([path, report], layer="maps").measured_alone is not None  # the map's events alone again
 
 
 def test_estimated_figures_per_region_add_up_and_periods_count_the_net_growth():
@@ -182,10 +190,10 @@ def test_the_whole_wars_measured_areas_follow_the_map():
     """data/war's areas: Russian-held km² of Ukraine month by month, as the snapshots measured them."""
     from tests.conftest import REPO
 
-    events = load_events(REPO / "data" / "war")
-    measured = measured_areas(REPO / "data" / "war", events)
+    data = open_events(REPO / "data" / "war", region="Ukraine")
+    events, measured = data.events, data.measured_alone
     assert measured is not None and len(measured.snapshots) > 1_500
-    rows = period_figures(events, dt.date(2024, 8, 1), dt.date(2025, 7, 31), "month", extent_of("Ukraine", events), measured)
+    rows = period_figures(events, dt.date(2024, 8, 1), dt.date(2025, 7, 31), "month", data.extent, measured)
     assert all(r["areas"] == "measured" for r in rows)
     held = [r["controlled_km2"]["RU"] for r in rows]
     assert 105_000 < held[0] < held[-1] < 115_000  # Russia held more of Ukraine over the year
@@ -198,9 +206,9 @@ def test_between_a_map_of_every_state_and_one_of_occupied_ground_only_russias_ga
         (dt.datetime(2025, 7, 31, 18, tzinfo=UTC), "named", "https://example.org/a", {"RU": 1_000.0, "contested": 0.0, "unknown": 500.0, "UA": 0.0}),
         (dt.datetime(2025, 8, 31, 3, tzinfo=UTC), "occupied-only", "https://example.org/b", {"RU": 1_200.0}),
     )
-    events = load_events(path)
-    (row,) = period_figures(events, dt.date(2025, 8, 1), dt.date(2025, 8, 31), "month", extent_of(None, events),
-                            measured_areas(path, events))
+    data = open_events(path)
+    (row,) = period_figures(data.events, dt.date(2025, 8, 1), dt.date(2025, 8, 31), "month", data.extent,
+                            data.measured_alone)
     assert row["gained_km2"] == {"UA": None, "RU": 200.0, "contested": None}  # the grey zone is not Ukraine's gain
 
 
@@ -220,13 +228,14 @@ def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_ar
     write_areas(areas_path(path), [SnapshotAreas(
         dt.datetime(2024, 9, 11, 18, tzinfo=UTC), dt.date(2024, 9, 11), "named", "https://example.org/k",
         {"Kharkiv": {"RU": 800.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 1_200.0}})])
-    events = load_events(path)
-    figures = day_figures(events, dt.date(2024, 9, 12), None, extent_of("Kharkiv,Kursk", events), measured_areas(path, events))
+    both = open_events(path, region="Kharkiv,Kursk")
+    figures = day_figures(both.events, dt.date(2024, 9, 12), None, both.extent, both.measured_alone)
     kharkiv, kursk = area_km2(region_polygon("Kharkiv")), area_km2(region_polygon("Kursk"))
     assert figures["controlled_km2"]["RU"] == 800.0 and figures["controlled_km2"]["UA"] == pytest.approx(kharkiv - 800, abs=0.2)
     assert figures["held_in_russia_km2"]["UA"] == 1_200.0
     assert figures["held_in_russia_km2"]["RU"] == pytest.approx(kursk - 1_200, abs=0.2)
     result = invoke(runner, "stats", "--events", str(path), "--date", "2024-09-12", "--region", "Kharkiv,Kursk")
     assert "held km² in Ukraine (measured): UA" in result.stdout and "held km² in Russia: UA 1,200" in result.stdout
-    alone = day_figures(events, dt.date(2024, 9, 12), None, extent_of("Kharkiv", events), measured_areas(path, events))
+    kharkiv_only = open_events(path, region="Kharkiv")
+    alone = day_figures(kharkiv_only.events, dt.date(2024, 9, 12), None, kharkiv_only.extent, kharkiv_only.measured_alone)
     assert "held_in_russia_km2" not in alone

@@ -3,8 +3,9 @@
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from conflictmap import frame_cache, frames
 from conflictmap.errors import DuplicateEventError
+from conflictmap.events import frame as frames
+from conflictmap.events import frame_cache
 from tests.conftest import make_feature, write_events
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import shapely
 
-from conflictmap.geocode import Gazetteer, geocode_names
-from conflictmap.geocode.gazetteer import Place, _curated_places
-from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
-from conflictmap.store import read_features
+from conflictmap.events.store import read_features
+from conflictmap.places.gazetteer import Place, _curated_places
+from conflictmap.places.geocoder import Gazetteer, geocode_names
+from conflictmap.places.translit import name_keys, romanise_russian, romanise_ukrainian
 from tests.conftest import invoke, run_cli
 
 # (query as reports spell it, region hint, GeoNames name, GeoNames admin1 code): the expected point is
@@ -212,7 +212,7 @@ def test_index_is_cached_on_disk(tmp_path, monkeypatch):
 def test_a_pickled_index_decodes_its_typo_index_only_for_a_typo():
     import pickle
 
-    from conflictmap.geocode.gazetteer import Place
+    from conflictmap.places.gazetteer import Place
 
     place = Place("x:1", "Balakliia", 49.46, 36.86, "Kharkiv", "UA", 26_000, "curated")
     loaded = pickle.loads(pickle.dumps(Gazetteer([(place, ["Balakliia"])])))
@@ -318,8 +318,8 @@ def test_russian_postal_places_are_questioned_where_their_point_may_be_an_estima
 
 
 def test_border_oblast_places_read_the_postal_places_nothing_questions():
-    from conflictmap.boundaries import region_polygon
-    from conflictmap.geocode.gazetteer import border_oblast_places
+    from conflictmap.places.boundaries import region_polygon
+    from conflictmap.places.gazetteer import border_oblast_places
 
     places = border_oblast_places()
     ids = [place.place_id for place, _ in places]
@@ -335,14 +335,14 @@ def test_border_oblast_places_read_the_postal_places_nothing_questions():
 
 
 def _wof(wof_id: str, names: list[str], lat: float, lon: float, katottg: str = "", precision: str = "settlement"):
-    from conflictmap.geocode.translit import romanise_ukrainian
+    from conflictmap.places.translit import romanise_ukrainian
 
     latin = romanise_ukrainian(names[0]).title()
     return Place(f"wof:{wof_id}", latin, lat, lon, "Kharkiv", "UA", 0, "wof", precision, katottg), names
 
 
 def test_who_s_on_first_localities_merge_into_the_places_they_are_one_settlement_per_place():
-    from conflictmap.geocode.gazetteer import _merge_wof
+    from conflictmap.places.gazetteer import _merge_wof
 
     known = [
         (Place("geonames:1", "Kupyansk", 49.71, 37.61, "Kharkiv", "UA", 27_000, "gazetteer"), ["Kupyansk"]),
@@ -370,7 +370,7 @@ def test_who_s_on_first_localities_merge_into_the_places_they_are_one_settlement
 
 
 def test_places_sharing_a_name_at_one_point_are_one_place_whatever_oblast_they_name():
-    from conflictmap.geocode.gazetteer import _one_per_point
+    from conflictmap.places.gazetteer import _one_per_point
 
     entries = [
         (Place("katottg:UA3", "Didivshchyna", 51.6566, 33.3911, "Sumy", "UA", 0, "katottg"), ["Дідівщина"]),
@@ -413,7 +413,7 @@ def test_who_s_on_first_records_are_questioned_by_rule():
 
 
 def test_a_postal_place_takes_the_oblast_its_point_lies_in_and_a_border_village_keeps_its_own(tmp_path):
-    from conflictmap.geocode.gazetteer import _postal_places
+    from conflictmap.places.gazetteer import _postal_places
 
     path = tmp_path / "postal.csv"
     path.write_text(

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from conflictmap.errors import EventFileError
+from conflictmap.events.codec import parse_event
+from conflictmap.events.store import read_features
 from conflictmap.importers import events_from_acled, events_from_viina
-from conflictmap.features import parse_event
-from conflictmap.store import read_features
 from tests.conftest import invoke
 
 # ACLED's export layout (the columns of its CSV downloads, in their order).

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conflictmap.checks import check_collections
-from conflictmap.frames import load_events
-from conflictmap.layers import Change, compare_layers
-from conflictmap.store import read_collections
-from conflictmap.territory import Timeline
+from conflictmap.control.territory import Timeline
+from conflictmap.events.checks import check_collections
+from conflictmap.events.frame import load_events
+from conflictmap.events.source_layers import Change, compare_layers
+from conflictmap.events.store import read_collections
 from tests.conftest import make_feature, write_events
 
 MAP_SOURCE = {"publisher": "DeepStateMap", "url": "https://example.org/snap", "published": "2022-09-01"}
@@ -80,8 +80,8 @@ def test_validate_warns_naming_both_sources(tmp_path):
 
 
 def test_validate_and_the_timeline_key_a_place_without_an_id_alike(tmp_path):
-    from conflictmap.features import parse_event
-    from conflictmap.territory import control_changes
+    from conflictmap.control.territory import control_changes
+    from conflictmap.events.codec import parse_event
 
     features = []
     for n, (lon, lat) in enumerate([(36.0005, 49.4995), (36.8445, 49.4565), (37.6175, 49.7105)]):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictmap.errors import EventFileError
-from conflictmap.store import parse_collection, validate_collection
+from conflictmap.events.store import parse_collection, validate_collection
 from tests.conftest import make_feature, run_cli
 
 

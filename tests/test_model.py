@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 
 from conflictmap.errors import EventFileError
-from conflictmap.features import make_event_id, new_event, parse_event
-from conflictmap.model import Control, event_file_schema
+from conflictmap.events.builder import make_event_id, new_event
+from conflictmap.events.codec import parse_event
+from conflictmap.events.model import Control, event_file_schema
 from tests.conftest import REPO, make_feature
 
 

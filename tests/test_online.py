@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conflictmap.errors import OnlineGeocodeError
-from conflictmap.geocode import Gazetteer, Resolver, geocode_names
-from conflictmap.geocode.cache import AnswerCache
-from conflictmap.geocode.online import NominatimFallback
+from conflictmap.places.answer_cache import AnswerCache
+from conflictmap.places.geocoder import Gazetteer, Resolver, geocode_names
+from conflictmap.places.online import NominatimFallback
 
 ANSWER = [{
     "place_id": 1, "osm_type": "node", "osm_id": 337, "lat": "49.7158", "lon": "36.9302",

@@ -3,9 +3,14 @@
 import json
 import re
 
-from conflictmap.frames import events_frame
-from conflictmap.render import build_map, render_map
+import pytest
+
+from conflictmap.dataset import open_events
+from conflictmap.errors import EventFileError
+from conflictmap.events.frame import events_frame
+from conflictmap.render.assets import leaflet_js
 from conflictmap.render._html import script_json
+from conflictmap.render.page import build_map, render_map
 from tests.conftest import make_feature, write_events
 
 
@@ -18,7 +23,7 @@ def test_script_json_cannot_end_a_script_or_run_a_template():
 
 def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
     feature = make_feature("a", place="{{ 7*7 }} {% if 1 %}x{% endif %}", notes="{# hidden #}")
-    html = render_map(write_events(tmp_path / "e.geojson", [feature]), tmp_path / "m.html").read_text()
+    html = render_map(open_events(write_events(tmp_path / "e.geojson", [feature])), tmp_path / "m.html").read_text()
     data = re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
     details = json.loads(data)["details"][0]
     assert details["place"] == "{{ 7*7 }} {% if 1 %}x{% endif %}" and details["notes"] == "{# hidden #}"
@@ -27,8 +32,8 @@ def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
 
 def test_same_events_render_to_the_same_file(tmp_path):
     events = write_events(tmp_path / "e.geojson", [make_feature("a"), make_feature("b", place="Izium")])
-    first = render_map(events, tmp_path / "one" / "m.html").read_bytes()
-    second = render_map(events, tmp_path / "two" / "m.html").read_bytes()
+    first = render_map(open_events(events), tmp_path / "one" / "m.html").read_bytes()
+    second = render_map(open_events(events), tmp_path / "two" / "m.html").read_bytes()
     assert first == second
     names = re.findall(r"\bvar (\w+_[0-9a-f]+) =", first.decode())
     assert names and len(names) == len(set(names))  # ids stay unique within the page
@@ -38,25 +43,24 @@ def test_offline_by_default_cdn_on_request():
     frame = events_frame([make_feature("a")])
     offline = build_map(frame).get_root().render()
     assert "<script src=" not in offline.split("</head>")[0].replace('<script src="data:', "")
-    assert "L.version" in offline or "Leaflet" in offline
+    assert f"<script>{leaflet_js()}</script>" in offline.split("</head>")[0]  # the whole library, inlined
     cdn = build_map(frame, cdn=True).get_root().render()
     assert 'src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"' in cdn
     assert len(cdn) < len(offline) / 2
 
 
-def test_unknown_region_falls_back_to_ukraine(tmp_path):
-    feature = make_feature("a", admin1="Narnia")
-    out = render_map(write_events(tmp_path / "e.geojson", [feature]), tmp_path / "m.html")
-    assert out.exists()
+def test_an_admin1_no_one_knows_leaves_the_region_to_the_points(tmp_path):
+    data = open_events(write_events(tmp_path / "e.geojson", [make_feature("a", admin1="Narnia")]))
+    assert data.extent.names == ("Kharkiv",)  # the oblast that holds the point
+    html = render_map(data, tmp_path / "m.html").read_text()
+    assert "Narnia" not in html.split('id="settlement_layer')[0]  # not in the title nor the outline's name
 
 
 def test_failed_render_writes_nothing(tmp_path):
     out = tmp_path / "m.html"
     bad = write_events(tmp_path / "e.geojson", [make_feature("a", date="2022-02-30")])
-    try:
-        render_map(bad, out)
-    except ValueError:
-        pass
+    with pytest.raises(EventFileError, match="date"):
+        render_map(open_events(bad), out)
     assert not out.exists() and list(tmp_path.glob(".m.html*")) == []
 
 

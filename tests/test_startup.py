@@ -19,7 +19,7 @@ try:
     app(sys.argv[1:])
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy} or m == "conflictmap.model")))
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy} or m == "conflictmap.events.model")))
 """
 
 
@@ -29,7 +29,7 @@ def imported(*args: str) -> list[str]:
     code = PROBE.format(heavy=repr(set(HEAVY) | {"pydantic"}))
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO, check=True)
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
-    return sorted({m if m == "conflictmap.model" else m.split(".")[0] for m in loaded})
+    return sorted({m if m == "conflictmap.events.model" else m.split(".")[0] for m in loaded})
 
 
 def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
@@ -37,7 +37,7 @@ def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
     path = write_events(tmp_path / "e.geojson", [make_feature("a")])
     assert imported("validate", str(path)) == []
     write_events(path, [make_feature("a", date="2022-02-30")])
-    assert imported("validate", str(path)) == ["conflictmap.model", "pydantic"]
+    assert imported("validate", str(path)) == ["conflictmap.events.model", "pydantic"]
 
 
 def test_add_with_coordinates_imports_no_gazetteer_or_geometry_library(tmp_path):
@@ -60,7 +60,7 @@ def test_a_commands_help_imports_nothing_heavy(command):
 
 
 def test_the_model_and_the_fast_check_import_one_way():
-    """conflictmap.features falls back on conflictmap.model for its messages; the model needs nothing of it."""
-    code = "import sys, conflictmap.model; print('conflictmap.features' in sys.modules)"
+    """conflictmap.events.codec falls back on conflictmap.events.model for its messages; the model needs nothing of it."""
+    code = "import sys, conflictmap.events.model; print('conflictmap.events.codec' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert proc.stdout.strip() == "False"

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conflictmap import frames, store
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
+from conflictmap.events import frame as frames
+from conflictmap.events import store
 from tests.conftest import make_feature, write_events
 
 json_scalars = st.none() | st.booleans() | st.integers(-10**9, 10**9) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
@@ -125,7 +126,7 @@ def test_lock_timeout_is_clear(tmp_path):
     path = write_events(tmp_path / "e.geojson", [])
     with store.locked(path):
         code = (
-            "import sys; from conflictmap import store; from tests.conftest import make_feature\n"
+            "import sys; from conflictmap.events import store; from tests.conftest import make_feature\n"
             f"store.append_event({str(path)!r}, make_feature('late'), timeout=0.2)"
         )
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
@@ -154,7 +155,7 @@ def test_four_processes_times_25_adds_all_land(tmp_path):
 
 WRITER = """
 import sys
-from conflictmap import store
+from conflictmap.events import store
 from tests.conftest import make_feature
 path = sys.argv[1]
 features = [make_feature(f"e{i}", notes="x" * 2000) for i in range(400)]
@@ -345,7 +346,7 @@ def test_a_broken_stable_form_is_left_to_the_full_parse(tmp_path):
 
 @pytest.mark.parametrize("where", [b"Example", b'"x"'], ids=["in a feature", "in the members"])
 def test_bytes_that_are_not_utf8_in_a_stable_file_are_named_not_raised(tmp_path, monkeypatch, where):
-    from conflictmap.checks import check_files
+    from conflictmap.events.checks import check_files
 
     monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
     path = tmp_path / "e.geojson"

@@ -8,10 +8,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from conflictmap import settings
-from conflictmap.boundaries import region_polygon
-from conflictmap.errors import ConflictmapError
-from conflictmap.frames import events_frame
-from conflictmap.territory import (
+from conflictmap.control.territory import (
     RUSSIA_CELL_KM,
     Timeline,
     control_changes,
@@ -21,8 +18,11 @@ from conflictmap.territory import (
     grid_cell_deg,
     grid_changes,
     territory_stats,
-    to_equal_area,
 )
+from conflictmap.errors import ConflictmapError
+from conflictmap.events.frame import events_frame
+from conflictmap.places.boundaries import region_polygon
+from conflictmap.places.projection import to_equal_area
 from tests.conftest import make_feature, placed_events
 
 # A 100 km square in the equal-area CRS, south of Kharkiv; a 10 x 10 grid of places.
@@ -109,7 +109,7 @@ def test_recaptured_area_never_shrinks_when_control_only_moves_one_way():
 
 
 def test_recaptured_km2_is_the_area_of_the_recaptured_ground_when_the_places_differ():
-    from conflictmap.territory import recaptured_area, recaptured_km2
+    from conflictmap.control.territory import recaptured_area, recaptured_km2
 
     coarse = grid_events(lambda col: ("unknown", "RU"), "2022-09-01", step=5)  # 25 places held by Russia
     fine = grid_events(lambda col: ("RU", "UA" if col < 4 else "RU"), "2022-09-10")  # 100 more, the west retaken
@@ -123,7 +123,7 @@ def test_recaptured_km2_is_the_area_of_the_recaptured_ground_when_the_places_dif
 
 @pytest.mark.parametrize("complements", [None, (False, False), (True, False), (False, True), (True, True)])
 def test_the_overlap_of_two_tessellations_is_the_same_through_the_other_cells(complements):
-    from conflictmap.territory import overlap_km2, recaptured_area
+    from conflictmap.control.territory import overlap_km2, recaptured_area
 
     coarse = grid_events(lambda col: ("unknown", "RU" if col < 3 else "UA"), "2022-09-01", step=5)
     fine = grid_events(lambda col: ("RU", "UA" if col < 4 else "RU"), "2022-09-10")
@@ -212,7 +212,7 @@ def test_grid_cell_size_keeps_the_cells_under_the_limit():
 
 
 def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
-    from conflictmap.render.territory import territory_by_day
+    from conflictmap.render.control_layer import territory_by_day
 
     # all 100 places occupied on 1 Sep; columns 0-2 retaken on 5 Sep, columns 3-5 on 8 Sep
     events = events_frame(
@@ -235,7 +235,7 @@ def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
 
 
 def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
-    from conflictmap.territory import smooth_lines
+    from conflictmap.control.territory import smooth_lines
 
     x = np.arange(0, 50_001, 2_500.0)
     zigzag = shapely.linestrings(np.c_[x, np.where(np.arange(len(x)) % 2, 600.0, -600.0)])  # 1.2 km teeth
@@ -248,7 +248,7 @@ def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
 
 
 def test_unique_rows_are_those_of_numpy_axis_0():
-    from conflictmap.territory import unique_rows
+    from conflictmap.control.territory import unique_rows
 
     xy = np.random.default_rng(3).integers(-3, 3, (500, 2)).astype(float)  # many repeats, negatives, zeros
     rows, first, inverse = unique_rows(xy)
@@ -261,7 +261,7 @@ def test_unique_rows_are_those_of_numpy_axis_0():
 def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one(runner, tmp_path):
     import json
 
-    from conflictmap.boundaries import area_km2
+    from conflictmap.places.boundaries import area_km2
     from tests.conftest import invoke, write_events
 
     path = write_events(tmp_path / "e.geojson", grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
@@ -280,14 +280,14 @@ def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one
 
 
 def region_names_known() -> list[str]:
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
+    from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
     from conflictmap.vocab import UA_ADMIN1
 
     return [UKRAINE, *(names[0] for names in UA_ADMIN1.values()), *RUSSIAN_BORDER_OBLASTS]
 
 
 def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_line():
-    from conflictmap.boundaries import area_km2
+    from conflictmap.places.boundaries import area_km2
 
     features = []
     for fid, (lon, lat), country, after in [("kharkiv", (36.23, 49.99), "UA", "UA"), ("belgorod", (36.58, 50.60), "RU", "RU"),
@@ -309,7 +309,7 @@ def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_
 
 
 def test_ground_ukraine_takes_in_russia_is_not_recaptured():
-    from conflictmap.territory import recaptured_area
+    from conflictmap.control.territory import recaptured_area
 
     events = events_frame(placed_events([
         ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),

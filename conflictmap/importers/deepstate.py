@@ -44,13 +44,13 @@ import msgspec
 import numpy as np
 import shapely
 
+from conflictmap._text import slug
 from conflictmap.errors import EventFileError
-from conflictmap.features import slug
 from conflictmap.importers._status import date_precision, status_changes
 from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecision, Layer
 
 if TYPE_CHECKING:
-    from conflictmap.measured import RegionTable, SnapshotAreas
+    from conflictmap.control.measured_areas import RegionTable, SnapshotAreas
 
 PUBLISHER = "DeepStateMap"
 DEFAULT_SOURCE_URL = "https://deepstatemap.live/"
@@ -135,7 +135,7 @@ class Snapshot:
         :data:`STATES` first), for the regions it draws anything in but free ground in Ukraine
         (the rest of a region of Ukraine is free), and none in Russia for an occupied-only
         snapshot, which draws nothing there."""
-        from conflictmap.territory import to_equal_area
+        from conflictmap.places.projection import to_equal_area
 
         polygons = to_equal_area(shapely.make_valid(self.polygons))
         found: dict[str, dict[str, float]] = {}
@@ -259,7 +259,7 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
 def _lands() -> tuple[shapely.Geometry, shapely.Geometry]:
     """The ground this importer maps (Ukraine and the Russian border oblasts) and the lands around
     it, both prepared."""
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, neighbours, region_polygon
+    from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, neighbours, region_polygon
 
     mapped = region_polygon(",".join([UKRAINE, *RUSSIAN_BORDER_OBLASTS]))
     around = neighbours()
@@ -344,7 +344,7 @@ class Observations:
     def measured_areas(self, source_url: SourceUrl = DEFAULT_SOURCE_URL) -> list[SnapshotAreas]:
         """The km² each snapshot measured per region and state (observed with ``regions``), each
         citing its snapshot as the events do."""
-        from conflictmap.measured import NAMED, OCCUPIED_ONLY, SnapshotAreas
+        from conflictmap.control.measured_areas import NAMED, OCCUPIED_ONLY, SnapshotAreas
 
         if self.areas is None:
             return []
@@ -514,9 +514,9 @@ def events_from_deepstate(
 
 def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
     """The places with their own point (``geo_precision`` settlement) in ``region``
-    (:func:`conflictmap.boundaries.region_names`; default: Ukraine and the Russian border oblasts):
+    (:func:`conflictmap.places.boundaries.region_names`; default: Ukraine and the Russian border oblasts):
     the gazetteer's in Ukraine, GeoNames' in Russia
-    (:func:`~conflictmap.geocode.gazetteer.border_oblast_places`). Each takes the oblast its point
+    (:func:`~conflictmap.places.gazetteer.border_oblast_places`). Each takes the oblast its point
     lies in.
 
     Raises
@@ -524,9 +524,9 @@ def gazetteer_settlements(region: str | None = None) -> list[Settlement]:
     ConflictmapError
         for a region that is none.
     """
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, region_names
-    from conflictmap.geocode import Gazetteer
-    from conflictmap.geocode.gazetteer import border_oblast_places
+    from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, region_names
+    from conflictmap.places.gazetteer import border_oblast_places
+    from conflictmap.places.geocoder import Gazetteer
 
     spec = region or ",".join([UKRAINE, *RUSSIAN_BORDER_OBLASTS])
     names = region_names(spec)
@@ -543,7 +543,7 @@ def settlements_in(places: Sequence[Any], region: str) -> list[Settlement]:
     approximate: a Ukrainian village on the border may fall in a Russian province's polygon), else
     the one it names; a place without a country takes that of the land its point lies in.
     """
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, region_polygon, regions_table
+    from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, region_polygon, regions_table
 
     area = region_polygon(region)
     x, y = np.array([p.lon for p in places], dtype=float), np.array([p.lat for p in places], dtype=float)

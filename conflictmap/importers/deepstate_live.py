@@ -220,8 +220,8 @@ def import_live(
     ConflictmapError
         for an API that cannot be read, or an ``append_to`` file no live import wrote.
     """
+    from conflictmap.events.store import read_features, read_members
     from conflictmap.importers.deepstate import events_from_deepstate
-    from conflictmap.store import read_features, read_members
 
     start, after = None, None
     if append_to is not None:

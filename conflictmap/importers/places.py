@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from conflictmap.errors import EventFileError
-from conflictmap.geocode.gazetteer import Place
 from conflictmap.importers.deepstate import Settlement, settlements_in
+from conflictmap.places.gazetteer import Place
 
 
 def _number(path: Path, where: str, field: str, value: Any, low: float, high: float) -> float:
@@ -76,7 +76,7 @@ def read_places(path: Path, region: str | None = None) -> list[Settlement]:
         for a file that cannot be read, or a place without a name or a valid point, or an id
         given twice: naming the file, the line or feature, and the field.
     """
-    from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
+    from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE
 
     try:
         text = path.read_text(encoding="utf-8-sig")

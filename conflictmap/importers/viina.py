@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from conflictmap.errors import EventFileError
+from conflictmap.events.model import CONTROL_CHANGE, Control, GeoPrecision, Layer
 from conflictmap.importers._status import date_precision, status_changes
 from conflictmap.importers._table import coordinates, first_bad, read_table
-from conflictmap.model import CONTROL_CHANGE, Control, GeoPrecision, Layer
 
 VIINA_URL = "https://github.com/zhukovyuri/VIINA"
 REQUIRED = ("geonameid", "name", "longitude", "latitude")

@@ -16,7 +16,7 @@ import shapely
 from folium.map import Layer
 from jinja2 import Template
 
-from conflictmap.boundaries import context_around, region_polygon
+from conflictmap.places.boundaries import context_around, region_polygon
 from conflictmap.render._html import add_json_block, script_json
 
 #: Smallest zoom at which a town of at least this many inhabitants is named.

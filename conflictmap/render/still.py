@@ -18,12 +18,8 @@ import shapely
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap.boundaries import context_around, extent_of, region_polygon
-from conflictmap.errors import ConflictmapError
-from conflictmap.figures import day_figures, held_by_country, measured_areas, period_figures
-from conflictmap.frames import load_events, sources_of
-from conflictmap.store import EventPaths, map_metadata
-from conflictmap.territory import (
+from conflictmap.control.figures import day_figures, held_by_country, period_figures
+from conflictmap.control.territory import (
     ControlMap,
     Timeline,
     control_map,
@@ -32,10 +28,15 @@ from conflictmap.territory import (
     smooth_lines,
     to_equal_area,
 )
+from conflictmap.errors import ConflictmapError
+from conflictmap.events.frame import sources_of
+from conflictmap.places.boundaries import context_around, region_polygon
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from conflictmap.dataset import Dataset
 
 FORMATS = {".png": "png", ".svg": "svg"}
 COLOURS = settings.CONTROL_COLOURS
@@ -59,20 +60,19 @@ def _sources_line(events: gpd.GeoDataFrame) -> str:
 
 
 def render_image(
-    events_path: EventPaths,
+    data: Dataset,
     out: str | Path,
     on: dt.date | None = None,
     since: dt.date | None = None,
     title: str | None = None,
     width: int = 1600,
-    region: str | None = None,
 ) -> Path:
     """Draw control on ``on`` and write it to ``out`` (``.png`` or ``.svg``, atomically).
 
     ``on``, ``since`` and ``title`` default to the event files' metadata
-    (:func:`conflictmap.store.map_metadata`), then to the last day with a change, the first
-    one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi). ``region``
-    names the regions drawn and measured (default: the regions the events cover).
+    (:attr:`~conflictmap.dataset.Dataset.metadata`), then to the last day with a change, the first
+    one, and a title from the data. ``width`` is in pixels (the SVG's at 150 dpi). The regions
+    drawn and measured are ``data``'s extent.
 
     Raises
     ------
@@ -82,17 +82,16 @@ def render_image(
     """
     out = Path(out)
     fmt = _format_of(out)
-    events = load_events(events_path)
+    events = data.events
     timeline = Timeline(events) if len(events) else None
     if timeline is None or len(timeline.changes) == 0:
-        raise ConflictmapError(f"{events_path}: no control changes to draw")
-    meta = map_metadata(events_path)
+        raise ConflictmapError(f"{data.label}: no control changes to draw")
     days = timeline.changes["date"]
-    on = on or meta.get("date") or days.max().date()
-    since = since or meta.get("since") or days.min().date()
-    extent = extent_of(region, events)
-    title = title or meta.get("title") or map_title(events, extent.label)
-    figures = day_figures(timeline, on, None, extent, measured_areas(events_path, events))
+    on = data.day(on, "date") or days.max().date()
+    since = data.day(since, "since") or days.min().date()
+    extent = data.extent
+    title = data.title(title) or map_title(events, extent.label)
+    figures = day_figures(timeline, on, None, extent, data.measured_alone)
     return _save(_draw(timeline, events, extent.polygon, on, since, title, width, figures), out, fmt)
 
 
@@ -121,18 +120,17 @@ def _save(figure: Figure, out: Path, fmt: str) -> Path:
 
 
 def render_chart(
-    events_path: EventPaths,
+    data: Dataset,
     out: str | Path,
     by: str,
     since: dt.date | None = None,
     until: dt.date | None = None,
     title: str | None = None,
     width: int = 1600,
-    region: str | None = None,
 ) -> Path:
     """Draw the ground each side gained per week or month as a bar chart (``.png`` or ``.svg``),
-    for print: :func:`conflictmap.figures.period_figures`, measured by the map where its events
-    alone count, else estimated, as the chart says.
+    for print: :func:`conflictmap.control.figures.period_figures`, measured by the map where its
+    events alone count, else estimated, as the chart says.
 
     Raises
     ------
@@ -142,13 +140,13 @@ def render_chart(
     """
     out = Path(out)
     fmt = _format_of(out)
-    events = load_events(events_path)
+    events = data.events
     if events.empty:
-        raise ConflictmapError(f"{events_path}: no control changes to draw")
-    extent = extent_of(region, events)
+        raise ConflictmapError(f"{data.label}: no control changes to draw")
+    extent = data.extent
     days = events["date"]
     rows = period_figures(events, since or days.min().date(), until or days.max().date(), by, extent,
-                          measured_areas(events_path, events))
+                          data.measured_alone)
     title = title or f"{extent.label}: ground gained per {by}"
     return _save(_draw_bars(rows, by, title, width, _sources_line(events)), out, fmt)
 
@@ -197,7 +195,7 @@ HEADER_IN, FOOTER_IN = 0.9, 0.6
 
 def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry, on: dt.date,
           since: dt.date, title: str, width: int, figures: dict) -> Figure:
-    """The figure: title block, map, legend (the km² of ``figures``, :func:`conflictmap.figures.day_figures`), footer."""
+    """The figure: title block, map, legend (the km² of ``figures``, :func:`conflictmap.control.figures.day_figures`), footer."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -1,6 +1,6 @@
 """Event features as plain mappings: checked at the speed of the parser, built, named in messages.
 
-:mod:`conflictmap.model` (pydantic) defines an event: its rules, its JSON Schema and its
+:mod:`conflictmap.events.model` (pydantic) defines an event: its rules, its JSON Schema and its
 field-named messages. The msgspec structs here mirror it, so that checking a valid feature
 costs a decode or a conversion, not a pydantic model: :func:`parse_event` and
 :func:`decode_events` try them first and hand a feature they refuse to the pydantic model, which
@@ -24,13 +24,22 @@ import msgspec
 from msgspec import Meta, Struct
 
 from conflictmap.errors import EventFileError
-from conflictmap.vocab import CONTROL_CHANGE, Confidence, Control, DatePrecision, GeoPrecision, Layer, LonLat, require_states
+from conflictmap.vocab import (
+    CONTROL_CHANGE,
+    Confidence,
+    Control,
+    DatePrecision,
+    GeoPrecision,
+    Layer,
+    LonLat,
+    require_states,
+)
 
 if TYPE_CHECKING:
-    from conflictmap import model
+    from conflictmap.events import model
 
 Text = Annotated[str, Meta(min_length=1)]
-#: As :data:`conflictmap.model.HttpUrl`: scheme http or https, then a host.
+#: As :data:`conflictmap.events.model.HttpUrl`: scheme http or https, then a host.
 HttpUrl = Annotated[str, Meta(min_length=1, pattern=r"(?i)^\s*https?://[^/?#\s]")]
 #: ``\Z``, not ``$``: Python's ``$`` would also match before a final newline, pydantic's does not.
 EventType = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*\Z")]
@@ -39,7 +48,7 @@ Latitude = Annotated[float, Meta(ge=-90, le=90)]
 
 
 class Source(Struct, gc=False):
-    """:class:`conflictmap.model.Source`."""
+    """:class:`conflictmap.events.model.Source`."""
 
     publisher: Text
     url: HttpUrl
@@ -49,14 +58,14 @@ class Source(Struct, gc=False):
 
 
 class Point(Struct, gc=False):
-    """:class:`conflictmap.model.Point`."""
+    """:class:`conflictmap.events.model.Point`."""
 
     type: Literal["Point"]
     coordinates: tuple[Longitude, Latitude]
 
 
 class EventProperties(Struct, kw_only=True, gc=False):
-    """:class:`conflictmap.model.EventProperties`."""
+    """:class:`conflictmap.events.model.EventProperties`."""
 
     place: Text
     place_id: str | None = None
@@ -78,7 +87,7 @@ class EventProperties(Struct, kw_only=True, gc=False):
 
 
 class Event(Struct, LonLat, gc=False):
-    """:class:`conflictmap.model.Event`: one event, checked."""
+    """:class:`conflictmap.events.model.Event`: one event, checked."""
 
     type: Literal["Feature"]
     id: Text
@@ -173,7 +182,8 @@ def validate_feature(feature: Any) -> tuple[Event | model.Event | None, list[tup
         return event, []
     from pydantic import ValidationError
 
-    from conflictmap.model import Event as ModelEvent, validation_errors  # the messages, only when needed
+    from conflictmap.events.model import Event as ModelEvent  # the messages, only when needed
+    from conflictmap.events.model import validation_errors
 
     try:
         return ModelEvent.model_validate(feature), []
@@ -200,43 +210,3 @@ def feature_label(feature: Any, index: int) -> str:
     """Name a feature in messages: its id, else its position ``#index``."""
     fid = feature.get("id") if isinstance(feature, dict) else None
     return str(fid) if isinstance(fid, (str, int)) and fid != "" else f"#{index}"
-
-
-def slug(text: str, separator: str = "-") -> str:
-    """Lower-case ASCII words joined by ``separator``: ``"Explosions/Remote violence"`` -> ``explosions-remote-violence``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
-
-
-def make_event_id(place: str, date: dt.date, control_after: str | None, url: str) -> str:
-    """A stable id from what identifies an event: ``<place-slug>-<date>-<hash>``."""
-    key = json.dumps([place, date.isoformat(), control_after, url], ensure_ascii=False)
-    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:6]  # text the check then refuses
-    return f"{slug(place) or 'event'}-{date.isoformat()}-{digest}"
-
-
-def new_event(
-    *,
-    place: str,
-    date: dt.date,
-    lon: float,
-    lat: float,
-    sources: list[dict[str, Any]],
-    file: str | Path | None = None,
-    **properties: Any,
-) -> dict[str, Any]:
-    """Build and check a new event feature, returned as a plain mapping.
-
-    ``properties`` takes the optional fields of :class:`EventProperties`;
-    ``None`` values are left out. Errors name ``file`` and the new id.
-    """
-    props = {"place": place, "date": date.isoformat(), **properties, "sources": sources}
-    props = {k: v for k, v in props.items() if v is not None}
-    feature = {
-        "type": "Feature",
-        "id": make_event_id(place, date, props.get("control_after"), sources[0]["url"]),
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        "properties": props,
-    }
-    parse_event(feature, file)
-    return feature

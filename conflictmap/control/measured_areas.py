@@ -49,7 +49,7 @@ class RegionTable:
     @classmethod
     def of(cls, names: np.ndarray, polygons: np.ndarray) -> RegionTable:
         """The table of these regions (polygons in EPSG:3035)."""
-        from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS
+        from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS
 
         russian = np.isin(names, list(RUSSIAN_BORDER_OBLASTS))
         return cls(names, polygons, shapely.bounds(polygons), shapely.STRtree(polygons), russian)
@@ -73,8 +73,8 @@ class RegionTable:
 
 @cache
 def _default_regions() -> RegionTable:
-    from conflictmap.boundaries import regions_table
-    from conflictmap.territory import to_equal_area
+    from conflictmap.places.boundaries import regions_table
+    from conflictmap.places.projection import to_equal_area
 
     table = regions_table()
     return RegionTable.of(table["name"].to_numpy(), to_equal_area(table.geometry.to_numpy()))

@@ -27,8 +27,8 @@ from geopy.geocoders import Nominatim
 
 from conflictmap import settings
 from conflictmap.errors import OnlineGeocodeError
-from conflictmap.geocode.cache import AnswerCache, request_key
-from conflictmap.geocode.gazetteer import GeocodeResult
+from conflictmap.places.answer_cache import AnswerCache, request_key
+from conflictmap.places.gazetteer import GeocodeResult
 
 # geopy logs each retried error with its traceback; our one-line messages say it all.
 logging.getLogger("geopy").addHandler(logging.NullHandler())

@@ -2,10 +2,10 @@
 
 km² come from one of two places, and every figure says which (``"areas"``):
 
-- ``measured``: a map snapshot's own areas (:mod:`conflictmap.measured`), used where the events
+- ``measured``: a map snapshot's own areas (:mod:`conflictmap.control.measured_areas`), used where the events
   counted are that map's alone (every event of the ``maps`` layer, from files that carry measured
   areas): the km² of the last snapshot on or before the day, with its citation;
-- ``estimated``: the settlement model (:mod:`conflictmap.territory`), the Voronoi cells of the
+- ``estimated``: the settlement model (:mod:`conflictmap.control.territory`), the Voronoi cells of the
   settlements, everywhere else.
 
 Settlement counts, the ground recaptured and the front line are always the settlement model's.
@@ -18,29 +18,13 @@ from typing import Any
 
 import geopandas as gpd
 
-from conflictmap.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent
+from conflictmap.control.measured_areas import MeasuredAreas, RegionTable, region_km2
+from conflictmap.control.territory import ControlMap, Timeline, control_map, territory_stats
 from conflictmap.errors import ConflictmapError
-from conflictmap.measured import MeasuredAreas, RegionTable, areas_path, region_km2
-from conflictmap.store import EventPaths, event_files
-from conflictmap.territory import ControlMap, Timeline, control_map, territory_stats
-from conflictmap.vocab import Layer
+from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, UKRAINE, Extent
 
 SIDES = ("UA", "RU", "contested")
 PERIODS = ("week", "month")
-
-
-def read_measured(events_path: EventPaths) -> MeasuredAreas | None:
-    """The measured areas the event files at ``events_path`` carry (``None`` when none does)."""
-    files = [p for p in map(areas_path, event_files(events_path)) if p.exists()]
-    return (MeasuredAreas.read(files) or None) if files else None
-
-
-def measured_areas(events_path: EventPaths, events: gpd.GeoDataFrame) -> MeasuredAreas | None:
-    """The measured areas of the event files at ``events_path``, when the ``events`` counted are
-    all of the maps layer and some file carries them; else ``None``."""
-    if events.empty or "layer" not in events or not (events["layer"] == Layer.MAPS.value).all():
-        return None
-    return read_measured(events_path)
 
 
 def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) -> dict[str, list[Any]]:
@@ -61,7 +45,7 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
 
 def _regions_of(extent: Extent) -> RegionTable:
     """The regions of an extent, one by one (all Ukraine's oblasts for Ukraine)."""
-    from conflictmap.boundaries import oblasts
+    from conflictmap.places.boundaries import oblasts
 
     names = [n for name in extent.names for n in (oblasts()["admin1"] if name == UKRAINE else [name])]
     return RegionTable.default().subset(names)
@@ -92,7 +76,7 @@ def day_figures(
     events: gpd.GeoDataFrame | Timeline, on: dt.date, since: dt.date | None, extent: Extent,
     measured: MeasuredAreas | None = None,
 ) -> dict[str, Any]:
-    """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.territory.territory_stats`,
+    """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.control.territory.territory_stats`,
     with ``regions`` (each region's ``controlled_km2``) and ``areas`` (measured or estimated).
 
     Where the extent holds regions of both countries, ``controlled_km2`` counts the ground of

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from conflictmap.errors import GeocodeError, OnlineGeocodeError
-from conflictmap.geocode.gazetteer import Gazetteer, GeocodeResult, Place
+from conflictmap.places.gazetteer import Gazetteer, GeocodeResult, Place
 
 __all__ = [
     "Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "json_lines", "place_by_id", "resolve_place",
@@ -22,7 +22,7 @@ class Resolver:
     Parameters
     ----------
     gazetteer : the offline index (default: the bundled one)
-    online : e.g. :class:`~conflictmap.geocode.online.NominatimFallback`; ``None`` stays offline
+    online : e.g. :class:`~conflictmap.places.online.NominatimFallback`; ``None`` stays offline
 
     After the first network failure the fallback is not asked again in this run;
     the failure is kept in ``warnings`` and the offline answers stand.

@@ -1,11 +1,11 @@
 """Events as a GeoDataFrame: one row per event, every property a column.
 
-The store (:mod:`conflictmap.store`) reads and writes event files with no dataframe library;
+The store (:mod:`conflictmap.events.store`) reads and writes event files with no dataframe library;
 this module builds frames of their events for the commands that compute on them (``stats``,
 ``render``, ``image``, ``export``), so that ``add`` and ``validate`` start without geopandas.
 
 :func:`load_events` builds the columns straight from each feature's text, decoded into the
-structs of :mod:`conflictmap.features` (checked and typed in one pass, no mapping built), as
+structs of :mod:`conflictmap.events.codec` (checked and typed in one pass, no mapping built), as
 Arrow tables; a block of features with a property the model does not name takes the path through
 mappings, :func:`events_frame`, which keeps every property. Both give the same columns.
 """
@@ -26,11 +26,20 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from conflictmap import features as structs
-from conflictmap import frame_cache, settings
+from conflictmap import settings
 from conflictmap._parallel import ordered_map
-from conflictmap.store import (
-    EventCollection, EventPaths, RawFeatures, batched, claim_ids, event_files, gc_paused, map_runs, read_collection,
+from conflictmap.events import codec as structs
+from conflictmap.events import frame_cache
+from conflictmap.events.store import (
+    EventCollection,
+    EventPaths,
+    RawFeatures,
+    batched,
+    claim_ids,
+    event_files,
+    gc_paused,
+    map_runs,
+    read_collection,
     validated,
 )
 
@@ -147,12 +156,12 @@ def load_events(path: EventPaths, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
     :func:`events_frame` builds it.
 
-    A file in the stable form is read in runs of about :data:`~conflictmap.store.RUN_BYTES`, each read, checked
+    A file in the stable form is read in runs of about :data:`~conflictmap.events.store.RUN_BYTES`, each read, checked
     and turned into columns by a process per core, so memory holds the frame and a run per
     process. Another file (or one with a feature to explain) is read whole, then checked as
     the rows are built, a block of ``chunk_size`` features at a time, so memory holds its bytes
     and the frame, never every feature. The frame of a big file is kept in the cache folder
-    and read back while the file and the code are unchanged (:mod:`conflictmap.frame_cache`).
+    and read back while the file and the code are unchanged (:mod:`conflictmap.events.frame_cache`).
     """
     ids = _Ids()
     frames = []
@@ -166,7 +175,7 @@ def load_events(path: EventPaths, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
 
 
 class _Ids:
-    """The ids of one load and their files, for :func:`~conflictmap.store.claim_ids`.
+    """The ids of one load and their files, for :func:`~conflictmap.events.store.claim_ids`.
 
     The ids of a frame built from text are claimed only when other ids are checked against
     them: those of the next file, or of a block checked feature by feature (which gets
@@ -222,7 +231,7 @@ def _parsed_blocks(path: Path, ids: _Ids, chunk_size: int) -> list[pa.Table | gp
 
 def _stable_tables(path: Path) -> list[pa.Table] | None:
     """The tables of an event file in the stable form, a run of features at a time
-    (:func:`~conflictmap.store.map_runs`); ``None`` for a file in another form, or with a feature
+    (:func:`~conflictmap.events.store.map_runs`); ``None`` for a file in another form, or with a feature
     that does not fit the columns (then :func:`_blocks` reads it)."""
     return map_runs(path, lambda _, texts: _table_of_texts(texts), None)
 

@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
-from pyproj import Transformer
 
 from conflictmap import settings
-from conflictmap.layers import LAYER_RANK, SLACK_DAYS, place_key
-from conflictmap.model import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision, Layer
+from conflictmap.events.source_layers import LAYER_RANK, SLACK_DAYS, place_key
+from conflictmap.places.projection import to_equal_area
+from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision, Layer
 
 STATES = ("UA", "RU", "contested", "unknown")
 
 
 def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
-    """One key per settlement (:func:`conflictmap.layers.place_key`): its ``place_id``, else its
+    """One key per settlement (:func:`conflictmap.events.source_layers.place_key`): its ``place_id``, else its
     point rounded to ~100 m. Reports spell a place many ways; the gazetteer id (or the point) is
     what identifies it, here as when ``validate`` compares layers.
     """
@@ -44,7 +44,7 @@ def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
 def control_changes(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The control changes, with a ``place_key`` column and a ``layer`` (reports where none is
     given), sorted by date, then layer rank (a report after a map snapshot of the same day: it
-    wins, see :mod:`conflictmap.layers`), then id."""
+    wins, see :mod:`conflictmap.events.source_layers`), then id."""
     is_change = (events["event_type"] == CONTROL_CHANGE).to_numpy(bool)
     changes = events if is_change.all() else events[is_change]
     layer = changes["layer"].fillna(Layer.REPORTS.value) if "layer" in changes else Layer.REPORTS.value
@@ -67,7 +67,7 @@ def _in_order(days: np.ndarray, ranks: np.ndarray, ids: pd.Series) -> bool:
 def outranked_by(changes: pd.DataFrame, ranks: np.ndarray) -> np.ndarray:
     """For each change, the layers (bit ``1 << rank``) that set it aside: a change of a
     higher-ranked layer at the same place, at most its date precision plus
-    :data:`~conflictmap.layers.SLACK_DAYS` days earlier (a report outranks the map
+    :data:`~conflictmap.events.source_layers.SLACK_DAYS` days earlier (a report outranks the map
     snapshots of the days it speaks for). 0 for a change that counts. ``ranks``: each change's
     layer rank (:func:`layer_ranks`)."""
     if len(ranks) == 0 or (ranks == ranks[0]).all():
@@ -89,7 +89,7 @@ def outranked_by(changes: pd.DataFrame, ranks: np.ndarray) -> np.ndarray:
 
 
 def layer_ranks(changes: pd.DataFrame) -> np.ndarray:
-    """Each change's layer rank (:data:`conflictmap.layers.LAYER_RANK`), as :func:`control_changes` gives them."""
+    """Each change's layer rank (:data:`conflictmap.events.source_layers.LAYER_RANK`), as :func:`control_changes` gives them."""
     codes, layers = pd.factorize(changes["layer"])
     return np.array([LAYER_RANK[layer] for layer in layers], dtype=int)[codes]
 
@@ -101,7 +101,7 @@ class Timeline:
     vectorised binary search: a place's state is its latest change at or before
     the day, of any layer, except changes a higher-ranked layer sets aside
     (:func:`outranked_by`: a report outranks the map snapshots of the days it
-    speaks for; :mod:`conflictmap.layers`). Each place is drawn at (and named after) its
+    speaks for; :mod:`conflictmap.events.source_layers`). Each place is drawn at (and named after) its
     latest change in its highest-ranked layer: a report's spelling over a map's.
     """
 
@@ -204,23 +204,6 @@ def unique_rows(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         np.ascontiguousarray(xy, dtype=float).view(np.complex128).ravel(), return_index=True, return_inverse=True
     )
     return np.column_stack([values.real, values.imag]), first, inverse
-
-
-@cache
-def _transformer(source: str, target: str) -> Transformer:
-    return Transformer.from_crs(source, target, always_xy=True)
-
-
-def to_equal_area(geometries: np.ndarray) -> np.ndarray:
-    """Geometries from EPSG:4326 to the equal-area CRS (vectorised, no frame)."""
-    transformer = _transformer(settings.GEOGRAPHIC_CRS, settings.EQUAL_AREA_CRS)
-    return shapely.transform(geometries, transformer.transform, interleaved=False)
-
-
-def to_geographic(geometries: np.ndarray) -> np.ndarray:
-    """Geometries from the equal-area CRS to EPSG:4326 (vectorised, no frame)."""
-    transformer = _transformer(settings.EQUAL_AREA_CRS, settings.GEOGRAPHIC_CRS)
-    return shapely.transform(geometries, transformer.transform, interleaved=False)
 
 
 def map_title(events: pd.DataFrame, region_label: str) -> str:
@@ -378,7 +361,7 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
         in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool)
     if not in_russia.any():
         return Tessellation(_voronoi(points, region), region)
-    from conflictmap.boundaries import country_outline
+    from conflictmap.places.boundaries import country_outline
 
     ukraine = to_equal_area(np.array([country_outline().union_all()]))[0]
     cells = np.empty(len(points), dtype=object)

@@ -30,7 +30,7 @@ from conflictmap import settings
 from conflictmap._io import atomic_writer
 from conflictmap._parallel import Result, Shared, ordered_map
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
-from conflictmap.features import feature_label, parse_event
+from conflictmap.events.codec import feature_label, parse_event
 from conflictmap.vocab import Layer
 
 EVENT_FILE_SUFFIXES = (".geojson", ".json")
@@ -392,9 +392,17 @@ def validate_collection(collection: EventCollection, seen: dict[str, Path] | Non
 EventPaths = str | Path | Sequence[str | Path]
 
 
-def event_files(paths: EventPaths) -> list[Path]:
+class EventFiles(list[Path]):
+    """Event files already listed (:func:`event_files`): passed on, they are not listed again."""
+
+
+def event_files(paths: EventPaths) -> EventFiles:
     """The event files at ``paths``: each file itself, or a folder's files, sorted; each file once,
-    in the order given."""
+    in the order given. Files already listed come back as they are."""
+    return paths if isinstance(paths, EventFiles) else _list_files(paths)
+
+
+def _list_files(paths: EventPaths) -> EventFiles:
     found: list[Path] = []
     for path in map(Path, [paths] if isinstance(paths, str | Path) else paths):
         if path.is_dir():
@@ -406,7 +414,7 @@ def event_files(paths: EventPaths) -> list[Path]:
     first_of = {}
     for file in found:
         first_of.setdefault(file.resolve(), file)  # a file named twice (a folder and a file in it) is read once
-    return list(first_of.values())
+    return EventFiles(first_of.values())
 
 
 def read_collections(path: EventPaths, validate: bool = True, lazy: bool = False) -> list[EventCollection]:

@@ -1,6 +1,6 @@
 """A disk cache of event frames: a big event file is read and checked once, then loaded as columns.
 
-:func:`conflictmap.frames.load_events` keeps the columns of each event file of at least
+:func:`conflictmap.events.frame.load_events` keeps the columns of each event file of at least
 :data:`MIN_BYTES` in the cache folder (:func:`conflictmap.settings.cache_dir`, ``frames/``): the
 Arrow table its frame is made of, in an Arrow IPC file (zstd; 1M events take 48 MB). It reads them
 back while the file is unchanged: a million events load in about 2 s instead of about 10. An entry
@@ -26,7 +26,7 @@ from conflictmap._io import atomic_writer
 #: Smallest event file whose frame is kept (about 15,000 events): smaller ones load in a blink.
 MIN_BYTES = 16 * 2**20
 #: The modules that check events and build their frames, and the libraries that type the columns.
-_CODE = ("features.py", "frames.py", "frame_cache.py", "store.py", "vocab.py")
+_CODE = ("events/codec.py", "events/frame.py", "events/frame_cache.py", "events/store.py", "vocab.py")
 _LIBRARIES = ("geopandas", "msgspec", "pandas", "pyarrow", "shapely")
 _KEY = b"conflictmap"
 

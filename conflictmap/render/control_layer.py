@@ -3,7 +3,7 @@
 The page gets each set of places' cells once and, for each day on which control changed, only
 each cell's state (one letter a cell): ``territory.js`` colours the cells of each side as one
 shape, and tints those Russian-held on the day retaken ground is counted from and Ukrainian-held
-now. The front line, smoothed, and the km² are computed in Python (:mod:`conflictmap.territory`)
+now. The front line, smoothed, and the km² are computed in Python (:mod:`conflictmap.control.territory`)
 for each distinct day, for each set of source layers the page can switch between, and embedded as
 one JSON document; ``territory.js`` shows the day and the layers the settlements' panel announces
 (``conflictmap:day``, ``conflictmap:layers``) and draws the km² chart. Over the whole war (604 days
@@ -24,17 +24,16 @@ from jinja2 import Template
 from rich.console import Console
 from rich.progress import track
 
-from conflictmap.render._html import RawHTML, add_json_block, script_json
-from conflictmap.territory import (
+from conflictmap.control.territory import (
     ControlMap,
     Tessellation,
     Timeline,
     control_map,
     in_ukraine,
     smooth_lines,
-    to_equal_area,
-    to_geographic,
 )
+from conflictmap.places.projection import to_equal_area, to_geographic
+from conflictmap.render._html import RawHTML, add_json_block, script_json
 
 #: Simplification of the embedded lines, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
@@ -112,7 +111,7 @@ def country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) 
 
 def _was(now: ControlMap, since: dt.date) -> np.ndarray:
     """The state of each of ``now``'s places on ``since``; unknown for places in Russia, whose ground
-    Ukraine takes, not retakes (:func:`~conflictmap.territory.in_ukraine`)."""
+    Ukraine takes, not retakes (:func:`~conflictmap.control.territory.in_ukraine`)."""
     return np.where(in_ukraine(now), now.states_on(since), "unknown")
 
 
@@ -148,7 +147,7 @@ class TerritoryLayer(MacroElement):
     region : the polygon the areas are clipped to and measured in
     since : the day the retaken ground is counted from (default: the first day)
     measured : per variant, the km² a map measured itself on the days it covers
-        (:func:`conflictmap.figures.measured_by_day`): its figures and chart use them
+        (:func:`conflictmap.control.figures.measured_by_day`): its figures and chart use them
     in_russia : the part of Russia the region may hold: figures and chart count the ground held in
         Ukraine, and apart from it the ground Ukraine holds in Russia
     """

@@ -1,9 +1,9 @@
 """Sources come in layers: the rule for a place's state when they disagree, and where they do.
 
-Layers (:class:`~conflictmap.model.Layer`): ``reports`` (news and officials, the hand-curated
+Layers (:class:`~conflictmap.events.model.Layer`): ``reports`` (news and officials, the hand-curated
 primary layer), ``maps`` (map snapshots) and ``datasets`` (ACLED, VIINA).
 
-The rule, used everywhere a state is derived (:class:`~conflictmap.territory.Timeline`, so
+The rule, used everywhere a state is derived (:class:`~conflictmap.control.territory.Timeline`, so
 ``stats``, ``frontline`` and the map, whose page replays it): a place's state on a day is set
 by its latest control change at or before that day, whatever its layer, with two exceptions
 that let the better-sourced layer speak for the days it covers. Layers are ranked by
@@ -12,7 +12,7 @@ that let the better-sourced layer speak for the days it covers. Layers are ranke
 - two changes on the same day count in rank order, so the higher-ranked one sets the state;
 - a change of a higher-ranked layer sets aside the lower-ranked changes at the same place dated
   after it by at most its date precision plus :data:`SLACK_DAYS` days
-  (:func:`conflictmap.territory.outranked_by`). A report that Izium was retaken on 10 September
+  (:func:`conflictmap.control.territory.outranked_by`). A report that Izium was retaken on 10 September
   (day precision) holds through the 12th; a map snapshot of the 11th marking its status unknown
   does not undo it; one of the 13th would.
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from conflictmap.features import Event
+from conflictmap.events.codec import Event
 from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS, Layer
 
 #: Rank of each layer when two changes of one place fall on the same day: the higher wins.
@@ -41,7 +41,7 @@ SLACK_DAYS = 2
 def place_key(place_id: str | None, lon: float, lat: float) -> str:
     """One key per settlement: its ``place_id``, else its point rounded to ~100 m.
 
-    The same key as :func:`conflictmap.territory.place_keys` gives a frame of events.
+    The same key as :func:`conflictmap.control.territory.place_keys` gives a frame of events.
     """
     return f"id:{place_id}" if place_id else f"pt:{round(lon, 3)},{round(lat, 3)}"
 

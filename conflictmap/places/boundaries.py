@@ -17,8 +17,8 @@ import shapely
 
 from conflictmap import settings
 from conflictmap.errors import ConflictmapError
+from conflictmap.places.translit import name_keys
 from conflictmap.vocab import UA_ADMIN1
-from conflictmap.geocode.translit import name_keys
 
 
 def _boundaries_dir() -> Path:

@@ -1,0 +1,168 @@
+"""Folium maps of the events: build one in Python, or render one to HTML.
+
+``build_map`` returns a ``folium.Map`` (for notebooks); ``render_map`` writes a
+self-contained HTML file. Each layer kind has its own module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from conflictmap import settings
+from conflictmap._io import atomic_write_text
+from conflictmap.control.figures import measured_by_day
+from conflictmap.control.measured_areas import MeasuredAreas
+from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
+from conflictmap.errors import ConflictmapError
+from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
+from conflictmap.render._html import RawHTML, number_elements, script_json
+from conflictmap.render.assets import use_leaflet
+from conflictmap.render.context import ContextLayer
+from conflictmap.render.control_layer import TerritoryLayer
+from conflictmap.render.controls import Collapsibles, Fullscreen
+from conflictmap.render.legend import Legend
+from conflictmap.render.outline import outline_layer
+from conflictmap.render.settlements import COLOURS, SettlementLayer
+from conflictmap.vocab import Layer
+
+if TYPE_CHECKING:
+    from conflictmap.dataset import Dataset
+
+LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
+ATTRIBUTIONS = [
+    "Events: conflictmap event files; every event cites its sources (see popups). Map layer: states read "
+    "off DeepStateMap's archived snapshots, per settlement.",
+    settings.PLACES_CREDIT,
+    "Outlines: Natural Earth (public domain).",
+    "Shaded areas and front line: Voronoi cells of the settlements with a known state (an estimate).",
+]
+__all__ = ["build_map", "render_map"]
+
+
+class Title(MacroElement):
+    """The map's title as a control (text only, never HTML)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var Title = L.Control.extend({
+            options: {position: "topright"},
+            onAdd: function () {
+              var box = L.DomUtil.create("div", "cm-title leaflet-bar");
+              box.textContent = {{ this.text_json }};
+              return box;
+            }
+          });
+          new Title().addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Title"
+        self.text_json = script_json(text)
+
+
+def build_map(
+    events: gpd.GeoDataFrame,
+    on: dt.date | None = None,
+    title: str | None = None,
+    cdn: bool = False,
+    progress: bool = False,
+    since: dt.date | None = None,
+    extent: Extent | None = None,
+    measured: MeasuredAreas | None = None,
+) -> folium.Map:
+    """Build the interactive map of ``events`` showing control on ``on``.
+
+    Parameters
+    ----------
+    events : events as from :func:`conflictmap.events.frame.load_events`
+    on : day shown first (default: the last day with a control change)
+    since : the day the retaken ground is counted from (default: the first day with a change)
+    title : shown in the top right corner
+    extent : the ground measured and outlined (default: the regions the events cover)
+    measured : a map's own areas (:mod:`conflictmap.control.measured_areas`): the figures and the chart of the
+        maps layer alone come from them on the days they cover
+    cdn : link Leaflet from a CDN instead of inlining it
+    progress : show a progress bar (stderr) while the control areas are computed
+    """
+    if events.empty:
+        raise ConflictmapError("no events to map")
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    use_leaflet(m, cdn=cdn)
+    css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
+    m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
+    extent = extent or extent_of(None, events)
+    region = extent.polygon
+    ContextLayer(region).add_to(m)
+    outline_layer(region, "Region outline").add_to(m)
+    timeline, notes = Timeline(events), []
+    layers = sorted(set(timeline.changes["layer"]))
+    variants = {"+".join(layers): timeline}
+    if len(timeline.keys) > settings.MAP_MAX_PLACES:
+        cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)
+        notes.append(f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
+                     "each held by whoever holds most of its places (counts in the popups).")
+        timeline = Timeline(grid_changes(timeline, cell_deg))
+        variants = {"+".join(layers): timeline}  # cells mix the layers: no switch between them
+    elif len(layers) > 1:
+        variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
+    settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
+    days = settlements.data["dates"]
+    by_day = {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
+    russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
+    in_russia = region_polygon(",".join(russian)) if russian else None
+    first = since.isoformat() if since else None
+    TerritoryLayer(variants, days, region, COLOURS, first, progress, by_day, in_russia).add_to(m)
+    settlements.add_to(m)
+    Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
+    Fullscreen().add_to(m)
+    if title:
+        Title(title).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    Collapsibles().add_to(m)
+    west, south, east, north = shapely.bounds(shapely.union(region, shapely.box(*events.total_bounds)))
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def render_map(
+    data: Dataset,
+    out: str | Path,
+    on: dt.date | None = None,
+    title: str | None = None,
+    cdn: bool = False,
+    progress: bool = False,
+    since: dt.date | None = None,
+) -> Path:
+    """Write the map of ``data``'s events to ``out`` (atomically) and return the path written.
+
+    What is not given comes from the event files' metadata (:attr:`Dataset.metadata`), then from
+    the data: the title from the places and the extent, the days from the changes.
+    """
+    out = Path(out)
+    events, extent = data.events, data.extent
+    title = data.title(title) or map_title(events, extent.label)
+    m = build_map(
+        events, on=data.day(on, "date"), title=title, cdn=cdn, progress=progress, since=data.day(since, "since"),
+        extent=extent, measured=data.measured,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page = m.get_root()
+    number_elements(page)
+    atomic_write_text(out, page.render())
+    return out
