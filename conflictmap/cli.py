@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from conflictmap import settings
-from conflictmap.errors import ConflictmapError, GeocodeError
+from conflictmap.errors import ConflictmapError
 from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
     from conflictmap.dataset import Dataset
-    from conflictmap.importers.deepstate import Observations
+    from conflictmap.importers.pipelines import Imported
 
 app = typer.Typer(
     help="Map who controls what in a war, one sourced event at a time.",
@@ -124,56 +124,21 @@ def add(
         --source-url https://example.org/story --source-publisher "Example News"
         --source-published 2022-09-08 --lat 49.4627 --lon 36.8586
     """
-    from conflictmap.events.builder import new_event
-    from conflictmap.events.checks import check_event
-    from conflictmap.events.codec import parse_event
-    from conflictmap.events.store import append_event
+    from conflictmap.editing import add_event
 
     if (lat is None) != (lon is None):
         fail("give both --lat and --lon, or neither")
     if place_id is not None and lat is not None:
         fail("give --place-id or --lat and --lon, not both")
-    located: dict[str, Any] = {}
+    source = {"publisher": source_publisher, "url": source_url, "published": source_published,
+              "title": source_title, "quote": source_quote}
     with user_errors():
-        event_date = parse_day(date, "--date")
-        if lat is None or lon is None:
-            from conflictmap.places.geocoder import place_by_id, resolve_place  # the gazetteer only when needed
-
-            try:
-                found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
-            except GeocodeError as exc:
-                fail(f"{file}: new event: {exc}")
-            lat, lon = found.lat, found.lon
-            located = {"place_id": found.place_id, "geo_precision": found.geo_precision}
-            admin1, country = admin1 or found.admin1, country or found.country
-        source = {
-            "publisher": source_publisher,
-            "url": source_url,
-            "published": source_published,
-            "title": source_title,
-            "quote": source_quote,
-        }
-        feature = new_event(
-            file=file,
-            place=place,
-            date=event_date,
-            lon=lon,
-            lat=lat,
-            sources=[{k: v for k, v in source.items() if v is not None}],
-            admin1=admin1,
-            country=country,
-            date_precision=date_precision.value,
-            event_type=event_type,
-            control_before=control_before.value,
-            control_after=control_after.value,
-            confidence=confidence.value,
-            notes=note,
-            **located,
+        feature = add_event(
+            file, place, parse_day(date, "--date"), [{k: v for k, v in source.items() if v is not None}],
+            lon=lon, lat=lat, place_id=place_id, admin1=admin1, country=country,
+            date_precision=date_precision.value, event_type=event_type, control_before=control_before.value,
+            control_after=control_after.value, confidence=confidence.value, notes=note,
         )
-        problems = check_event(parse_event(feature, file), str(file), dt.date.today())
-        if errors := [p for p in problems if p.severity == "error"]:
-            fail(f"{errors[0]} (nothing written)")
-        append_event(file, feature)
     typer.echo(f"added {feature['id']} to {file}")
 
 
@@ -487,12 +452,19 @@ OutFile = Annotated[Path, typer.Option("--out", help="Event file to write (.geoj
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists.")]
 
 
-def _save_imported(features: list[dict[str, Any]], out: Path, overwrite: bool) -> None:
-    from conflictmap.events.store import save_new_collection
+def _save_imported(imported: Imported, out: Path, overwrite: bool = False, append: bool = False) -> None:
+    """Write what an import made, and say what was written."""
+    from conflictmap.importers.pipelines import save_imported
 
-    save_new_collection(out, features, overwrite)
-    changes = sum(f["properties"]["event_type"] == "control_change" for f in features)
-    typer.echo(f"wrote {len(features)} events ({changes} control changes) to {out}")
+    for warning in imported.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    areas = save_imported(imported, out, overwrite, append)
+    changes = sum(f["properties"]["event_type"] == "control_change" for f in imported.features)
+    updates = f" from {imported.updates} updates" if imported.updates else ""
+    typer.echo(f"{'added' if append else 'wrote'} {len(imported.features)} events ({changes} control changes)"
+               f"{updates} to {out}")
+    if areas is not None:
+        typer.echo(f"wrote the areas of {len(imported.areas)} snapshots to {areas}")
 
 
 @import_app.command("acled")
@@ -510,10 +482,10 @@ def import_acled(
     Example: conflictmap import acled acled-ukraine.csv --out data/events/acled.geojson
     """
     from conflictmap.importers import events_from_acled
+    from conflictmap.importers.pipelines import Imported
 
     with user_errors():
-        features = events_from_acled(file, parse_day(published, "--published"))
-        _save_imported(features, out, overwrite)
+        _save_imported(Imported(events_from_acled(file, parse_day(published, "--published"))), out, overwrite)
 
 
 @import_app.command("viina")
@@ -527,9 +499,10 @@ def import_viina(
     Example: conflictmap import viina control_latest_2022.csv --out data/events/viina-2022.geojson
     """
     from conflictmap.importers import events_from_viina
+    from conflictmap.importers.pipelines import Imported
 
     with user_errors():
-        _save_imported(events_from_viina(file), out, overwrite)
+        _save_imported(Imported(events_from_viina(file)), out, overwrite)
 
 
 def parse_time(value: str, option: str) -> dt.datetime:
@@ -591,101 +564,33 @@ def import_deepstate(
 
     Example: conflictmap import deepstate --live --since 2026-11-01 --out live.geojson
     """
-    from conflictmap.importers.deepstate import events_from_deepstate, on_days, one_kind_a_day, snapshot_files
+    from conflictmap.importers.pipelines import check_out, import_live_updates, import_snapshots
 
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    if live or append:
-        if snapshots or not live:
-            fail("--live reads the API, not files: name no snapshot" if live else "--append goes with --live")
-        with user_errors():
-            _import_live(out, api, timeout, (first, last), region, places, append, overwrite, areas)
-        return
-    if not snapshots:
-        fail("name snapshot files or folders, or pass --live")
+    if live and snapshots:
+        fail("--live reads the API, not files: name no snapshot")
+    if not live and (append or not snapshots):
+        fail("--append goes with --live" if append else "name snapshot files or folders, or pass --live")
     with user_errors():
-        files = snapshot_files(snapshots)
-        if time is not None and len(files) != 1:
-            fail(f"--time: gives the time of one snapshot, but {len(files)} were named")
-        when = parse_time(time, "--time") if time is not None else None
-        files = one_kind_a_day(on_days(files, first, last, when), when)
-        if not files:
-            fail("no snapshot between --since and --until")
-        observed = _observe_settlements(files, region, places, when, areas)
-        features = events_from_deepstate(observed, source_url)
-        _save_imported(features, out, overwrite)
-        if areas:
-            _save_areas(observed.measured_areas(source_url), out)
+        check_out(out, overwrite, append)
+        if live:
+            imported = import_live_updates(api, timeout, first, last, region, places, out if append else None,
+                                           areas, _progress)
+        else:
+            when = parse_time(time, "--time") if time is not None else None
+            imported = import_snapshots(snapshots or [], region, places, first, last, when, source_url, areas, _progress)
+        if imported is None:
+            typer.echo(f"{out}: up to date" if append else "no update between --since and --until")
+            return
+        _save_imported(imported, out, overwrite, append)
 
 
-def _import_live(
-    out: Path, api: str, timeout: float, days: tuple[Optional[dt.date], Optional[dt.date]], region: Optional[str],
-    places: Optional[Path], append: bool, overwrite: bool, areas: bool,
-) -> None:
-    """``import deepstate --live``: download the updates wanted, turn them into events, write or append them."""
+def _progress(items: Iterable[Any], description: str, total: int) -> Iterable[Any]:
+    """A progress bar on stderr, gone when done."""
     from rich.console import Console
     from rich.progress import track
 
-    from conflictmap.events.store import append_events, save_new_collection
-    from conflictmap.importers.deepstate_live import LiveMap, import_live
-
-    if append and not out.exists():
-        fail(f"{out}: no such file to append to (import without --append first)")
-    if not append and out.exists() and not overwrite:
-        fail(f"{out}: already exists (pass --overwrite to replace it, or --append to add to it)")
-    client = LiveMap(api, timeout=timeout)
-    done = import_live(
-        client, lambda files: _observe_settlements(files, region, places, areas=areas), *days,
-        append_to=out if append else None,
-        progress=lambda files, total: track(files, f"Reading {total:,} updates of the live map", total=total,
-                                            console=Console(stderr=True), transient=True),
-    )
-    if done is None:
-        typer.echo(f"{out}: up to date" if append else "no update between --since and --until")
-        return
-    if append:
-        append_events(out, done.features, done.member)
-    else:
-        save_new_collection(out, done.features, overwrite, done.member)
-    typer.echo(f"{'added' if append else 'wrote'} {len(done.features)} events from {len(done.updates)} updates to {out}")
-    if areas:
-        _save_areas(done.observed.measured_areas(client.cite), out, keep=append)
-
-
-def _save_areas(snapshots: list[Any], out: Path, keep: bool = False) -> None:
-    """Write the measured areas beside ``out`` (after the rows already there, with ``keep``)."""
-    from conflictmap.control.measured_areas import MeasuredAreas, areas_path, write_areas
-
-    path = areas_path(out)
-    kept = MeasuredAreas.read([path]).snapshots if keep and path.exists() else ()
-    write_areas(path, [*kept, *snapshots])
-    typer.echo(f"wrote the areas of {len(snapshots)} snapshots to {path}")
-
-
-def _observe_settlements(
-    files: list[Path], region: Optional[str], places: Optional[Path], when: Optional[dt.datetime] = None, areas: bool = False,
-) -> Observations:
-    """The settlements of ``region`` (or of the file ``places``) observed in each snapshot, with a progress
-    bar, and with ``areas`` the km² each state covers per region; polygons of a layer no rule knows are
-    reported in one warning."""
-    from rich.console import Console
-    from rich.progress import track
-
-    from conflictmap.control.measured_areas import RegionTable
-    from conflictmap.importers.deepstate import gazetteer_settlements, observe
-    from conflictmap.importers.places import read_places
-
-    settlements = read_places(places, region) if places is not None else gazetteer_settlements(region)
-    if not settlements:
-        fail(f"no settlement to follow in {region or 'the region'}")
-    console = Console(stderr=True)
-    observed = observe(files, settlements, when, lambda items: track(
-        items, f"Reading {len(files):,} snapshots for {len(settlements):,} places", total=len(files),
-        console=console, transient=True,
-    ), RegionTable.default() if areas else None)
-    if observed.unknown_layers:
-        names = ", ".join(f"{name!r} ({n})" for name, n in observed.unknown_layers.most_common())
-        typer.echo(f"warning: polygons with a layer name no rule knows were left out: {names}", err=True)
-    return observed
+    return track(items, description, total=total, console=Console(stderr=True), transient=True)
 
 
 class ExportFormat(str, Enum):

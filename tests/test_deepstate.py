@@ -161,7 +161,8 @@ def test_cli_imports_the_settlements_of_an_oblast(tmp_path, runner):
 @pytest.mark.parametrize(("args", "message"), [
     (["--since", "2022-13-01"], "--since: '2022-13-01' is not a date"),
     (["--since", "2023-01-01"], "no snapshot between --since and --until"),
-    (["--time", "yesterday"], "--time: gives the time of one snapshot, but 2 were named"),
+    (["--time", "2022-09-10T14:05+03:00"], "--time: gives the time of one snapshot, but 2 were named"),
+    (["--time", "yesterday"], "--time: 'yesterday' is not a time"),
     (["--region", "Narnia"], "unknown region 'Narnia'"),
 ])
 def test_cli_bad_options_are_one_line_and_write_nothing(tmp_path, runner, args, message):

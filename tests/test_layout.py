@@ -62,3 +62,15 @@ def test_every_module_is_named_in_the_architecture():
     missing = [str(p.relative_to(PACKAGE)) for p in MODULES
                if p.name != "__init__.py" and p.name not in text and str(p.relative_to(PACKAGE)) not in text]
     assert not missing, f"docs/architecture.md does not name {missing}"
+
+
+def test_no_command_body_is_longer_than_30_lines():
+    """The command only parses, calls the library and prints (signature and docstring aside)."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    long = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) else node.body
+            if (lines := body[-1].end_lineno - body[0].lineno + 1) > 30:
+                long[node.name] = lines
+    assert not long, f"command bodies over 30 lines: {long}"

@@ -12,10 +12,7 @@ here imports pydantic until a feature fails.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
