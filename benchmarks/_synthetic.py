@@ -30,20 +30,41 @@ def synthetic(n: int, rng: np.random.Generator, changes_per_place: int = 5) -> l
     for i in range(n):
         p, step = i % places, i // places
         day = days[step * 6 + offsets[i]]
-        features.append({
-            "type": "Feature", "id": f"e{i}",
-            "geometry": {"type": "Point", "coordinates": [lon[p], lat[p]]},
-            "properties": {
-                "place": f"Place {p}", "place_id": f"geonames:{p}", "admin1": "Kharkiv", "country": "UA",
-                "date": day, "date_precision": "day", "geo_precision": "settlement",
-                "event_type": "control_change", "control_before": states[step % 2],
-                "control_after": states[(step + 1) % 2], "confidence": "claimed", "notes": f"synthetic event {i}",
-                "sources": [
-                    {"publisher": "Example News", "url": f"https://example.org/a/{i}", "published": day,
-                     "title": f"Report {i}", "quote": "A short quote from the report."},
-                    {"publisher": "Another Outlet", "url": f"https://example.com/b/{i}", "published": day,
-                     "title": f"Second report {i}", "quote": "Another short quote."},
-                ],
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"e{i}",
+                "geometry": {"type": "Point", "coordinates": [lon[p], lat[p]]},
+                "properties": {
+                    "place": f"Place {p}",
+                    "place_id": f"geonames:{p}",
+                    "admin1": "Kharkiv",
+                    "country": "UA",
+                    "date": day,
+                    "date_precision": "day",
+                    "geo_precision": "settlement",
+                    "event_type": "control_change",
+                    "control_before": states[step % 2],
+                    "control_after": states[(step + 1) % 2],
+                    "confidence": "claimed",
+                    "notes": f"synthetic event {i}",
+                    "sources": [
+                        {
+                            "publisher": "Example News",
+                            "url": f"https://example.org/a/{i}",
+                            "published": day,
+                            "title": f"Report {i}",
+                            "quote": "A short quote from the report.",
+                        },
+                        {
+                            "publisher": "Another Outlet",
+                            "url": f"https://example.com/b/{i}",
+                            "published": day,
+                            "title": f"Second report {i}",
+                            "quote": "Another short quote.",
+                        },
+                    ],
+                },
+            }
+        )
     return features

@@ -58,8 +58,10 @@ def main(archive: str) -> None:
     started = time.perf_counter()
     oblast = region_polygon("Kharkiv")
     timeline = Timeline(load_events(settings.data_dir() / "events"))
-    print("| evening | RU-held km² (stats) | reference occupied km² | occupied + contested + unknown km² "
-          "| IoU with occupied | IoU with occupied + contested + unknown | retaken since 5 Sep, km²: stats / reference |")
+    print(
+        "| evening | RU-held km² (stats) | reference occupied km² | occupied + contested + unknown km² "
+        "| IoU with occupied | IoU with occupied + contested + unknown | retaken since 5 Sep, km²: stats / reference |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     base_occupied, _ = reference_areas(files, SINCE, oblast)
     base = control_map(timeline, SINCE, oblast)

@@ -45,8 +45,10 @@ def main() -> None:
         print(f"  {source:16s} {precision:12s} {count:7,d}")
     own = [p for p in gazetteer.places if p.country == "UA" and p.geo_precision == "settlement"]
     codes = {p.katottg for p in own if p.katottg}
-    print(f"with a point of their own in Ukraine: {len(own):,}; {len(codes):,} with a KATOTTG code "
-          f"(KATOTTG: {len(katottg_settlements()):,} settlements)")
+    print(
+        f"with a point of their own in Ukraine: {len(own):,}; {len(codes):,} with a KATOTTG code "
+        f"(KATOTTG: {len(katottg_settlements()):,} settlements)"
+    )
     print("  " + ", ".join(f"{k} {v:,}" for k, v in sorted(Counter(p.admin1 for p in own).items())))
 
     postal = Path("data/gazetteer/geonames-postal-ua.csv")
@@ -56,18 +58,26 @@ def main() -> None:
     groups: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(rows):
         groups.setdefault((min(name_keys(row["name"])), row["admin1"]), []).append(i)
-    distances = np.array([
-        shapely.distance(points[a], points[b]) / 1000
-        for members in groups.values() for k, a in enumerate(members) for b in members[k + 1:]
-    ])
+    distances = np.array(
+        [
+            shapely.distance(points[a], points[b]) / 1000
+            for members in groups.values()
+            for k, a in enumerate(members)
+            for b in members[k + 1 :]
+        ]
+    )
     close = int((distances <= WOF_SAME_PLACE_KM).sum())
-    print(f"distinct same-named post offices of one oblast: {len(distances):,} pairs, {close} "
-          f"({close / len(distances):.1%}) within {WOF_SAME_PLACE_KM:g} km")
+    print(
+        f"distinct same-named post offices of one oblast: {len(distances):,} pairs, {close} "
+        f"({close / len(distances):.1%}) within {WOF_SAME_PLACE_KM:g} km"
+    )
 
     metres = to_equal_area(shapely.points([(p.lon, p.lat) for p in own]))
     named = sum(bool(name_keys(own[i].name) & name_keys(own[j].name)) for i, j in pairs_within(metres, 1000))
-    print(f"pairs of places sharing a name within 1 km: {named}; pairs of any places within 0.5 km: "
-          f"{len(pairs_within(metres, 500))}")
+    print(
+        f"pairs of places sharing a name within 1 km: {named}; pairs of any places within 0.5 km: "
+        f"{len(pairs_within(metres, 500))}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ def api(gazetteer: Gazetteer, rng: random.Random) -> None:
             start = time.perf_counter()
             results = [gazetteer.geocode(q) for q in queries]
             elapsed = time.perf_counter() - start
-            near = sum(r.resolved and km((r.lat, r.lon), (p.lat, p.lon)) <= 5 for r, p in zip(results, sample))
+            near = sum(
+                r.resolved and km((r.lat, r.lon), (p.lat, p.lon)) <= 5 for r, p in zip(results, sample, strict=True)
+            )
             print(
                 f"{label:17s} {run:17s} {len(queries):6d} queries {len(queries) / elapsed:10,.0f} /s"
                 f"   within 5 km of the source place: {near / len(queries):.1%}"
@@ -79,8 +81,10 @@ def cli(gazetteer: Gazetteer, rng: random.Random) -> None:
         subprocess.run([*command, "--region", "Kharkiv"], input=names, capture_output=True, text=True, check=True)
         times.append(time.perf_counter() - start)
     batch = statistics.median(times)
-    print(f"CLI --region Kharkiv, 40,000 names of the oblast, start-up included (median of 5): "
-          f"{batch:.2f} s ({min(times):.2f}-{max(times):.2f}), {40_000 / batch:,.0f} names/s")
+    print(
+        f"CLI --region Kharkiv, 40,000 names of the oblast, start-up included (median of 5): "
+        f"{batch:.2f} s ({min(times):.2f}-{max(times):.2f}), {40_000 / batch:,.0f} names/s"
+    )
 
 
 if __name__ == "__main__":

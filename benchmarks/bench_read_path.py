@@ -93,8 +93,10 @@ def main(names: list[str]) -> None:
             args = [a.format(tmp=tmp) for a in COMMANDS[name]]
             stops, listings, code = trace(args)
             returns = len(stops) - len(set(stops))
-            print(f"{name}: exit {code}; read path: {len(stops)} stops in {len(set(stops))} modules, "
-                  f"{returns} returns; event files listed {listings} times")
+            print(
+                f"{name}: exit {code}; read path: {len(stops)} stops in {len(set(stops))} modules, "
+                f"{returns} returns; event files listed {listings} times"
+            )
             print("   " + " > ".join(m.removeprefix("conflictmap.") for m in stops))
 
 

@@ -56,12 +56,16 @@ def page_load_seconds(page_file: Path) -> float:
 
 
 def main() -> None:
-    n, places, runs = (int(sys.argv[1]) if len(sys.argv) > 1 else 100_000,
-                       int(sys.argv[2]) if len(sys.argv) > 2 else 100_000,
-                       int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+    n, places, runs = (
+        int(sys.argv[1]) if len(sys.argv) > 1 else 100_000,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 100_000,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 3,
+    )
     out = Path(tempfile.mkdtemp())
     events = out / "events.geojson"
-    write_collection(EventCollection(events, synthetic(n, np.random.default_rng(0), changes_per_place=max(n // places, 1))))
+    write_collection(
+        EventCollection(events, synthetic(n, np.random.default_rng(0), changes_per_place=max(n // places, 1)))
+    )
     render = [sys.executable, "-m", "conflictmap", "render", "--events", str(events), "--out", str(out / "ours.html")]
     ours = timed(render, runs)
     timed(render, 1, out / "cache")  # keeps the frame

@@ -77,23 +77,36 @@ def events_file(n: int, folder: Path) -> Path:
     rng = np.random.default_rng(1)
     if not (acled := Path(f"{path}.acled.csv")).exists():
         transfers = ["Government regains territory", "Non-state actor overtakes territory", "Armed clash"]
-        pd.DataFrame({
-            "event_id_cnty": [f"UKR{i}" for i in range(n)],
-            "event_date": pd.Timestamp("2022-09-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
-            "time_precision": rng.integers(1, 4, n), "event_type": "Battles",
-            "sub_event_type": rng.choice(transfers, n),
-            "actor1": "Military Forces of Ukraine (2019-)", "actor2": "Military Forces of Russia (2000-)",
-            "country": "Ukraine", "admin1": "Kharkiv", "admin2": "Izium", "location": [f"Place {i % 5000}" for i in range(n)],
-            "latitude": rng.uniform(49.0, 50.4, n).round(4), "longitude": rng.uniform(35.5, 38.0, n).round(4),
-            "geo_precision": rng.integers(1, 4, n), "source": "Ukrinform; Ukrainska Pravda", "source_scale": "National",
-            "notes": "On a day in September 2022, a synthetic event.", "fatalities": rng.integers(0, 5, n),
-            "timestamp": 1663027200,
-        }).to_csv(acled, index=False)
+        pd.DataFrame(
+            {
+                "event_id_cnty": [f"UKR{i}" for i in range(n)],
+                "event_date": pd.Timestamp("2022-09-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D"),
+                "time_precision": rng.integers(1, 4, n),
+                "event_type": "Battles",
+                "sub_event_type": rng.choice(transfers, n),
+                "actor1": "Military Forces of Ukraine (2019-)",
+                "actor2": "Military Forces of Russia (2000-)",
+                "country": "Ukraine",
+                "admin1": "Kharkiv",
+                "admin2": "Izium",
+                "location": [f"Place {i % 5000}" for i in range(n)],
+                "latitude": rng.uniform(49.0, 50.4, n).round(4),
+                "longitude": rng.uniform(35.5, 38.0, n).round(4),
+                "geo_precision": rng.integers(1, 4, n),
+                "source": "Ukrinform; Ukrainska Pravda",
+                "source_scale": "National",
+                "notes": "On a day in September 2022, a synthetic event.",
+                "fatalities": rng.integers(0, 5, n),
+                "timestamp": 1663027200,
+            }
+        ).to_csv(acled, index=False)
     if not (viina := Path(f"{path}.viina.csv")).exists():
         places, columns = max(n // 20, 1), 41  # every place flips about every other column: ~n events
         codes = np.cumsum(rng.integers(0, 2, (places, columns)), axis=1) % 2
-        table = pd.DataFrame(np.array(["UA", "RU"])[codes],
-                             columns=[f"ctr_202209{d // 4 + 1:02d}{(d % 4) * 6:02d}0000" for d in range(columns)])
+        table = pd.DataFrame(
+            np.array(["UA", "RU"])[codes],
+            columns=[f"ctr_202209{d // 4 + 1:02d}{(d % 4) * 6:02d}0000" for d in range(columns)],
+        )
         table.insert(0, "geonameid", np.arange(places) + 700000)
         table.insert(1, "name", [f"Place {i}" for i in range(places)])
         table.insert(2, "longitude", rng.uniform(35.5, 38.0, places).round(4))
@@ -117,13 +130,17 @@ def main() -> None:
             for label in [step, f"{step}, cached"] if step in CACHED else [step]:
                 proc = subprocess.run(
                     [sys.executable, __file__, "--step", step, str(events), str(out)],
-                    capture_output=True, text=True, check=False, env={**os.environ, "CONFLICTMAP_CACHE": str(cache)},
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    env={**os.environ, "CONFLICTMAP_CACHE": str(cache)},
                 )
                 if proc.returncode != 0:
                     print(f"{n:>10,}  {label:<18} failed: {proc.stderr.strip().splitlines()[-1:]}")
                     continue
                 result = json.loads(proc.stdout.strip().splitlines()[-1])
                 print(f"{n:>10,}  {label:<18} {result['seconds']:8.1f} {result['peak_mib']:9.0f}", flush=True)
+
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--step"]:

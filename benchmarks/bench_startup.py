@@ -16,9 +16,23 @@ import time
 from pathlib import Path
 
 ADD = [
-    "add", "--place", "Balakliia", "--date", "2022-09-08", "--control-before", "RU", "--control-after", "UA",
-    "--source-url", "https://example.org/a", "--source-publisher", "Example", "--source-published", "2022-09-09",
-    "--admin1", "Kharkiv",
+    "add",
+    "--place",
+    "Balakliia",
+    "--date",
+    "2022-09-08",
+    "--control-before",
+    "RU",
+    "--control-after",
+    "UA",
+    "--source-url",
+    "https://example.org/a",
+    "--source-publisher",
+    "Example",
+    "--source-published",
+    "2022-09-09",
+    "--admin1",
+    "Kharkiv",
 ]
 COMMANDS = {
     "--help": (["--help"], 0.3),

@@ -31,15 +31,17 @@ def synthetic_events(region: shapely.Geometry, rng: np.random.Generator) -> gpd.
     keys = [f"p{i}" for i in range(PLACES)]
     start = pd.Timestamp("2022-09-01")
     day = np.floor((lon - west) / (east - west) * DATES).astype(int)
-    frame = pd.DataFrame({
-        "id": keys * 2,
-        "place": keys * 2,
-        "place_id": keys * 2,
-        "event_type": "control_change",
-        "date": [pd.Timestamp("2022-03-01")] * PLACES + list(start + pd.to_timedelta(day, "D")),
-        "control_before": ["UA"] * PLACES + ["RU"] * PLACES,
-        "control_after": ["RU"] * PLACES + ["UA"] * PLACES,
-    })
+    frame = pd.DataFrame(
+        {
+            "id": keys * 2,
+            "place": keys * 2,
+            "place_id": keys * 2,
+            "event_type": "control_change",
+            "date": [pd.Timestamp("2022-03-01")] * PLACES + list(start + pd.to_timedelta(day, "D")),
+            "control_before": ["UA"] * PLACES + ["RU"] * PLACES,
+            "control_after": ["RU"] * PLACES + ["UA"] * PLACES,
+        }
+    )
     frame["id"] = frame["id"] + "-" + frame.index.astype(str)
     return gpd.GeoDataFrame(frame, geometry=shapely.points(np.tile(np.c_[lon, lat], (2, 1))), crs="EPSG:4326")
 

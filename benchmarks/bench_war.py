@@ -104,7 +104,9 @@ def last_on_or_before(files: list[Path], day: dt.date) -> Path:
 
 def monthly(files: list[Path]) -> None:
     """``stats --events data/war --by month`` against the occupied ground of Ukraine in the map itself."""
-    _, text = run("stats", "--events", "data/war", "--by", "month", "--since", "2024-08-01", "--until", "2026-08-01", "--json")
+    _, text = run(
+        "stats", "--events", "data/war", "--by", "month", "--since", "2024-08-01", "--until", "2026-08-01", "--json"
+    )
     rows = json.loads(text)
     print("\n| month | stats: RU-held km² | the map: occupied km² of Ukraine | difference | RU gain: stats / the map |")
     print("| --- | --- | --- | --- | --- |")
@@ -113,8 +115,10 @@ def monthly(files: list[Path]) -> None:
         theirs = occupied_km2(read_snapshot(last_on_or_before(files, dt.date.fromisoformat(row["until"]))), "Ukraine")
         ours = row["controlled_km2"]["RU"]
         gained = (row["gained_km2"] or {}).get("RU")
-        print(f"| {row['date'][:7]} | {ours:,.0f} | {theirs:,.0f} | {(ours - theirs) / theirs:+.1%} "
-              f"| {'-' if gained is None else f'{gained:,.0f}'} / {max(0.0, theirs - before):,.0f} |")
+        print(
+            f"| {row['date'][:7]} | {ours:,.0f} | {theirs:,.0f} | {(ours - theirs) / theirs:+.1%} "
+            f"| {'-' if gained is None else f'{gained:,.0f}'} / {max(0.0, theirs - before):,.0f} |"
+        )
         before = theirs
 
 
@@ -134,8 +138,10 @@ def front_fidelity(timeline: Timeline, extent: shapely.Geometry, snapshot: Snaps
     edge = shapely.intersection(shapely.boundary(theirs), shapely.buffer(ukraine, -2_000))  # not the border or coast
     near = shapely.distance(shapely.points(segments.mean(axis=1)), edge) <= 10_000
     ours_km2, theirs_km2 = shapely.area(ours) / 1e6, shapely.area(theirs) / 1e6
-    return (f"| {day} | {ours_km2:,.0f} | {theirs_km2:,.0f} | {(ours_km2 - theirs_km2) / theirs_km2:+.1%} | {iou:.3f} "
-            f"| {lengths.sum() / 1000:,.0f} km, {lengths[near].sum() / lengths.sum():.1%} within 10 km |")
+    return (
+        f"| {day} | {ours_km2:,.0f} | {theirs_km2:,.0f} | {(ours_km2 - theirs_km2) / theirs_km2:+.1%} | {iou:.3f} "
+        f"| {lengths.sum() / 1000:,.0f} km, {lengths[near].sum() / lengths.sum():.1%} within 10 km |"
+    )
 
 
 def main(named: str, daily: str) -> None:
@@ -146,38 +152,55 @@ def main(named: str, daily: str) -> None:
         gazetteer_settlements()  # the gazetteer's cache, built once, is not the import's cost
         seconds, printed = run("import", "deepstate", named, daily, "--out", str(out))
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**10
-        print(f"import of {len(named_files):,} + {len(daily_files):,} files ({size:,.0f} MB), no --region: "
-              f"{seconds:.1f} s, peak {peak:,.0f} MiB; {printed.strip()}")
+        print(
+            f"import of {len(named_files):,} + {len(daily_files):,} files ({size:,.0f} MB), no --region: "
+            f"{seconds:.1f} s, peak {peak:,.0f} MiB; {printed.strip()}"
+        )
         events = load_events(out)
         timeline = Timeline(events)
         places = gazetteer_settlements()
         admin = {p.place_id: (p.admin1, p.country) for p in places}
         followed = set(events["place_id"])
         in_ua = [k for k in followed if admin[k][1] == "UA"]
-        print(f"places followed: {len(in_ua):,} in Ukraine, "
-              f"{sum(admin[k][0] in ('Crimea', 'Sevastopol') for k in in_ua):,} in Crimea and Sevastopol, "
-              f"{sum(admin[k][0] == 'Luhansk' for k in in_ua):,} in Luhansk oblast, {len(followed) - len(in_ua):,} in Russia")
+        print(
+            f"places followed: {len(in_ua):,} in Ukraine, "
+            f"{sum(admin[k][0] in ('Crimea', 'Sevastopol') for k in in_ua):,} in Crimea and Sevastopol, "
+            f"{sum(admin[k][0] == 'Luhansk' for k in in_ua):,} in Luhansk oblast, "
+            f"{len(followed) - len(in_ua):,} in Russia"
+        )
         by_id = Gazetteer.default().by_id
         codes = {by_id[k].katottg for k in in_ua if k in by_id and by_id[k].katottg}
-        print(f"  of those in Ukraine, {len(codes):,} carry a distinct KATOTTG code "
-              f"(KATOTTG: {len(katottg_settlements()):,} settlements)")
+        print(
+            f"  of those in Ukraine, {len(codes):,} carry a distinct KATOTTG code "
+            f"(KATOTTG: {len(katottg_settlements()):,} settlements)"
+        )
 
         last = read_snapshot(daily_files[-1])
         ours = states_on(timeline, last.time.astimezone(KYIV).date())
         theirs = map_states(last, places)
         agree, total = agreement(ours, theirs, occupied_only=True)
-        print(f"after the last snapshot ({daily_files[-1].name}): {agree:,} of {total:,} places "
-              f"({agree / total:.2%}) as the map shows them (occupied or not)")
-        year_before = read_snapshot(Path(daily) / f"deepstatemap_data_{last.time.date().replace(year=last.time.year - 1):%Y%m%d}.geojson")
+        print(
+            f"after the last snapshot ({daily_files[-1].name}): {agree:,} of {total:,} places "
+            f"({agree / total:.2%}) as the map shows them (occupied or not)"
+        )
+        year_before = read_snapshot(
+            Path(daily) / f"deepstatemap_data_{last.time.date().replace(year=last.time.year - 1):%Y%m%d}.geojson"
+        )
         before = map_states(year_before, places)
         taken = [k for k, v in theirs.items() if v == "RU" and before.get(k) != "RU" and k in ours]
         held = sum(ours[k] == "RU" for k in taken)
-        print(f"places the maps show taken in the year before it: {held:,} of {len(taken):,} Russian-held "
-              f"({held / max(1, len(taken)):.2%})")
+        print(
+            f"places the maps show taken in the year before it: {held:,} of {len(taken):,} Russian-held "
+            f"({held / max(1, len(taken)):.2%})"
+        )
         named_last = read_snapshot(named_files[-1])
-        agree, total = agreement(states_on(timeline, named_last.time.astimezone(KYIV).date()), map_states(named_last, places), False)
-        print(f"on the last named snapshot ({named_files[-1].name}): {agree:,} of {total:,} places ({agree / total:.2%}) "
-              "in the state it shows (occupied, contested, unknown, free)")
+        agree, total = agreement(
+            states_on(timeline, named_last.time.astimezone(KYIV).date()), map_states(named_last, places), False
+        )
+        print(
+            f"on the last named snapshot ({named_files[-1].name}): {agree:,} of {total:,} places ({agree / total:.2%}) "
+            "in the state it shows (occupied, contested, unknown, free)"
+        )
 
         kursk = Path(named) / "1726086949.geojson"
         kursk_out = Path(tmp) / "kursk.geojson"
@@ -187,16 +210,24 @@ def main(named: str, daily: str) -> None:
         ours_kursk = {f["properties"]["place_id"]: f["properties"]["control_after"] for f in kursk_events}
         agree = sum(ours_kursk.get(k) == v for k, v in kursk_map.items())
         eventless = [v for k, v in kursk_map.items() if k not in ours_kursk]
-        print(f"--region Kursk on 11 September 2024: {len(ours_kursk)} places, "
-              f"{sum(v == 'UA' for v in ours_kursk.values())} Ukrainian-held; {agree} of {len(kursk_map)} as the map, "
-              f"{len(eventless)} without an event (shown: {', '.join(sorted(set(eventless)))})")
+        print(
+            f"--region Kursk on 11 September 2024: {len(ours_kursk)} places, "
+            f"{sum(v == 'UA' for v in ours_kursk.values())} Ukrainian-held; {agree} of {len(kursk_map)} as the map, "
+            f"{len(eventless)} without an event (shown: {', '.join(sorted(set(eventless)))})"
+        )
 
         print("\n| region | evening | stats: RU-held km² | the map: occupied km² | difference |")
         print("| --- | --- | --- | --- | --- |")
         all_files = named_files + daily_files
-        for region, day in (("Kyiv", dt.date(2022, 4, 3)), ("Kharkiv,Donetsk", dt.date(2022, 9, 5)),
-                            ("Kharkiv,Donetsk", dt.date(2024, 6, 1)), ("Kharkiv,Donetsk", dt.date(2025, 6, 1)),
-                            ("Donetsk", dt.date(2025, 6, 1)), ("Ukraine", dt.date(2025, 6, 1)), ("Donetsk", dt.date(2026, 8, 21))):
+        for region, day in (
+            ("Kyiv", dt.date(2022, 4, 3)),
+            ("Kharkiv,Donetsk", dt.date(2022, 9, 5)),
+            ("Kharkiv,Donetsk", dt.date(2024, 6, 1)),
+            ("Kharkiv,Donetsk", dt.date(2025, 6, 1)),
+            ("Donetsk", dt.date(2025, 6, 1)),
+            ("Ukraine", dt.date(2025, 6, 1)),
+            ("Donetsk", dt.date(2026, 8, 21)),
+        ):
             _, text = run("stats", "--events", str(out), "--date", day.isoformat(), "--region", region, "--json")
             ours_km2 = json.loads(text)["controlled_km2"]["RU"]
             theirs_km2 = occupied_km2(read_snapshot(last_of_day(all_files, day)), region)

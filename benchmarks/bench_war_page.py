@@ -45,7 +45,9 @@ def open_page(browser, page_file: Path, viewport: tuple[int, int]) -> tuple[obje
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     start = time.perf_counter()
     page.goto(page_file.as_uri())
-    page.wait_for_function("() => Object.values(window).some(v => v && v.cmTerritory && v.cmSettlements)", timeout=120_000)
+    page.wait_for_function(
+        "() => Object.values(window).some(v => v && v.cmTerritory && v.cmSettlements)", timeout=120_000
+    )
     return page, time.perf_counter() - start, errors
 
 
@@ -55,7 +57,8 @@ def slider_uncovered(page) -> bool:
     inside = box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
     centre = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
     on_top = page.evaluate(
-        "([x, y]) => document.elementFromPoint(x, y) === document.querySelector('.cm-slider input[type=range]')", centre)
+        "([x, y]) => document.elementFromPoint(x, y) === document.querySelector('.cm-slider input[type=range]')", centre
+    )
     return bool(inside and on_top)
 
 
@@ -68,18 +71,27 @@ def main() -> None:
         page_file = Path(tmp) / "war.html"
         env = {**os.environ, "CONFLICTMAP_CACHE": str(Path(tmp) / "cache")}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "conflictmap", "render", "--events", events, "--out", str(page_file)],
-                       check=True, capture_output=True, env=env)
-        print(f"render --events {events}: {time.perf_counter() - start:.1f} s, page {page_file.stat().st_size / 1e6:.1f} MB")
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap", "render", "--events", events, "--out", str(page_file)],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        print(
+            f"render --events {events}: {time.perf_counter() - start:.1f} s, "
+            f"page {page_file.stat().st_size / 1e6:.1f} MB"
+        )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
             for name, viewport in (("laptop", (1366, 768)), ("phone", (390, 844))):
                 page, seconds, errors = open_page(browser, page_file, viewport)
                 times = sorted(page.evaluate(REDRAW, count))
                 p90 = times[int(0.9 * (len(times) - 1))]
-                print(f"{name} {viewport[0]}x{viewport[1]}: opens in {seconds:.2f} s; slider redraw median "
-                      f"{statistics.median(times):.0f} ms, 90th percentile {p90:.0f} ms ({count} days); "
-                      f"slider on screen and uncovered: {slider_uncovered(page)}; script errors: {len(errors)}")
+                print(
+                    f"{name} {viewport[0]}x{viewport[1]}: opens in {seconds:.2f} s; slider redraw median "
+                    f"{statistics.median(times):.0f} ms, 90th percentile {p90:.0f} ms ({count} days); "
+                    f"slider on screen and uncovered: {slider_uncovered(page)}; script errors: {len(errors)}"
+                )
                 for error in errors[:3]:
                     print(f"  error: {error}")
                 page.close()

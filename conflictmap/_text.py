@@ -7,6 +7,9 @@ import unicodedata
 
 
 def slug(text: str, separator: str = "-") -> str:
-    """Lower-case ASCII words joined by ``separator``: ``"Explosions/Remote violence"`` -> ``explosions-remote-violence``."""
+    """Lower-case ASCII words joined by ``separator``.
+
+    ``"Explosions/Remote violence"`` -> ``explosions-remote-violence``.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)

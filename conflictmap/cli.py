@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
 
 import typer
 
@@ -51,7 +51,13 @@ def user_errors(code: int = EXIT_INVALID) -> Iterator[None]:
         fail(str(exc), code)
 
 
-def parse_day(value: Optional[str], option: str) -> Optional[dt.date]:
+@overload
+def parse_day(value: str, option: str) -> dt.date: ...
+@overload
+def parse_day(value: None, option: str) -> None: ...
+@overload
+def parse_day(value: str | None, option: str) -> dt.date | None: ...
+def parse_day(value: str | None, option: str) -> dt.date | None:
     """Parse an optional ``YYYY-MM-DD`` option or fail with one line."""
     if value is None:
         return None
@@ -67,7 +73,7 @@ def default_events() -> Path:
 
 #: ``--events``, which may be repeated: the files and folders given are read together.
 EventsOption = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--events", help="Event file or folder; repeat it to read several together [default: data/events]."),
 ]
 
@@ -77,12 +83,17 @@ class Period(str, Enum):
     month = "month"
 
 
-RegionOption = Annotated[Optional[str], typer.Option(
-    help="Oblasts by any spelling, comma-separated (Kharkiv,Donetsk), Ukraine, or a Russian border oblast "
-         "(Kursk, Belgorod, Bryansk) [default: the regions the events cover].",
-)]
-LayerOption = Annotated[Optional[Layer], typer.Option(help="Only events of this layer of sources.")]
-SourceOption = Annotated[Optional[str], typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")]
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Oblasts by any spelling, comma-separated (Kharkiv,Donetsk), Ukraine, or a Russian border oblast "
+        "(Kursk, Belgorod, Bryansk) [default: the regions the events cover].",
+    ),
+]
+LayerOption = Annotated[Layer | None, typer.Option(help="Only events of this layer of sources.")]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")
+]
 
 
 @app.command()
@@ -95,19 +106,19 @@ def add(
     source_url: Annotated[str, typer.Option(help="http(s) URL of the source.")],
     source_publisher: Annotated[str, typer.Option(help="Publisher of the source.")],
     source_published: Annotated[str, typer.Option(help="Publication date of the source, YYYY-MM-DD.")],
-    lat: Annotated[Optional[float], typer.Option(help="Latitude (WGS 84).")] = None,
-    lon: Annotated[Optional[float], typer.Option(help="Longitude (WGS 84).")] = None,
+    lat: Annotated[float | None, typer.Option(help="Latitude (WGS 84).")] = None,
+    lon: Annotated[float | None, typer.Option(help="Longitude (WGS 84).")] = None,
     place_id: Annotated[
-        Optional[str], typer.Option(help="Gazetteer id to place the event at, e.g. geonames:712926 (see geocode).")
+        str | None, typer.Option(help="Gazetteer id to place the event at, e.g. geonames:712926 (see geocode).")
     ] = None,
     event_type: Annotated[str, typer.Option(help="control_change, clash, strike, ...")] = "control_change",
     confidence: Annotated[Confidence, typer.Option()] = Confidence.CLAIMED,
-    source_title: Annotated[Optional[str], typer.Option(help="Title of the source.")] = None,
-    source_quote: Annotated[Optional[str], typer.Option(help="Short quote supporting the event.")] = None,
-    note: Annotated[Optional[str], typer.Option(help="Free-text note.")] = None,
+    source_title: Annotated[str | None, typer.Option(help="Title of the source.")] = None,
+    source_quote: Annotated[str | None, typer.Option(help="Short quote supporting the event.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free-text note.")] = None,
     date_precision: Annotated[DatePrecision, typer.Option()] = DatePrecision.DAY,
-    admin1: Annotated[Optional[str], typer.Option(help="Oblast, e.g. Kharkiv.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO country code, e.g. UA.")] = None,
+    admin1: Annotated[str | None, typer.Option(help="Oblast, e.g. Kharkiv.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code, e.g. UA.")] = None,
 ) -> None:
     """Append one event to FILE, with a generated stable id.
 
@@ -130,14 +141,25 @@ def add(
         fail("give both --lat and --lon, or neither")
     if place_id is not None and lat is not None:
         fail("give --place-id or --lat and --lon, not both")
-    source = {"publisher": source_publisher, "url": source_url, "published": source_published,
-              "title": source_title, "quote": source_quote}
+    source: dict[str, str | None] = {"publisher": source_publisher, "url": source_url}
+    source |= {"published": source_published, "title": source_title, "quote": source_quote}
     with user_errors():
         feature = add_event(
-            file, place, parse_day(date, "--date"), [{k: v for k, v in source.items() if v is not None}],
-            lon=lon, lat=lat, place_id=place_id, admin1=admin1, country=country,
-            date_precision=date_precision.value, event_type=event_type, control_before=control_before.value,
-            control_after=control_after.value, confidence=confidence.value, notes=note,
+            file,
+            place,
+            parse_day(date, "--date"),
+            [{k: v for k, v in source.items() if v is not None}],
+            lon=lon,
+            lat=lat,
+            place_id=place_id,
+            admin1=admin1,
+            country=country,
+            date_precision=date_precision.value,
+            event_type=event_type,
+            control_before=control_before.value,
+            control_after=control_after.value,
+            confidence=confidence.value,
+            notes=note,
         )
     typer.echo(f"added {feature['id']} to {file}")
 
@@ -145,11 +167,11 @@ def add(
 @app.command("list")
 def list_events(
     paths: Annotated[
-        Optional[list[Path]], typer.Argument(help="Event files or folders, read together [default: data/events].")
+        list[Path] | None, typer.Argument(help="Event files or folders, read together [default: data/events].")
     ] = None,
-    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
-    place: Annotated[Optional[str], typer.Option(help="Only places whose name contains TEXT.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only events on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only events on or before this date.")] = None,
+    place: Annotated[str | None, typer.Option(help="Only places whose name contains TEXT.")] = None,
     layer: LayerOption = None,
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line (every event).")] = False,
@@ -173,7 +195,12 @@ def list_events(
     if as_json:
         for feature in features:
             typer.echo(json.dumps(feature, ensure_ascii=False))
-        return
+    else:
+        _print_events(features, limit)
+
+
+def _print_events(features: Sequence[dict[str, Any]], limit: int) -> None:
+    """The first ``limit`` events (all with 0) as a table, and how many there are."""
     from rich.console import Console
     from rich.table import Table
 
@@ -184,7 +211,9 @@ def list_events(
         change = f"{p.get('control_before', '')} -> {p.get('control_after', '')}"
         change = change if p.get("control_after") else p.get("event_type", "")
         layer_name = p.get("layer", Layer.REPORTS.value)
-        table.add_row(p["date"], p["place"], change, p.get("confidence", "claimed"), layer_name, str(len(p["sources"])), f["id"])
+        table.add_row(
+            p["date"], p["place"], change, p.get("confidence", "claimed"), layer_name, str(len(p["sources"])), f["id"]
+        )
     Console(highlight=False).print(table)
     more = f" (the first {len(shown):,} shown; --limit 0 for all, or --json)" if len(shown) < len(features) else ""
     typer.echo(f"{len(features)} events{more}")
@@ -192,7 +221,7 @@ def list_events(
 
 @app.command()
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Event files or folders [default: data/events].")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Event files or folders [default: data/events].")] = None,
 ) -> None:
     """Check event files: schema, ids, coordinates, dates against their sources.
 
@@ -214,8 +243,10 @@ def validate(
         typer.echo(str(problem), err=problem.severity == "error")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    typer.echo(f"{len(files)} files, {events} events: {errors} errors, {warnings} warnings"
-               + (f", {len(unreadable)} unreadable files" if unreadable else ""))
+    typer.echo(
+        f"{len(files)} files, {events} events: {errors} errors, {warnings} warnings"
+        + (f", {len(unreadable)} unreadable files" if unreadable else "")
+    )
     if unreadable:
         raise typer.Exit(2)
     if errors:
@@ -236,11 +267,17 @@ def schema() -> None:
 @app.command()
 def render(
     events: EventsOption = None,
-    out: Annotated[Optional[Path], typer.Option(help="HTML file to write [default: maps/<name>.html].")] = None,
-    date: Annotated[Optional[str], typer.Option(help="Show control on this date [default: last event].")] = None,
-    title: Annotated[Optional[str], typer.Option(help="Title shown on the map.")] = None,
-    cdn: Annotated[bool, typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network).")] = False,
-    since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the first day with a change].")] = None,
+    out: Annotated[Path | None, typer.Option(help="HTML file to write [default: maps/<name>.html].")] = None,
+    date: Annotated[str | None, typer.Option(help="Show control on this date [default: last event].")] = None,
+    title: Annotated[str | None, typer.Option(help="Title shown on the map.")] = None,
+    cdn: Annotated[
+        bool,
+        typer.Option("--cdn", help="Link Leaflet from a CDN instead of inlining it (smaller file, needs network)."),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Count the ground retaken from this day [default: the first day with a change]."),
+    ] = None,
     region: RegionOption = None,
     layer: LayerOption = None,
     source: SourceOption = None,
@@ -256,8 +293,15 @@ def render(
 
     with user_errors():
         data = _open(events, layer, source, region)
-        written = render_map(data, out or data.default_map_path(), on=parse_day(date, "--date"), title=title, cdn=cdn,
-                             progress=True, since=parse_day(since, "--since"))
+        written = render_map(
+            data,
+            out or data.default_map_path(),
+            on=parse_day(date, "--date"),
+            title=title,
+            cdn=cdn,
+            progress=True,
+            since=parse_day(since, "--since"),
+        )
     typer.echo(f"wrote {written}")
 
 
@@ -265,13 +309,20 @@ def render(
 def image(
     out: Annotated[Path, typer.Option("--out", help="Image to write: .png or .svg.")],
     events: EventsOption = None,
-    date: Annotated[Optional[str], typer.Option(help="Day shown [default: the files' own, else the last day with a change].")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Count the ground retaken from this day [default: the files' own, else the first].")] = None,
-    title: Annotated[Optional[str], typer.Option(help="Title [default: the files' own, else from the data].")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Day shown [default: the files' own, else the last day with a change].")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Count the ground retaken from this day [default: the files' own, else the first]."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title [default: the files' own, else from the data].")] = None,
     width: Annotated[int, typer.Option(min=600, max=8000, help="Width in pixels.")] = 1600,
     region: RegionOption = None,
-    by: Annotated[Optional[Period], typer.Option(help="Draw the ground each side gained per week or month as bars, not a map.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="With --by: the last day [default: the last change].")] = None,
+    by: Annotated[
+        Period | None, typer.Option(help="Draw the ground each side gained per week or month as bars, not a map.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="With --by: the last day [default: the last change].")] = None,
 ) -> None:
     """Draw a still map of one day (PNG or SVG), for print: no browser needed; or with --by,
     a bar chart of the ground each side gained per week or month.
@@ -298,8 +349,11 @@ def image(
 @app.command()
 def geocode(
     names: Annotated[list[str], typer.Argument(help="Place names, or - to read one name per line from stdin.")],
-    region: Annotated[Optional[str], typer.Option(help="Oblast hint, e.g. Kharkiv or Харківська.")] = None,
-    online: Annotated[bool, typer.Option("--online/--offline", help="Ask Nominatim (1 request/s, cached) for names the gazetteer lacks.")] = False,
+    region: Annotated[str | None, typer.Option(help="Oblast hint, e.g. Kharkiv or Харківська.")] = None,
+    online: Annotated[
+        bool,
+        typer.Option("--online/--offline", help="Ask Nominatim (1 request/s, cached) for names the gazetteer lacks."),
+    ] = False,
     timeout: Annotated[float, typer.Option(help="Seconds per online request.")] = settings.ONLINE_TIMEOUT_S,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per name.")] = False,
 ) -> None:
@@ -331,19 +385,25 @@ def geocode(
                 typer.echo(f"{r.query}: not found")
                 continue
             note = f"  AMBIGUOUS: {len(r.candidates)} candidates" if r.ambiguous else ""
-            typer.echo(f"{r.query}: {r.name} ({r.admin1}, {r.country}) {r.lat:.5f}, {r.lon:.5f}  score {r.score:g}  {r.place_id}{note}")
+            typer.echo(
+                f"{r.query}: {r.name} ({r.admin1}, {r.country}) {r.lat:.5f}, {r.lon:.5f}  "
+                f"score {r.score:g}  {r.place_id}{note}"
+            )
     if not all(r.resolved for r in results):
         raise typer.Exit(1)
 
 
 @app.command()
 def stats(
-    date: Annotated[Optional[str], typer.Option(help="Day to report, YYYY-MM-DD (not with --by).")] = None,
-    since: Annotated[Optional[str], typer.Option(
-        help="Count what Russia held on this day and Ukraine holds on --date; with --by, the first period's day.",
-    )] = None,
-    until: Annotated[Optional[str], typer.Option(help="With --by: the last day [default: the last change].")] = None,
-    by: Annotated[Optional[Period], typer.Option(help="One row per week or month: held and gained km².")] = None,
+    date: Annotated[str | None, typer.Option(help="Day to report, YYYY-MM-DD (not with --by).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Count what Russia held on this day and Ukraine holds on --date; with --by, the first period's day.",
+        ),
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="With --by: the last day [default: the last change].")] = None,
+    by: Annotated[Period | None, typer.Option(help="One row per week or month: held and gained km².")] = None,
     region: RegionOption = None,
     events: EventsOption = None,
     layer: LayerOption = None,
@@ -370,12 +430,13 @@ def stats(
     with user_errors(), _status("Reading the events, dividing the region"):
         data = _open(events, layer, source, region)
         frame, extent, measured = data.events, data.extent, data.measured_alone
-        if by is None:
+        if day is not None:
             figures = day_figures(frame, day, first, extent, measured)
-        else:
+        elif by is not None:
             changes = frame["date"]
-            rows = period_figures(frame, first or changes.min().date(), last or changes.max().date(), by.value,
-                                  extent, measured)
+            rows = period_figures(
+                frame, first or changes.min().date(), last or changes.max().date(), by.value, extent, measured
+            )
     if by is not None:
         _print_periods(rows, as_json, as_csv)
     elif as_json:
@@ -384,13 +445,16 @@ def stats(
         _print_day(figures, since)
 
 
-def _print_day(figures: dict[str, Any], since: Optional[str]) -> None:
+def _print_day(figures: dict[str, Any], since: str | None) -> None:
     held = figures["settlements"]
     km2 = figures["controlled_km2"]
     typer.echo(f"On {figures['date']}: settlements UA {held['UA']}, RU {held['RU']}, contested {held['contested']}")
     in_russia = figures.get("held_in_russia_km2")
     where = " in Ukraine" if in_russia else ""
-    typer.echo(f"  held km²{where} ({figures['areas']}): UA {km2['UA']:,.0f}, RU {km2['RU']:,.0f}, contested {km2['contested']:,.0f}")
+    typer.echo(
+        f"  held km²{where} ({figures['areas']}): "
+        f"UA {km2['UA']:,.0f}, RU {km2['RU']:,.0f}, contested {km2['contested']:,.0f}"
+    )
     if in_russia:
         typer.echo(f"  held km² in Russia: UA {in_russia['UA']:,.0f}, contested {in_russia['contested']:,.0f}")
     if len(figures["regions"]) > 1:
@@ -401,7 +465,10 @@ def _print_day(figures: dict[str, Any], since: Optional[str]) -> None:
         typer.echo(f"  measured by the map of {snapshot['date']}: {snapshot['url']}")
     typer.echo(f"  front line: {figures['frontline_km']:,.0f} km")
     if since:
-        typer.echo(f"  recaptured since {since}: {figures['recaptured_settlements']} settlements, {figures['recaptured_km2']:,.0f} km²")
+        typer.echo(
+            f"  recaptured since {since}: {figures['recaptured_settlements']} settlements, "
+            f"{figures['recaptured_km2']:,.0f} km²"
+        )
 
 
 def _print_periods(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> None:
@@ -409,12 +476,23 @@ def _print_periods(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> N
         typer.echo(json.dumps(rows))
         return
     header = ["date", "until", "UA_km2", "RU_km2", "contested_km2", "UA_gained_km2", "RU_gained_km2", "areas"]
-    table = [[r["date"], r["until"], *(r["controlled_km2"][s] for s in ("UA", "RU", "contested")),
-              *((r["gained_km2"] or {}).get(s) for s in ("UA", "RU")), r["areas"]] for r in rows]
+    table = [
+        [
+            r["date"],
+            r["until"],
+            *(r["controlled_km2"][s] for s in ("UA", "RU", "contested")),
+            *((r["gained_km2"] or {}).get(s) for s in ("UA", "RU")),
+            r["areas"],
+        ]
+        for r in rows
+    ]
     if as_csv:
         typer.echo("\n".join(",".join("" if v is None else str(v) for v in line) for line in [header, *table]))
         return
-    typer.echo(f"{'from':10}  {'to':10}  {'UA km²':>9}  {'RU km²':>9}  {'contested':>9}  {'UA gained':>9}  {'RU gained':>9}  areas")
+    typer.echo(
+        f"{'from':10}  {'to':10}  {'UA km²':>9}  {'RU km²':>9}  {'contested':>9}  "
+        f"{'UA gained':>9}  {'RU gained':>9}  areas"
+    )
     for line in table:
         figures = "  ".join("        -" if v is None else f"{v:>9,.0f}" for v in line[2:7])
         typer.echo(f"{line[0]:10}  {line[1]:10}  {figures}  {line[7]}")
@@ -461,8 +539,10 @@ def _save_imported(imported: Imported, out: Path, overwrite: bool = False, appen
     areas = save_imported(imported, out, overwrite, append)
     changes = sum(f["properties"]["event_type"] == "control_change" for f in imported.features)
     updates = f" from {imported.updates} updates" if imported.updates else ""
-    typer.echo(f"{'added' if append else 'wrote'} {len(imported.features)} events ({changes} control changes)"
-               f"{updates} to {out}")
+    typer.echo(
+        f"{'added' if append else 'wrote'} {len(imported.features)} events ({changes} control changes)"
+        f"{updates} to {out}"
+    )
     if areas is not None:
         typer.echo(f"wrote the areas of {len(imported.areas)} snapshots to {areas}")
 
@@ -471,7 +551,9 @@ def _save_imported(imported: Imported, out: Path, overwrite: bool = False, appen
 def import_acled(
     file: Annotated[Path, typer.Argument(help="ACLED export, CSV.")],
     out: OutFile,
-    published: Annotated[Optional[str], typer.Option(help="Day you downloaded the export, for files without a timestamp column.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Day you downloaded the export, for files without a timestamp column.")
+    ] = None,
     overwrite: Overwrite = False,
 ) -> None:
     """Import an ACLED CSV export: territory transfers become control changes.
@@ -508,42 +590,66 @@ def import_viina(
 def parse_time(value: str, option: str) -> dt.datetime:
     """Parse an ISO 8601 time (UTC unless it carries an offset) or Unix seconds, or fail with one line."""
     try:
-        when = dt.datetime.fromtimestamp(int(value), dt.timezone.utc) if value.isdigit() else dt.datetime.fromisoformat(value)
+        when = dt.datetime.fromtimestamp(int(value), dt.UTC) if value.isdigit() else dt.datetime.fromisoformat(value)
     except (ValueError, OverflowError):
         fail(f"{option}: {value!r} is not a time (ISO 8601, e.g. 2022-09-10T14:05+03:00, or Unix seconds)")
-    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 @import_app.command("deepstate")
 def import_deepstate(
-    snapshots: Annotated[Optional[list[Path]], typer.Argument(
-        help="Snapshot files (GeoJSON) or folders of them, of either archive; none with --live.",
-    )] = None,
-    out: OutFile = ...,
-    region: Annotated[Optional[str], typer.Option(
-        help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, Ukraine, or a Russian "
-             "border oblast (Kursk, Belgorod, Bryansk) [default: Ukraine and the Russian border oblasts].",
-    )] = None,
-    places: Annotated[Optional[Path], typer.Option(
-        help="Follow these places instead of the gazetteer's: CSV (name, lat, lon; place_id, admin1, country "
-             "optional) or GeoJSON points with a name.",
-    )] = None,
-    since: Annotated[Optional[str], typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
-    time: Annotated[Optional[str], typer.Option(help="Time of a single snapshot whose file name carries none.")] = None,
-    source_url: Annotated[str, typer.Option(
-        help="URL each event cites; {time} and {file} become the snapshot's Unix seconds and file name.",
-    )] = "https://deepstatemap.live/",
-    live: Annotated[bool, typer.Option("--live", help="Read the live map's updates from its API instead of files.")] = False,
+    out: OutFile,
+    snapshots: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Snapshot files (GeoJSON) or folders of them, of either archive; none with --live.",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="Regions whose settlements to follow: oblasts by any spelling, comma-separated, Ukraine, or a Russian "
+            "border oblast (Kursk, Belgorod, Bryansk) [default: Ukraine and the Russian border oblasts].",
+        ),
+    ] = None,
+    places: Annotated[
+        Path | None,
+        typer.Option(
+            help="Follow these places instead of the gazetteer's: CSV (name, lat, lon; place_id, admin1, country "
+            "optional) or GeoJSON points with a name.",
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Skip snapshots before this day (Kyiv time), YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Skip snapshots after this day (Kyiv time), YYYY-MM-DD.")] = None,
+    time: Annotated[str | None, typer.Option(help="Time of a single snapshot whose file name carries none.")] = None,
+    source_url: Annotated[
+        str,
+        typer.Option(
+            help="URL each event cites; {time} and {file} become the snapshot's Unix seconds and file name.",
+        ),
+    ] = "https://deepstatemap.live/",
+    live: Annotated[
+        bool, typer.Option("--live", help="Read the live map's updates from its API instead of files.")
+    ] = False,
     api: Annotated[str, typer.Option(help="The live map's API (with --live).")] = "https://deepstatemap.live/api",
-    append: Annotated[bool, typer.Option(
-        "--append", help="With --live: add to --out the updates after the last one it holds, and nothing else.",
-    )] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of the API (with --live).")] = settings.ONLINE_TIMEOUT_S,
-    areas: Annotated[bool, typer.Option(
-        "--areas", help="Also measure the km² each state covers per region and snapshot, into <out>.areas.csv "
-                        "(stats uses them; about 0.05 s more a snapshot).",
-    )] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="With --live: add to --out the updates after the last one it holds, and nothing else.",
+        ),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for each answer of the API (with --live).")
+    ] = settings.ONLINE_TIMEOUT_S,
+    areas: Annotated[
+        bool,
+        typer.Option(
+            "--areas",
+            help="Also measure the km² each state covers per region and snapshot, into <out>.areas.csv "
+            "(stats uses them; about 0.05 s more a snapshot).",
+        ),
+    ] = False,
     overwrite: Overwrite = False,
 ) -> None:
     """Import DeepStateMap snapshots: each settlement's state per snapshot, one control change per change.
@@ -560,7 +666,8 @@ def import_deepstate(
     --since, or with --append those after the last one --out holds. Each event cites its update
     and quotes the update's own note.
 
-    Example: conflictmap import deepstate geojsons/ daily/ --region Kharkiv,Donetsk --since 2024-08-01 --out east.geojson
+    Example: conflictmap import deepstate geojsons/ daily/ --region Kharkiv,Donetsk --since 2024-08-01
+    --out east.geojson
 
     Example: conflictmap import deepstate --live --since 2026-11-01 --out live.geojson
     """
@@ -574,11 +681,14 @@ def import_deepstate(
     with user_errors():
         check_out(out, overwrite, append)
         if live:
-            imported = import_live_updates(api, timeout, first, last, region, places, out if append else None,
-                                           areas, _progress)
+            imported = import_live_updates(
+                api, timeout, first, last, region, places, out if append else None, areas, _progress
+            )
         else:
             when = parse_time(time, "--time") if time is not None else None
-            imported = import_snapshots(snapshots or [], region, places, first, last, when, source_url, areas, _progress)
+            imported = import_snapshots(
+                snapshots or [], region, places, first, last, when, source_url, areas, _progress
+            )
         if imported is None:
             typer.echo(f"{out}: up to date" if append else "no update between --since and --until")
             return
@@ -604,9 +714,11 @@ class ExportFormat(str, Enum):
 def export(
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
     paths: Annotated[
-        Optional[list[Path]], typer.Argument(help="Event files or folders, read together [default: data/events].")
+        list[Path] | None, typer.Argument(help="Event files or folders, read together [default: data/events].")
     ] = None,
-    fmt: Annotated[Optional[ExportFormat], typer.Option("--format", help="Output format [default: from --out's suffix].")] = None,
+    fmt: Annotated[
+        ExportFormat | None, typer.Option("--format", help="Output format [default: from --out's suffix].")
+    ] = None,
 ) -> None:
     """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML.
 
@@ -629,8 +741,11 @@ def export(
 
 
 def _open(
-    paths: Optional[list[Path]], layer: Optional[Layer] = None, source: Optional[str] = None,
-    region: Optional[str] = None, read: bool = True,
+    paths: list[Path] | None,
+    layer: Layer | None = None,
+    source: str | None = None,
+    region: str | None = None,
+    read: bool = True,
 ) -> Dataset:
     """The event files at ``paths`` (by default ``data/events``), of ``layer``, cited to ``source``:
     read now (events, extent, metadata, measured areas), or with ``read=False`` part by part when used."""

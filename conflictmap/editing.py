@@ -42,19 +42,33 @@ def add_event(
         model refuses, or an error of ``validate`` (a future date, a swapped point, an oblast no one
         knows).
     """
-    if lon is None or lat is None:
+    if lon is not None and lat is not None:
+        point = (float(lon), float(lat))
+    else:
         from conflictmap.places.geocoder import place_by_id, resolve_place  # the gazetteer only when needed
 
         try:
             found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
         except GeocodeError as exc:
             raise ConflictmapError(f"{file}: new event: {exc}") from None
-        lon, lat = found.lon, found.lat
+        if found.lon is None or found.lat is None:  # never: a name not found raises above
+            raise ConflictmapError(f"{file}: new event: {place!r} has no point")
+        point = (found.lon, found.lat)
         properties |= {"place_id": found.place_id, "geo_precision": found.geo_precision}
         admin1, country = admin1 or found.admin1, country or found.country
-    feature = new_event(file=file, place=place, date=date, lon=lon, lat=lat, sources=sources, admin1=admin1,
-                        country=country, **properties)
-    problems = check_event(parse_event(feature, file), str(file), dt.date.today())
+    feature = new_event(
+        file=file,
+        place=place,
+        date=date,
+        lon=point[0],
+        lat=point[1],
+        sources=sources,
+        admin1=admin1,
+        country=country,
+        **properties,
+    )
+    event = parse_event(feature, file)
+    problems = check_event(event, str(file), dt.date.today())  # type: ignore[arg-type]  # the model's event has the same fields
     if errors := [p for p in problems if p.severity == "error"]:
         raise ConflictmapError(f"{errors[0]} (nothing written)")
     append_event(file, feature)

@@ -39,7 +39,8 @@ ONLINE_TIMEOUT_S = float(os.environ.get("CONFLICTMAP_ONLINE_TIMEOUT", "10"))
 #: The credit every page and image gives the gazetteer's sources (Who's On First asks for a link to its licence).
 PLACES_CREDIT = (
     "Places: GeoNames (CC BY 4.0); Who's On First (CC0 and CC BY sources, "
-    "https://github.com/whosonfirst-data/whosonfirst-data-admin-ua/blob/master/LICENSE.md); KATOTTG register of Ukraine."
+    "https://github.com/whosonfirst-data/whosonfirst-data-admin-ua/blob/master/LICENSE.md); "
+    "KATOTTG register of Ukraine."
 )
 
 #: Countries whose populated places the offline gazetteer indexes (ISO codes).

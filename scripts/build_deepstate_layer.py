@@ -23,7 +23,19 @@ ARCHIVE = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a17
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python scripts/build_deepstate_layer.py PATH/TO/geojsons")
-    app([
-        "import", "deepstate", sys.argv[1], "--region", "Kharkiv", "--until", "2022-10-15",
-        "--source-url", ARCHIVE, "--out", "data/events/kharkiv-2022-deepstate.geojson", "--overwrite",
-    ])
+    app(
+        [
+            "import",
+            "deepstate",
+            sys.argv[1],
+            "--region",
+            "Kharkiv",
+            "--until",
+            "2022-10-15",
+            "--source-url",
+            ARCHIVE,
+            "--out",
+            "data/events/kharkiv-2022-deepstate.geojson",
+            "--overwrite",
+        ]
+    )

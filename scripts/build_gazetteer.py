@@ -48,11 +48,18 @@ def places(rows: list[list[str]]) -> list[dict[str, str]]:
         if key in seen:
             continue
         seen.add(key)
-        out.append({
-            "postal_code": code, "name": name, "qualifier": qualifier,
-            "admin1": admin1, "admin2": admin2,
-            "lat": key[2], "lon": key[3], "accuracy": accuracy,
-        })
+        out.append(
+            {
+                "postal_code": code,
+                "name": name,
+                "qualifier": qualifier,
+                "admin1": admin1,
+                "admin2": admin2,
+                "lat": key[2],
+                "lon": key[3],
+                "accuracy": accuracy,
+            }
+        )
     return sorted(out, key=lambda p: (p["admin1"], p["name"], p["postal_code"]))
 
 

@@ -56,10 +56,18 @@ def places(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         match = BRANCH.match(row["place"])
         name = match["name"] if match else row["place"].strip()
         lat, lon = f"{float(row['latitude']):.4f}", f"{float(row['longitude']):.4f}"
-        seen.setdefault((name, lat, lon), {
-            "postal_code": row["zipcode"], "name": name, "admin1": row["state_code"], "oblast": oblast,
-            "lat": lat, "lon": lon, "doubt": "",
-        })
+        seen.setdefault(
+            (name, lat, lon),
+            {
+                "postal_code": row["zipcode"],
+                "name": name,
+                "admin1": row["state_code"],
+                "oblast": oblast,
+                "lat": lat,
+                "lon": lon,
+                "doubt": "",
+            },
+        )
     table = list(seen.values())
     for place, doubt in zip(table, doubts(table), strict=True):
         place["doubt"] = doubt

@@ -61,8 +61,18 @@ from conflictmap.places.translit import name_keys
 
 OUT = Path("data/gazetteer/wof-ua.csv")
 COLUMNS = (
-    "wof_id", "name", "name_ru", "latin", "former", "alternates",
-    "admin1", "lat", "lon", "geonames_id", "katottg", "doubt",
+    "wof_id",
+    "name",
+    "name_ru",
+    "latin",
+    "former",
+    "alternates",
+    "admin1",
+    "lat",
+    "lon",
+    "geonames_id",
+    "katottg",
+    "doubt",
 )
 #: Records this close, sharing a name or a GeoNames id, are one place.
 SAME_PLACE_KM = 2.0
@@ -75,12 +85,22 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 NOT_A_SETTLEMENT = re.compile(r"район|рада|област|громада", re.IGNORECASE)
 
 
-class _Properties(msgspec.Struct, rename={
-    "placetype": "wof:placetype", "wof_id": "wof:id", "wof_name": "wof:name", "gn_name": "gn:name",
-    "lat": "geom:latitude", "lon": "geom:longitude", "is_current": "mz:is_current",
-    "deprecated": "edtf:deprecated", "cessation": "edtf:cessation", "superseded_by": "wof:superseded_by",
-    "concordances": "wof:concordances",
-}):
+class _Properties(
+    msgspec.Struct,
+    rename={
+        "placetype": "wof:placetype",
+        "wof_id": "wof:id",
+        "wof_name": "wof:name",
+        "gn_name": "gn:name",
+        "lat": "geom:latitude",
+        "lon": "geom:longitude",
+        "is_current": "mz:is_current",
+        "deprecated": "edtf:deprecated",
+        "cessation": "edtf:cessation",
+        "superseded_by": "wof:superseded_by",
+        "concordances": "wof:concordances",
+    },
+):
     placetype: str = ""
     wof_id: int = 0
     wof_name: str = ""
@@ -114,18 +134,30 @@ def read_locality(path: str) -> Row | None:
     ukrainian = _names(raw, ("ukr_x_preferred", "ukr_x_variant"))
     russian = _names(raw, ("rus_x_preferred", "rus_x_variant"))
     variants = _names(raw, ("eng_x_preferred", "eng_x_variant", "und_x_variant"))
-    latin = [n for n in dict.fromkeys((props.wof_name, props.gn_name, *variants, *ukrainian, *russian))
-             if n and not CYRILLIC.search(n)]
+    latin = [
+        n
+        for n in dict.fromkeys((props.wof_name, props.gn_name, *variants, *ukrainian, *russian))
+        if n and not CYRILLIC.search(n)
+    ]
     name = next((n for n in ukrainian if CYRILLIC.search(n)), "")
     name_ru = next((n for n in russian if CYRILLIC.search(n)), "")
     first_latin = latin[0] if latin else ""
     others = [n for n in dict.fromkeys((*ukrainian, *russian, *latin)) if n not in (name, name_ru, first_latin)]
     gone = props.deprecated or props.superseded_by or props.cessation not in ("uuuu", "") or props.is_current == 0
     return {
-        "wof_id": str(props.wof_id), "name": name, "name_ru": name_ru, "latin": first_latin, "former": "",
-        "alternates": "|".join(others), "admin1": "", "lat": f"{props.lat:.5f}", "lon": f"{props.lon:.5f}",
-        "geonames_id": str(props.concordances.get("gn:id") or ""), "katottg": "",
-        "doubt": "not current" if gone else "", "_current": "1" if props.is_current == 1 else "",
+        "wof_id": str(props.wof_id),
+        "name": name,
+        "name_ru": name_ru,
+        "latin": first_latin,
+        "former": "",
+        "alternates": "|".join(others),
+        "admin1": "",
+        "lat": f"{props.lat:.5f}",
+        "lon": f"{props.lon:.5f}",
+        "geonames_id": str(props.concordances.get("gn:id") or ""),
+        "katottg": "",
+        "doubt": "not current" if gone else "",
+        "_current": "1" if props.is_current == 1 else "",
     }
 
 
@@ -169,8 +201,9 @@ def mark_doubts(rows: list[Row]) -> None:
             if not a["doubt"] and not b["doubt"] and same(a, b):
                 max((a, b), key=worse)["doubt"] = label
 
-    doubt_pairs(SAME_PLACE_KM, lambda a, b: bool(a["geonames_id"]) and a["geonames_id"] == b["geonames_id"], "repeat",
-                _rank)
+    doubt_pairs(
+        SAME_PLACE_KM, lambda a, b: bool(a["geonames_id"]) and a["geonames_id"] == b["geonames_id"], "repeat", _rank
+    )
     doubt_pairs(LATIN_TWIN_KM, lambda a, b: _romanised_only(a) != _romanised_only(b), "latin twin", _romanised_only)
     doubt_pairs(SAME_PLACE_KM, lambda a, b: a["admin1"] == b["admin1"] and bool(_keys(a) & _keys(b)), "twin", _rank)
     katottg = katottg_index()
@@ -179,8 +212,11 @@ def mark_doubts(rows: list[Row]) -> None:
         if row["doubt"]:
             continue
         found = {hit for key in _keys(row) for hit in katottg.get((key, row["admin1"]), ())}
-        if not found and any(shapely.distance(point, town) > SAME_PLACE_KM * 1000
-                             for key in _keys(row) for town in town_keys.get(key, ())):
+        if not found and any(
+            shapely.distance(point, town) > SAME_PLACE_KM * 1000
+            for key in _keys(row)
+            for town in town_keys.get(key, ())
+        ):
             row["doubt"] = "town's namesake"
             continue
         if len({name for _, name in found}) == 1:  # one settlement, or namesakes: the name, not the code
@@ -190,7 +226,7 @@ def mark_doubts(rows: list[Row]) -> None:
                 row["former"], row["name"] = row["name"], official
         elif not row["name"]:
             row["doubt"] = "no Ukrainian name" if row["name_ru"] else "no name"
-        elif NOT_A_SETTLEMENT.search(f'{row["name"]} {row["name_ru"]}'):
+        elif NOT_A_SETTLEMENT.search(f"{row['name']} {row['name_ru']}"):
             row["doubt"] = "not a settlement"
 
 

@@ -41,7 +41,9 @@ from conflictmap.importers.deepstate import (
     snapshot_files,
 )
 
-NAMED = "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
+NAMED = (
+    "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
+)
 DAILY = "https://github.com/cyterat/deepstate-map-data/blob/e904719a6726c7e6b5d6e87a7701e1b77b18e554/data/"
 OUT = Path("data/war/deepstate.geojson")
 
@@ -54,7 +56,8 @@ def source_url(when: dt.datetime, path: Path) -> str:
 def ever_away(features: list[dict]) -> set[str]:
     """The places that were ever held by another than their country (Ukraine, or Russia for its own)."""
     return {
-        p["place_id"] for p in (f["properties"] for f in features)
+        p["place_id"]
+        for p in (f["properties"] for f in features)
         if p["control_after"] != ("RU" if p["country"] == "RU" else "UA")
     }
 
@@ -62,18 +65,29 @@ def ever_away(features: list[dict]) -> set[str]:
 def main(named: str, daily: str) -> None:
     files = one_kind_a_day(snapshot_files([named, daily]))
     settlements = gazetteer_settlements()
-    observed = observe(files, settlements, progress=lambda items: track(items, "Reading snapshots", total=len(files)),
-                       regions=RegionTable.default())
+    observed = observe(
+        files,
+        settlements,
+        progress=lambda items: track(items, "Reading snapshots", total=len(files)),
+        regions=RegionTable.default(),
+    )
     features = events_from_deepstate(observed, source_url)
     away = ever_away(features)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    save_new_collection(OUT, features, overwrite=True, members={
-        "title": "The war in Ukraine: control, April 2022 - August 2026",
-    })
+    save_new_collection(
+        OUT,
+        features,
+        overwrite=True,
+        members={
+            "title": "The war in Ukraine: control, April 2022 - August 2026",
+        },
+    )
     write_areas(areas_path(OUT), observed.measured_areas(source_url))
     with_state = len({f["properties"]["place_id"] for f in features})
-    print(f"{len(files):,} snapshots, {len(settlements):,} places followed, {with_state:,} with a state, {len(away):,} "
-          f"ever held by the other side: {len(features):,} events -> {OUT}, measured areas -> {areas_path(OUT)}")
+    print(
+        f"{len(files):,} snapshots, {len(settlements):,} places followed, {with_state:,} with a state, {len(away):,} "
+        f"ever held by the other side: {len(features):,} events -> {OUT}, measured areas -> {areas_path(OUT)}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,17 +31,24 @@ def main() -> None:
     ]
     reports = [c for c in changes if c.layer == "reports" and args.since <= c.date <= args.until]
     compared = [c for c in compare_layers(changes) if args.since <= c.change.date <= args.until]
-    print("| place | reported | precision (days) | state | map layer around it | nearest map change to it (days) | agrees |")
+    print(
+        "| place | reported | precision (days) | state | map layer around it "
+        "| nearest map change to it (days) | agrees |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for c in compared:
-        print(f"| {c.change.place} | {c.change.date} | {c.change.precision_days} | {c.change.after} "
-              f"| {' then '.join(c.shown)} | {c.days_apart:+d} | {'yes' if c.agrees else 'no'} |")
+        print(
+            f"| {c.change.place} | {c.change.date} | {c.change.precision_days} | {c.change.after} "
+            f"| {' then '.join(c.shown)} | {c.days_apart:+d} | {'yes' if c.agrees else 'no'} |"
+        )
     apart = [c.days_apart for c in compared if c.days_apart is not None]
     missing = sorted({c.place for c in reports} - {c.change.place for c in compared})
-    print(f"\n{len(reports)} reported changes from {args.since} to {args.until}; {len(compared)} at places the map "
-          f"layer covers, {sum(c.agrees for c in compared)} agree; days to the map's change: median "
-          f"{statistics.median(apart):+g}, median absolute {statistics.median(map(abs, apart)):g}, "
-          f"range {min(apart):+d} to {max(apart):+d}. Not covered: {', '.join(missing)}.")
+    print(
+        f"\n{len(reports)} reported changes from {args.since} to {args.until}; {len(compared)} at places the map "
+        f"layer covers, {sum(c.agrees for c in compared)} agree; days to the map's change: median "
+        f"{statistics.median(apart):+g}, median absolute {statistics.median(map(abs, apart)):g}, "
+        f"range {min(apart):+d} to {max(apart):+d}. Not covered: {', '.join(missing)}."
+    )
 
 
 if __name__ == "__main__":

@@ -46,9 +46,12 @@ def main(paths: list[str]) -> None:
                     lon, lat = feature["geometry"]["coordinates"]
                     keys = name_keys(props["place"]) | (name_keys(old.name) if old else frozenset())
                     near = sorted(
-                        (d, p.place_id) for p in gazetteer.places
-                        if p.geo_precision == GeoPrecision.SETTLEMENT and keys & name_keys(p.name)
-                        and p.place_id not in in_use and (d := distance_km(lat, lon, p.lat, p.lon)) <= WITHIN_KM
+                        (d, p.place_id)
+                        for p in gazetteer.places
+                        if p.geo_precision == GeoPrecision.SETTLEMENT
+                        and keys & name_keys(p.name)
+                        and p.place_id not in in_use
+                        and (d := distance_km(lat, lon, p.lat, p.lon)) <= WITHIN_KM
                     )
                     if not near:
                         kept.add(place_id)

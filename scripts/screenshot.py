@@ -33,7 +33,9 @@ def main() -> None:
         html = render_map(open_events(args.events), Path(tmp) / "map.html", on=args.date)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=2 if args.phone else 1)
+            page = browser.new_page(
+                viewport={"width": width, "height": height}, device_scale_factor=2 if args.phone else 1
+            )
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
             page.goto(html.resolve().as_uri())
             page.wait_for_function("() => Object.values(window).some(v => v && v.cmTerritory)")

@@ -30,20 +30,23 @@ def test_towns_lie_in_their_own_oblast():
     assert sum(inside) >= 0.97 * len(inside)  # 304 of 310: towns beside Kyiv city and on borders fall off
 
 
-@pytest.mark.parametrize(("spec", "names", "label"), [
-    ("Kyiv", ("Kyiv",), "Kyiv oblast"),  # the oblast: its own name comes first
-    ("Київська", ("Kyiv",), "Kyiv oblast"),
-    ("Kyiv City", ("Kyiv City",), "Kyiv City"),
-    ("Київ", ("Kyiv City",), "Kyiv City"),  # the city's name as written
-    ("Kharkov", ("Kharkiv",), "Kharkiv oblast"),
-    ("Kharkivska", ("Kharkiv",), "Kharkiv oblast"),  # a name it begins
-    ("Kharkiv,Donetsk", ("Kharkiv", "Donetsk"), "Kharkiv and Donetsk oblasts"),
-    (" Sumy , Kursk ,Sumy", ("Sumy", "Kursk"), "Sumy and Kursk oblasts"),
-    ("Курська", ("Kursk",), "Kursk oblast"),
-    ("Ukraine", ("Ukraine",), "Ukraine"),
-    (None, ("Ukraine",), "Ukraine"),
-    ("Crimea,Sevastopol", ("Crimea", "Sevastopol"), "Crimea and Sevastopol"),
-])
+@pytest.mark.parametrize(
+    ("spec", "names", "label"),
+    [
+        ("Kyiv", ("Kyiv",), "Kyiv oblast"),  # the oblast: its own name comes first
+        ("Київська", ("Kyiv",), "Kyiv oblast"),
+        ("Kyiv City", ("Kyiv City",), "Kyiv City"),
+        ("Київ", ("Kyiv City",), "Kyiv City"),  # the city's name as written
+        ("Kharkov", ("Kharkiv",), "Kharkiv oblast"),
+        ("Kharkivska", ("Kharkiv",), "Kharkiv oblast"),  # a name it begins
+        ("Kharkiv,Donetsk", ("Kharkiv", "Donetsk"), "Kharkiv and Donetsk oblasts"),
+        (" Sumy , Kursk ,Sumy", ("Sumy", "Kursk"), "Sumy and Kursk oblasts"),
+        ("Курська", ("Kursk",), "Kursk oblast"),
+        ("Ukraine", ("Ukraine",), "Ukraine"),
+        (None, ("Ukraine",), "Ukraine"),
+        ("Crimea,Sevastopol", ("Crimea", "Sevastopol"), "Crimea and Sevastopol"),
+    ],
+)
 def test_region_names_by_any_spelling_and_in_lists(spec, names, label):
     assert region_names(spec) == names
     assert region_label(spec) == label
@@ -59,12 +62,15 @@ def test_a_list_of_regions_is_their_union_and_russian_border_oblasts_are_regions
     assert area_km2(region_polygon("Ukraine")) > 590_000
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ("Narnia", "unknown region 'Narnia'; known: Ukraine, Cherkasy"),
-    ("Kharkiv,Narnia", "unknown region 'Narnia'"),
-    ("Kiev", "'Kiev' could be Kyiv City or Kyiv"),
-    (" , ", "names no region"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("Narnia", "unknown region 'Narnia'; known: Ukraine, Cherkasy"),
+        ("Kharkiv,Narnia", "unknown region 'Narnia'"),
+        ("Kiev", "'Kiev' could be Kyiv City or Kyiv"),
+        (" , ", "names no region"),
+    ],
+)
 def test_wrong_regions_are_one_clear_error(spec, message):
     with pytest.raises(ConflictmapError, match=message):
         region_names(spec)
@@ -76,7 +82,7 @@ def test_by_default_the_extent_is_the_ground_the_events_cover():
     from conflictmap.places.boundaries import covering_regions, extent_of
 
     def events(*points):
-        return gpd.GeoDataFrame(geometry=gpd.points_from_xy(*zip(*points)), crs="EPSG:4326")
+        return gpd.GeoDataFrame(geometry=gpd.points_from_xy(*zip(*points, strict=True)), crs="EPSG:4326")
 
     kharkiv_and_kursk = events((36.84, 49.46), (37.62, 49.71), (35.27, 51.19))  # Balakliia, Kupiansk, Sudzha
     assert covering_regions(kharkiv_and_kursk) == ("Kharkiv", "Kursk")

@@ -7,17 +7,20 @@ import pytest
 
 from conflictmap.dataset import open_events
 from conflictmap.render.page import render_map
-from tests.conftest import REPO, make_feature, placed_events, write_events
+from tests.helpers import REPO, make_feature, placed_events, write_events
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.slow,
+]
 sync_api = pytest.importorskip("playwright.sync_api")
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "<script>alert(2)</script>",
     "</script><script>alert(3)</script>",
-    "\"><svg onload=alert(4)>",
+    '"><svg onload=alert(4)>',
     "'><iframe src=javascript:alert(5)>",
     "${alert(6)}",
     "`${alert(7)}`",
@@ -105,7 +108,10 @@ def test_popup_shows_source_links(browser, bundled_map):
     popup = page.locator(".cm-popup")
     assert popup.locator("h4").inner_text() == "Izium"
     hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.href)")
-    assert "https://kyivindependent.com/uncategorized/donetsk-proxy-confirms-russian-retreat-from-izium-kharkiv-oblast" in hrefs
+    assert (
+        "https://kyivindependent.com/uncategorized/donetsk-proxy-confirms-russian-retreat-from-izium-kharkiv-oblast"
+        in hrefs
+    )
     assert all(h.startswith("https://") for h in hrefs)
     page.close()
 
@@ -166,7 +172,7 @@ def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
     assert [s["place"] for s in shown] == PAYLOADS
     assert [s["notes"] for s in shown] == PAYLOADS
     assert all(s["tags"] == 0 for s in shown)
-    assert all(payload in s["source"] for s, payload in zip(shown, PAYLOADS))
+    assert all(payload in s["source"] for s, payload in zip(shown, PAYLOADS, strict=True))
     page.wait_for_timeout(300)
     assert dialogs == [] and errors == []
     assert page.locator(".cm-title").text_content() == "</title><script>alert('title')</script>"
@@ -221,8 +227,9 @@ def test_retaken_ground_is_drawn_and_measured_as_stats_does(browser, bundled_map
     from conflictmap.events.frame import load_events
     from conflictmap.places.boundaries import region_polygon
 
-    stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 9, 11), dt.date(2022, 9, 5),
-                            region_polygon("Kharkiv"))
+    stats = territory_stats(
+        load_events(REPO / "data" / "events"), dt.date(2022, 9, 11), dt.date(2022, 9, 5), region_polygon("Kharkiv")
+    )
     page, *_ = open_map(browser, bundled_map)
     assert page.evaluate("() => cmMap.cmTerritory.retaken.getLayers().length") > 0
     km2 = page.locator(".cm-figures").inner_text().split("Retaken since 2022-09-05: ")[1].split(" km")[0]
@@ -238,8 +245,9 @@ def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map
     from conflictmap.events.frame import load_events
     from conflictmap.places.boundaries import region_polygon
 
-    stats = territory_stats(load_events(REPO / "data" / "events"), dt.date(2022, 10, 3), dt.date(2022, 9, 5),
-                            region_polygon("Kharkiv"))
+    stats = territory_stats(
+        load_events(REPO / "data" / "events"), dt.date(2022, 10, 3), dt.date(2022, 9, 5), region_polygon("Kharkiv")
+    )
     page, *_ = open_map(browser, bundled_map)
     rings = page.evaluate("""() => {
         cmMap.cmSettlements.show("2022-10-03");
@@ -274,7 +282,9 @@ def test_readers_controls_on_a_phone_and_a_laptop(browser, bundled_map, viewport
     toggle.click()
     assert ("cm-collapsed" in legend.get_attribute("class")) == folded
     page.locator(".cm-play").click()  # play: the next day of change comes within a second
-    page.wait_for_function("() => document.querySelector('.cm-day').textContent !== 'Control on 2022-09-10'", timeout=3000)
+    page.wait_for_function(
+        "() => document.querySelector('.cm-day').textContent !== 'Control on 2022-09-10'", timeout=3000
+    )
     page.locator(".cm-play").click()  # pause
     day = page.locator(".cm-day").inner_text()
     assert page.evaluate("() => location.hash") == "#" + day.split()[-1]  # the address follows the day
@@ -289,20 +299,36 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
 
     from conflictmap.control.measured_areas import SnapshotAreas, areas_path, write_areas
 
-    features = placed_events([
-        ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
-        ("kupiansk-1", (37.616, 49.710), "UA", "2022-08-01", "unknown", "RU"),
-        ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
-        ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
-        ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
-    ], layer="maps")
+    features = placed_events(
+        [
+            ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
+            ("kupiansk-1", (37.616, 49.710), "UA", "2022-08-01", "unknown", "RU"),
+            ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
+            ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
+            ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
+        ],
+        layer="maps",
+    )
     path = write_events(tmp_path / "war.geojson", features)
-    write_areas(areas_path(path), [
-        SnapshotAreas(dt.datetime(2022, 8, 1, 12, tzinfo=dt.timezone.utc), dt.date(2022, 8, 1), "named", "https://example.org/a",
-                      {"Kharkiv": {"RU": 9_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}}),
-        SnapshotAreas(dt.datetime(2022, 9, 8, 12, tzinfo=dt.timezone.utc), dt.date(2022, 9, 8), "named", "https://example.org/b",
-                      {"Kharkiv": {"RU": 4_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 700.0}}),
-    ])
+    write_areas(
+        areas_path(path),
+        [
+            SnapshotAreas(
+                dt.datetime(2022, 8, 1, 12, tzinfo=dt.UTC),
+                dt.date(2022, 8, 1),
+                "named",
+                "https://example.org/a",
+                {"Kharkiv": {"RU": 9_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}},
+            ),
+            SnapshotAreas(
+                dt.datetime(2022, 9, 8, 12, tzinfo=dt.UTC),
+                dt.date(2022, 9, 8),
+                "named",
+                "https://example.org/b",
+                {"Kharkiv": {"RU": 4_000.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 700.0}},
+            ),
+        ],
+    )
     html = render_map(open_events(path), tmp_path / "war.html", on=dt.date(2022, 9, 8), since=dt.date(2022, 8, 1))
     page, errors, *_ = open_map(browser, html)
     figures = page.locator(".cm-figures").inner_text()

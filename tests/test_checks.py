@@ -6,7 +6,7 @@ import pytest
 from conflictmap import _parallel
 from conflictmap.events.checks import check_collections
 from conflictmap.events.store import EventCollection
-from tests.conftest import REPO, make_feature
+from tests.helpers import REPO, make_feature
 
 
 def problems_for(*features, today=dt.date(2026, 1, 1)):
@@ -44,7 +44,15 @@ def test_swapped_coordinates_of_an_event_without_a_country():
 
 @pytest.mark.parametrize(
     "admin1",
-    ["Kharkiv", "Kharkov", "Kharkiv Oblast", "Харківська область", "Kyiv City", "Autonomous Republic of Crimea", "Kursk"],
+    [
+        "Kharkiv",
+        "Kharkov",
+        "Kharkiv Oblast",
+        "Харківська область",
+        "Kyiv City",
+        "Autonomous Republic of Crimea",
+        "Kursk",
+    ],
 )
 def test_an_oblast_by_any_spelling_is_known(admin1):
     assert problems_for(make_feature("a", admin1=admin1)) == []
@@ -59,7 +67,11 @@ def test_an_oblast_no_one_knows_is_an_error_with_a_suggestion():
 
 
 def test_future_date():
-    (problem,) = problems_for(make_feature("a", date="2026-06-01", sources=[{"publisher": "P", "url": "https://e.org", "published": "2026-06-01"}]))
+    (problem,) = problems_for(
+        make_feature(
+            "a", date="2026-06-01", sources=[{"publisher": "P", "url": "https://e.org", "published": "2026-06-01"}]
+        )
+    )
     assert problem[1] == "date" and "future" in problem[3]
 
 
@@ -94,25 +106,42 @@ def test_recycled_story_is_a_warning():
 def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_order(tmp_path, monkeypatch, forks):
     from conflictmap.events import checks
     from conflictmap.events.store import read_collection
-    from tests.conftest import write_events
+    from tests.helpers import write_events
 
     monkeypatch.setattr(checks, "BLOCK", 2)  # five blocks of two features or fewer
     swapped = make_feature("d")
     swapped["geometry"]["coordinates"] = [49.45595, 36.84433]
-    write_events(tmp_path / "a.geojson", [
-        make_feature("a"), make_feature("b", date="2022-02-30"), make_feature("a", place="Izium"), swapped,
-    ])
-    write_events(tmp_path / "b.geojson", [
-        make_feature("e", control_before="UA", control_after="UA"), make_feature("d"), make_feature("f"),
-        make_feature("g", layer="maps"), make_feature("h", date="2026-06-01"),
-    ])
+    write_events(
+        tmp_path / "a.geojson",
+        [
+            make_feature("a"),
+            make_feature("b", date="2022-02-30"),
+            make_feature("a", place="Izium"),
+            swapped,
+        ],
+    )
+    write_events(
+        tmp_path / "b.geojson",
+        [
+            make_feature("e", control_before="UA", control_after="UA"),
+            make_feature("d"),
+            make_feature("f"),
+            make_feature("g", layer="maps"),
+            make_feature("h", date="2026-06-01"),
+        ],
+    )
     collections = [read_collection(tmp_path / f"{name}.geojson", lazy=True) for name in "ab"]
     alone = check_collections(collections, today=dt.date(2026, 1, 1), workers=1)
     together = check_collections(collections, today=dt.date(2026, 1, 1), workers=3)
     assert forks == ["fork"]  # checked by other processes
     assert together == alone
     assert [(p.feature, p.field) for p in alone][:6] == [
-        ("b", "date"), ("a", "id"), ("d", "geometry.coordinates"), ("e", "control_after"), ("d", "id"), ("h", "date"),
+        ("b", "date"),
+        ("a", "id"),
+        ("d", "geometry.coordinates"),
+        ("e", "control_after"),
+        ("d", "id"),
+        ("h", "date"),
     ]
 
 
@@ -120,18 +149,29 @@ def test_blocks_checked_by_several_processes_give_the_same_problems_in_the_same_
 def test_files_checked_in_runs_give_the_problems_of_one_process(tmp_path, monkeypatch, forks, valid):
     from conflictmap.events import checks, store
     from conflictmap.events.store import read_collection
-    from tests.conftest import write_events
+    from tests.helpers import write_events
 
     monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
     swapped = make_feature("d")
     swapped["geometry"]["coordinates"] = [49.45595, 36.84433]
-    one = write_events(tmp_path / "a.geojson", [
-        make_feature("a"), make_feature("b", date="2022-09-09"), make_feature("a", place="Izium"), swapped,
-        *([] if valid else [make_feature("x", date="2022-02-30")]),
-    ])
-    two = write_events(tmp_path / "b.geojson", [
-        make_feature("e", control_before="UA", control_after="UA"), make_feature("d"), make_feature("g", layer="maps"),
-    ])
+    one = write_events(
+        tmp_path / "a.geojson",
+        [
+            make_feature("a"),
+            make_feature("b", date="2022-09-09"),
+            make_feature("a", place="Izium"),
+            swapped,
+            *([] if valid else [make_feature("x", date="2022-02-30")]),
+        ],
+    )
+    two = write_events(
+        tmp_path / "b.geojson",
+        [
+            make_feature("e", control_before="UA", control_after="UA"),
+            make_feature("d"),
+            make_feature("g", layer="maps"),
+        ],
+    )
     today = dt.date(2026, 1, 1)
     assert (store.map_runs(one, checks._check_run, (str(one), today)) is not None) == valid
     problems, events, unreadable = checks.check_files([one, two], today=today)

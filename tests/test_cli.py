@@ -3,12 +3,28 @@ import json
 import pytest
 
 from conflictmap.events.store import read_features
-from tests.conftest import invoke, make_feature, run_cli, write_events
+from tests.helpers import invoke, make_feature, run_cli, write_events
 
 ADD = [
-    "add", "--place", "Kupiansk", "--date", "2022-09-10", "--control-before", "RU", "--control-after", "UA",
-    "--source-url", "https://example.org/kupiansk", "--source-publisher", "Example", "--source-published", "2022-09-10",
-    "--lat", "49.71003", "--lon", "37.61581",
+    "add",
+    "--place",
+    "Kupiansk",
+    "--date",
+    "2022-09-10",
+    "--control-before",
+    "RU",
+    "--control-after",
+    "UA",
+    "--source-url",
+    "https://example.org/kupiansk",
+    "--source-publisher",
+    "Example",
+    "--source-published",
+    "2022-09-10",
+    "--lat",
+    "49.71003",
+    "--lon",
+    "37.61581",
 ]
 
 
@@ -32,8 +48,10 @@ def test_add_creates_file_and_reads_back(runner, tmp_path):
         (["--lat", "136.8"], "out of range"),
         (["--date", "2099-01-01", "--source-published", "2099-01-02"], "date: error: 2099-01-01 is in the future"),
         (["--lat", "37.05", "--lon", "48.335"], "geometry.coordinates: error: [48.335, 37.05] lies outside"),
-        (["--admin1", "Donesk"], "admin1: error: 'Donesk' is no oblast of Ukraine nor a Russian border oblast: "
-                                 "did you mean Donetsk?"),
+        (
+            ["--admin1", "Donesk"],
+            "admin1: error: 'Donesk' is no oblast of Ukraine nor a Russian border oblast: did you mean Donetsk?",
+        ),
     ],
 )
 def test_add_invalid_input_changes_nothing(runner, events_file, change, fragment):
@@ -64,7 +82,10 @@ def test_list_bad_file_is_one_line(runner, tmp_path):
     bad = write_events(tmp_path / "bad.geojson", [make_feature("a", date="2022-02-30")])
     result = invoke(runner, "list", str(bad))
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"Error: {bad}: a: date: '2022-02-30' is not a real date (day is out of range for month)"
+    assert (
+        result.stderr.strip()
+        == f"Error: {bad}: a: date: '2022-02-30' is not a real date (day is out of range for month)"
+    )
 
 
 def test_validate_exit_codes(runner, tmp_path, events_file):
@@ -103,7 +124,12 @@ def test_subprocess_add_and_list(tmp_path):
 def test_subprocess_bad_input_no_traceback(tmp_path):
     bad = tmp_path / "bad.geojson"
     bad.write_bytes(b"\x00\xffnot json")
-    for args in (["list", str(bad)], ["validate", str(bad)], ["render", "--events", str(bad), "--out", str(tmp_path / "m.html")], [*ADD, "--file", str(bad)]):
+    for args in (
+        ["list", str(bad)],
+        ["validate", str(bad)],
+        ["render", "--events", str(bad), "--out", str(tmp_path / "m.html")],
+        [*ADD, "--file", str(bad)],
+    ):
         proc = run_cli(*args)
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr
@@ -121,7 +147,9 @@ def test_unknown_enum_from_cli_is_usage_error(runner, tmp_path):
 
 def test_render_writes_map(runner, tmp_path, events_file):
     out = tmp_path / "maps" / "m.html"
-    result = invoke(runner, "render", "--events", str(events_file), "--out", str(out), "--date", "2022-09-09", "--title", "T")
+    result = invoke(
+        runner, "render", "--events", str(events_file), "--out", str(out), "--date", "2022-09-09", "--title", "T"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"wrote {out}"
     html = out.read_text(encoding="utf-8")
@@ -158,9 +186,11 @@ def test_subprocess_frontline_writes_geojson(tmp_path):
 
 
 def test_list_table_is_limited_json_is_not(runner, tmp_path):
-    from tests.conftest import make_feature, write_events
+    from tests.helpers import make_feature, write_events
 
-    path = write_events(tmp_path / "e.geojson", [make_feature(f"e{i:02d}", date=f"2022-09-{i + 1:02d}") for i in range(12)])
+    path = write_events(
+        tmp_path / "e.geojson", [make_feature(f"e{i:02d}", date=f"2022-09-{i + 1:02d}") for i in range(12)]
+    )
     table = invoke(runner, "list", str(path), "--limit", "5")
     assert table.exit_code == 0
     assert "e04" in table.stdout and "e05" not in table.stdout

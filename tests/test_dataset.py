@@ -1,10 +1,12 @@
 """Invariants of the bundled dataset (data/events)."""
 
+import pytest
+
 from conflictmap.control.territory import control_changes
 from conflictmap.events.checks import check_collections
 from conflictmap.events.frame import load_events, sources_of
 from conflictmap.events.store import read_collections
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EVENTS = REPO / "data" / "events"
 
@@ -32,7 +34,7 @@ def test_each_settlements_chain_of_control_is_consistent_within_each_layer():
     changes = control_changes(load_events(EVENTS))
     for key, chain in changes.groupby(["place_key", "layer"], sort=False):
         befores, afters = chain["control_before"].tolist(), chain["control_after"].tolist()
-        assert befores[1:] == afters[:-1], f"{key}: {list(zip(befores, afters))}"
+        assert befores[1:] == afters[:-1], f"{key}: {list(zip(befores, afters, strict=True))}"
 
 
 def test_map_layer_follows_every_kharkiv_settlement_through_the_offensive():
@@ -69,6 +71,7 @@ ARCHIVES = (
 )
 
 
+@pytest.mark.slow
 def test_the_whole_war_is_valid_and_each_event_cites_its_snapshot_at_a_pinned_commit():
     collections = read_collections(WAR)
     assert [p for p in check_collections(collections) if p.severity == "error"] == []
@@ -79,9 +82,13 @@ def test_the_whole_war_is_valid_and_each_event_cites_its_snapshot_at_a_pinned_co
         (source,) = props["sources"]
         assert props["layer"] == "maps" and source["publisher"] == "DeepStateMap"
         assert source["url"].startswith(ARCHIVES), feature["id"]
-        assert source["url"].rsplit("/", 1)[1].removesuffix(".geojson") in feature["id"] or "deepstatemap_data_" in source["url"]
+        assert (
+            source["url"].rsplit("/", 1)[1].removesuffix(".geojson") in feature["id"]
+            or "deepstatemap_data_" in source["url"]
+        )
 
 
+@pytest.mark.slow
 def test_the_whole_war_spans_both_archives_and_follows_every_settlement_never_occupied_included():
     frame = load_events(WAR)
     assert str(frame["date"].min().date()) == "2022-04-03" and str(frame["date"].max().date()) >= "2026-08-01"

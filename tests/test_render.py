@@ -8,10 +8,10 @@ import pytest
 from conflictmap.dataset import open_events
 from conflictmap.errors import EventFileError
 from conflictmap.events.frame import events_frame
-from conflictmap.render.assets import leaflet_js
 from conflictmap.render._html import script_json
+from conflictmap.render.assets import leaflet_js
 from conflictmap.render.page import build_map, render_map
-from tests.conftest import make_feature, write_events
+from tests.helpers import make_feature, write_events
 
 
 def test_script_json_cannot_end_a_script_or_run_a_template():
@@ -82,4 +82,6 @@ def test_more_places_than_markers_draws_grid_cells(monkeypatch):
 
 
 def _settlements(html: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1))
+    return json.loads(
+        re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
+    )

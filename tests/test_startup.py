@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, make_feature, write_events
+from tests.helpers import REPO, make_feature, write_events
 
 HEAVY = ("geopandas", "pandas", "shapely", "numpy", "pyproj", "folium", "matplotlib", "rapidfuzz", "multiprocessing")
 
@@ -42,9 +42,27 @@ def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
 
 def test_add_with_coordinates_imports_no_gazetteer_or_geometry_library(tmp_path):
     loaded = imported(
-        "add", "--file", str(tmp_path / "new.geojson"), "--place", "X", "--date", "2022-09-08",
-        "--control-before", "RU", "--control-after", "UA", "--lat", "49.5", "--lon", "36.5",
-        "--source-url", "https://example.org/x", "--source-publisher", "P", "--source-published", "2022-09-09",
+        "add",
+        "--file",
+        str(tmp_path / "new.geojson"),
+        "--place",
+        "X",
+        "--date",
+        "2022-09-08",
+        "--control-before",
+        "RU",
+        "--control-after",
+        "UA",
+        "--lat",
+        "49.5",
+        "--lon",
+        "36.5",
+        "--source-url",
+        "https://example.org/x",
+        "--source-publisher",
+        "P",
+        "--source-published",
+        "2022-09-09",
     )
     assert loaded == []
     assert (tmp_path / "new.geojson").exists()
@@ -60,7 +78,8 @@ def test_a_commands_help_imports_nothing_heavy(command):
 
 
 def test_the_model_and_the_fast_check_import_one_way():
-    """conflictmap.events.codec falls back on conflictmap.events.model for its messages; the model needs nothing of it."""
+    """conflictmap.events.codec falls back on conflictmap.events.model for its messages;
+    the model needs nothing of it."""
     code = "import sys, conflictmap.events.model; print('conflictmap.events.codec' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert proc.stdout.strip() == "False"

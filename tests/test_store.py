@@ -15,9 +15,15 @@ from hypothesis import strategies as st
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
 from conflictmap.events import frame as frames
 from conflictmap.events import store
-from tests.conftest import make_feature, write_events
+from tests.helpers import make_feature, write_events
 
-json_scalars = st.none() | st.booleans() | st.integers(-10**9, 10**9) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**9), 10**9)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
 json_values = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -52,7 +58,14 @@ def test_unknown_properties_and_members_survive_round_trip(tmp_path, props, memb
 
 def test_written_sorted_indented_utf8(tmp_path):
     path = tmp_path / "e.geojson"
-    coll = store.EventCollection(path, [make_feature("b", date="2022-09-10", place="Ізюм"), make_feature("a", date="2022-09-10"), make_feature("c", date="2022-03-01")])
+    coll = store.EventCollection(
+        path,
+        [
+            make_feature("b", date="2022-09-10", place="Ізюм"),
+            make_feature("a", date="2022-09-10"),
+            make_feature("c", date="2022-03-01"),
+        ],
+    )
     store.write_collection(coll)
     text = path.read_text(encoding="utf-8")
     assert "Ізюм" in text
@@ -126,10 +139,12 @@ def test_lock_timeout_is_clear(tmp_path):
     path = write_events(tmp_path / "e.geojson", [])
     with store.locked(path):
         code = (
-            "import sys; from conflictmap.events import store; from tests.conftest import make_feature\n"
+            "import sys; from conflictmap.events import store; from tests.helpers import make_feature\n"
             f"store.append_event({str(path)!r}, make_feature('late'), timeout=0.2)"
         )
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+        )
     assert "LockTimeoutError" in proc.stderr and "another process holds its lock" in proc.stderr
     assert issubclass(LockTimeoutError, TimeoutError)
 
@@ -139,6 +154,7 @@ def _add_many(path: str, worker: int, count: int) -> None:
         store.append_event(path, make_feature(f"w{worker}-{i}", place=f"Place {worker}-{i}"))
 
 
+@pytest.mark.slow
 def test_four_processes_times_25_adds_all_land(tmp_path):
     path = tmp_path / "busy.geojson"
     ctx = multiprocessing.get_context("spawn")
@@ -156,7 +172,7 @@ def test_four_processes_times_25_adds_all_land(tmp_path):
 WRITER = """
 import sys
 from conflictmap.events import store
-from tests.conftest import make_feature
+from tests.helpers import make_feature
 path = sys.argv[1]
 features = [make_feature(f"e{i}", notes="x" * 2000) for i in range(400)]
 print("ready", flush=True)
@@ -214,8 +230,12 @@ def test_lazy_features_of_a_folder_are_the_eager_ones(tmp_path):
 
 def test_lazy_read_and_append_keep_the_other_members(tmp_path):
     members = {
-        "name": "Kharkiv", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
-        "bbox": [35.5, 49.0, 38.0, 50.4], "x-nested": [[1, {"a": [2]}], [], None], "x-count": 3, "x-flag": False,
+        "name": "Kharkiv",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "bbox": [35.5, 49.0, 38.0, 50.4],
+        "x-nested": [[1, {"a": [2]}], [], None],
+        "x-count": 3,
+        "x-flag": False,
         "x-none": None,
     }
     path = write_events(tmp_path / "e.geojson", [make_feature("b", date="2022-09-10")], **members)
@@ -267,13 +287,20 @@ def test_load_events_by_several_processes_gives_the_frame_of_one(tmp_path, forks
 
 
 def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path):
-    plain = [make_feature("a", place_id="geonames:1", notes="a note"), make_feature("b", place="Izium", date="2022-09-10",
-             place_id="geonames:2", layer="maps"), make_feature("c", confidence="claimed", date_precision="week")]
+    plain = [
+        make_feature("a", place_id="geonames:1", notes="a note"),
+        make_feature("b", place="Izium", date="2022-09-10", place_id="geonames:2", layer="maps"),
+        make_feature("c", confidence="claimed", date_precision="week"),
+    ]
     path = write_events(tmp_path / "plain.geojson", plain)
     assert frames._text_block(store.read_collection(path, lazy=True).features, (0, 3)) is not None  # the text path
     fast, mapped = frames.load_events(path), frames.events_frame(store.read_features(path))
     pd.testing.assert_frame_equal(fast, mapped)
-    assert fast.columns[:3].tolist() == ["id", "place", "place_id"] and fast["place_id"].isna().tolist() == [False, False, True]
+    assert fast.columns[:3].tolist() == ["id", "place", "place_id"] and fast["place_id"].isna().tolist() == [
+        False,
+        False,
+        True,
+    ]
     assert frames.sources_of(fast["sources"].iloc[0]) == plain[0]["properties"]["sources"]
     # a property the model does not name sends its block through the mappings, and is kept
     odd = [*plain[:2], make_feature("d", casualties=3)]
@@ -281,8 +308,10 @@ def test_load_events_reads_the_text_as_the_mapping_path_reads_mappings(tmp_path)
     frame = frames.load_events(path, chunk_size=2)  # one block of the text, one of mappings
     assert frame["id"].tolist() == ["a", "b", "d"]
     assert frame["casualties"].tolist()[2] == 3
-    pd.testing.assert_frame_equal(frame.drop(columns="casualties"), frames.load_events(write_events(
-        tmp_path / "even.geojson", [*plain[:2], make_feature("d")]), chunk_size=2))
+    pd.testing.assert_frame_equal(
+        frame.drop(columns="casualties"),
+        frames.load_events(write_events(tmp_path / "even.geojson", [*plain[:2], make_feature("d")]), chunk_size=2),
+    )
     write_events(path, [make_feature("a"), make_feature("a")])
     with pytest.raises(store.DuplicateEventError):
         frames.load_events(path)
@@ -297,27 +326,49 @@ def _stable_texts(path, run_bytes):
         layout = store.stable_layout(file.fileno())
         if layout is None:
             return None
-        runs = [store.run_texts(os.pread(file.fileno(), b - a, a), last=b == layout.close)
-                for a, b in layout.runs(file.fileno(), run_bytes)]
+        runs = [
+            store.run_texts(os.pread(file.fileno(), b - a, a), last=b == layout.close)
+            for a, b in layout.runs(file.fileno(), run_bytes)
+        ]
     return None if None in runs else [bytes(text) for run in runs for text in run]
 
 
-FEATURES = [make_feature("a", notes="ends in a brace }\n    {"), make_feature("b", date="2022-09-09"), make_feature("c")]
+FEATURES = [
+    make_feature("a", notes="ends in a brace }\n    {"),
+    make_feature("b", date="2022-09-09"),
+    make_feature("c"),
+]
 STABLE, OTHER = True, False
 DOCUMENTS = {  # each with whether its features are read in runs
-    "stable form": (STABLE, lambda: json.dumps({"type": "FeatureCollection", "name": "x", "features": FEATURES}, indent=2)),
-    "members after the features": (STABLE, lambda: json.dumps(
-        {"type": "FeatureCollection", "features": FEATURES, "name": "]", "bbox": [1, 2, 3, 4]}, indent=2)),
-    "a member with features of its own": (STABLE, lambda: json.dumps(
-        {"type": "FeatureCollection", "meta": {"features": [{"x": [1]}]}, "features": FEATURES}, indent=2)),
+    "stable form": (
+        STABLE,
+        lambda: json.dumps({"type": "FeatureCollection", "name": "x", "features": FEATURES}, indent=2),
+    ),
+    "members after the features": (
+        STABLE,
+        lambda: json.dumps(
+            {"type": "FeatureCollection", "features": FEATURES, "name": "]", "bbox": [1, 2, 3, 4]}, indent=2
+        ),
+    ),
+    "a member with features of its own": (
+        STABLE,
+        lambda: json.dumps(
+            {"type": "FeatureCollection", "meta": {"features": [{"x": [1]}]}, "features": FEATURES}, indent=2
+        ),
+    ),
     "one feature": (STABLE, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES[:1]}, indent=2)),
     "compact": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES})),
     "four-space indent": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES}, indent=4)),
-    "CRLF": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES}, indent=2).replace("\n", "\r\n")),
+    "CRLF": (
+        OTHER,
+        lambda: json.dumps({"type": "FeatureCollection", "features": FEATURES}, indent=2).replace("\n", "\r\n"),
+    ),
     "no features": (OTHER, lambda: json.dumps({"type": "FeatureCollection", "features": []}, indent=2)),
     "not a FeatureCollection": (OTHER, lambda: json.dumps({"type": "Topology", "features": FEATURES}, indent=2)),
-    "an opening in another array": (OTHER, lambda: (
-        '{"type": "FeatureCollection", "other": {"features": [\n    {"a": 1}\n  ]}, "features": []}')),
+    "an opening in another array": (
+        OTHER,
+        lambda: '{"type": "FeatureCollection", "other": {"features": [\n    {"a": 1}\n  ]}, "features": []}',
+    ),
 }
 
 
@@ -337,7 +388,7 @@ def test_runs_of_the_stable_form_split_as_the_full_parse(tmp_path, stable, docum
 def test_a_broken_stable_form_is_left_to_the_full_parse(tmp_path):
     text = DOCUMENTS["stable form"][1]()
     path = tmp_path / "e.geojson"
-    for broken in (text[:-5], text.replace('},\n    {', '}\n    {', 1), text.replace('"name": "x"', '"name": x')):
+    for broken in (text[:-5], text.replace("},\n    {", "}\n    {", 1), text.replace('"name": "x"', '"name": x')):
         path.write_text(broken, encoding="utf-8")
         assert _stable_texts(path, 1) is None
         with pytest.raises(EventFileError):

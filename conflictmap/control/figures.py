@@ -57,7 +57,9 @@ def _estimated(regions: RegionTable, now: ControlMap) -> dict[str, dict[str, flo
 
 
 def _measured_on(
-    measured: MeasuredAreas, day: dt.date, regions: RegionTable,
+    measured: MeasuredAreas,
+    day: dt.date,
+    regions: RegionTable,
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
     """Each region's measured km² per side on ``day``, and the snapshot they come from."""
     snapshot = measured.on(day)
@@ -73,7 +75,10 @@ def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def day_figures(
-    events: gpd.GeoDataFrame | Timeline, on: dt.date, since: dt.date | None, extent: Extent,
+    events: gpd.GeoDataFrame | Timeline,
+    on: dt.date,
+    since: dt.date | None,
+    extent: Extent,
     measured: MeasuredAreas | None = None,
 ) -> dict[str, Any]:
     """The figures of ``conflictmap stats`` for ``on``: :func:`conflictmap.control.territory.territory_stats`,
@@ -135,7 +140,12 @@ def period_starts(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
 
 
 def period_figures(
-    events: gpd.GeoDataFrame, first: dt.date, last: dt.date, by: str, extent: Extent, measured: MeasuredAreas | None = None,
+    events: gpd.GeoDataFrame,
+    first: dt.date,
+    last: dt.date,
+    by: str,
+    extent: Extent,
+    measured: MeasuredAreas | None = None,
 ) -> list[dict[str, Any]]:
     """One row per week or month from ``first`` to ``last``: ``date`` (its first day), ``until`` (its
     last day, or ``last``), ``controlled_km2`` on its last day (in Ukraine, as :func:`day_figures`),
@@ -169,12 +179,19 @@ def period_figures(
     rows = []
     for start, end in zip(starts, ends, strict=True):
         now, now_from = held(end)
-        gained = None
+        gained: dict[str, float | None] | None = None
         if now_from.split()[0] == before_from.split()[0]:
             gained = {s: round(max(0.0, now[s] - before[s]), 1) for s in SIDES}
             if now_from != before_from:  # a map of occupied ground only, and one of every state: only Russia's compare
                 gained.update(UA=None, contested=None)
-        rows.append({"date": start.isoformat(), "until": end.isoformat(), "controlled_km2": now,
-                     "gained_km2": gained, "areas": now_from.split()[0]})
+        rows.append(
+            {
+                "date": start.isoformat(),
+                "until": end.isoformat(),
+                "controlled_km2": now,
+                "gained_km2": gained,
+                "areas": now_from.split()[0],
+            }
+        )
         before, before_from = now, now_from
     return rows

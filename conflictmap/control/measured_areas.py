@@ -103,7 +103,7 @@ def write_areas(path: Path, snapshots: Iterable[SnapshotAreas]) -> None:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(COLUMNS)
     for snap in sorted(snapshots, key=lambda s: s.time):
-        stamp = snap.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = snap.time.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for region, km2 in sorted(snap.km2.items()):
             figures = [f"{km2.get(state, 0.0):.1f}" for state in STATES]
             writer.writerow([stamp, snap.day.isoformat(), region, *figures, snap.kind, snap.source_url])
@@ -148,7 +148,9 @@ class MeasuredAreas:
                     try:
                         figures[state] = float(row[f"{state}_km2"])
                     except (TypeError, ValueError):
-                        raise EventFileError(path, f"not a number: {row[f'{state}_km2']!r}", where, f"{state}_km2") from None
+                        raise EventFileError(
+                            path, f"not a number: {row[f'{state}_km2']!r}", where, f"{state}_km2"
+                        ) from None
                 key = (time, row["source_url"])
                 snap = rows.setdefault(key, SnapshotAreas(time, day, row["kind"], row["source_url"], {}))
                 snap.km2[row["region"]] = figures
@@ -172,7 +174,11 @@ def region_km2(snapshot: SnapshotAreas, regions: dict[str, float], russian: set[
     for name, whole in regions.items():
         row = snapshot.km2.get(name)
         if row is None:
-            out[name] = {"UA": 0.0 if name in russian else whole, "RU": whole if name in russian else 0.0, "contested": 0.0}
+            out[name] = {
+                "UA": 0.0 if name in russian else whole,
+                "RU": whole if name in russian else 0.0,
+                "contested": 0.0,
+            }
             continue
         drawn = row["RU"] + row["contested"] + row["unknown"] + (row["UA"] if name in russian else 0.0)
         rest = max(0.0, whole - drawn)

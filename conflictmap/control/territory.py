@@ -73,11 +73,15 @@ def outranked_by(changes: pd.DataFrame, ranks: np.ndarray) -> np.ndarray:
     if len(ranks) == 0 or (ranks == ranks[0]).all():
         return np.zeros(len(changes), dtype=np.int64)  # one layer: nothing outranks anything
     window = changes["date_precision"].map(lambda p: PRECISION_DAYS[DatePrecision(p)]).to_numpy() + SLACK_DAYS
-    frame = pd.DataFrame({
-        "key": changes["place_key"].to_numpy(), "date": changes["date"].to_numpy(),
-        "until": changes["date"].to_numpy() + pd.to_timedelta(window, "D").to_numpy(),
-        "rank": ranks, "position": np.arange(len(changes)),
-    }).sort_values("date", kind="stable")
+    frame = pd.DataFrame(
+        {
+            "key": changes["place_key"].to_numpy(),
+            "date": changes["date"].to_numpy(),
+            "until": changes["date"].to_numpy() + pd.to_timedelta(window, "D").to_numpy(),
+            "rank": ranks,
+            "position": np.arange(len(changes)),
+        }
+    ).sort_values("date", kind="stable")
     outranked = np.zeros(len(changes), dtype=np.int64)
     for rank in np.unique(ranks)[1:]:
         higher = frame[frame["rank"] == rank][["key", "date", "until"]].rename(columns={"date": "since"})
@@ -89,7 +93,8 @@ def outranked_by(changes: pd.DataFrame, ranks: np.ndarray) -> np.ndarray:
 
 
 def layer_ranks(changes: pd.DataFrame) -> np.ndarray:
-    """Each change's layer rank (:data:`conflictmap.events.source_layers.LAYER_RANK`), as :func:`control_changes` gives them."""
+    """Each change's layer rank (:data:`conflictmap.events.source_layers.LAYER_RANK`), as
+    :func:`control_changes` gives them."""
     codes, layers = pd.factorize(changes["layer"])
     return np.array([LAYER_RANK[layer] for layer in layers], dtype=int)[codes]
 
@@ -237,14 +242,17 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
     place = pd.Series(timeline.codes, index=changes.index)
     after = changes["control_after"]
     previous = after.groupby(place.to_numpy()).shift()  # the state each change ends
-    deltas = pd.concat([
-        pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": after, "n": 1}),
-        pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": previous, "n": -1}).dropna(),
-    ])
+    deltas = pd.concat(
+        [
+            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": after, "n": 1}),
+            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": previous, "n": -1}).dropna(),
+        ]
+    )
     counts = (
         deltas.pivot_table(index=["cell", "date"], columns="state", values="n", aggfunc="sum", fill_value=0)
         .reindex(columns=list(STATES), fill_value=0)
-        .groupby(level="cell").cumsum()
+        .groupby(level="cell")
+        .cumsum()
     )
     values = counts.to_numpy()
     top = np.sort(values, axis=1)
@@ -293,7 +301,9 @@ class Tessellation:
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
     region: shapely.Geometry  # what the cells tile, in the equal-area CRS
     in_russia: np.ndarray | None = None  # which cells are places in Russia (None: none is)
-    _shares: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
+    _shares: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @cached_property
     def areas_km2(self) -> np.ndarray:
@@ -510,7 +520,9 @@ class ControlMap:
         """
         line = self.frontline()
         frame = gpd.GeoDataFrame(
-            {"kind": ["frontline"], "length_km": [_km(shapely.length(line))]}, geometry=[line], crs=settings.EQUAL_AREA_CRS
+            {"kind": ["frontline"], "length_km": [_km(shapely.length(line))]},
+            geometry=[line],
+            crs=settings.EQUAL_AREA_CRS,
         ).to_crs(settings.GEOGRAPHIC_CRS)
         return pd.concat([frame, self.areas().assign(kind="area")], ignore_index=True)
 
@@ -527,8 +539,14 @@ def smooth_lines(lines: shapely.Geometry, tolerance_m: float = 1_000.0, iteratio
         a, b = xy[:-1][inner], xy[1:][inner]
         first = np.r_[True, part[1:] != part[:-1]]  # each part's ends are kept
         last = np.r_[part[1:] != part[:-1], True]
-        order = np.concatenate([np.flatnonzero(first) * 2.0, np.flatnonzero(inner) * 2.0 + 0.5,
-                                np.flatnonzero(inner) * 2.0 + 1.0, np.flatnonzero(last) * 2.0 + 1.5])
+        order = np.concatenate(
+            [
+                np.flatnonzero(first) * 2.0,
+                np.flatnonzero(inner) * 2.0 + 0.5,
+                np.flatnonzero(inner) * 2.0 + 1.0,
+                np.flatnonzero(last) * 2.0 + 1.5,
+            ]
+        )
         points = np.concatenate([xy[first], 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b, xy[last]])
         owners = np.concatenate([part[first], part[:-1][inner], part[:-1][inner], part[last]])
         sort = np.argsort(order, kind="stable")
@@ -593,7 +611,10 @@ def recaptured_km2(before: ControlMap, after: ControlMap) -> float:
 
 
 def overlap_km2(
-    first: Tessellation, a: np.ndarray, second: Tessellation, b: np.ndarray,
+    first: Tessellation,
+    a: np.ndarray,
+    second: Tessellation,
+    b: np.ndarray,
     complements: tuple[bool, bool] | None = None,
 ) -> float:
     """The area the cells ``a`` (a mask) of one tessellation share with the cells ``b`` of another
@@ -655,7 +676,10 @@ def frontline_collection(events: gpd.GeoDataFrame, on: dt.date, region: shapely.
     features = [
         {
             "type": "Feature",
-            "properties": {"date": on.isoformat(), **{c: v for c, v in zip(columns, values, strict=True) if pd.notna(v)}},
+            "properties": {
+                "date": on.isoformat(),
+                **{c: v for c, v in zip(columns, values, strict=True) if pd.notna(v)},
+            },
             "geometry": shapely.geometry.mapping(geometry),
         }
         for *values, geometry in shapes[[*columns, "geometry"]].itertuples(index=False)

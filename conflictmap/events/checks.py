@@ -97,30 +97,47 @@ def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     if not p.country:  # no country given: outside every country's box, and the swap inside one
         boxes = list(settings.COUNTRY_BBOX.values())
     if _swapped(boxes, event.lon, event.lat):
-        problems.append(Problem(
-            file, event.id, "geometry.coordinates",
-            f"[{event.lon}, {event.lat}] lies outside {p.country or 'every country known'} but its swap lies "
-            "inside: GeoJSON is [longitude, latitude]",
-        ))
+        problems.append(
+            Problem(
+                file,
+                event.id,
+                "geometry.coordinates",
+                f"[{event.lon}, {event.lat}] lies outside {p.country or 'every country known'} but its swap lies "
+                "inside: GeoJSON is [longitude, latitude]",
+            )
+        )
     if p.admin1 and p.country in ("UA", None, "") and (why := unknown_oblast(p.admin1)):
         problems.append(Problem(file, event.id, "admin1", why))
     if p.date > today:
         problems.append(Problem(file, event.id, "date", f"{p.date} is in the future"))
     if p.control_before == p.control_after and p.event_type == CONTROL_CHANGE:
-        problems.append(Problem(file, event.id, "control_after",
-                                f"control does not change ({p.control_before} -> {p.control_after})"))
+        problems.append(
+            Problem(
+                file, event.id, "control_after", f"control does not change ({p.control_before} -> {p.control_after})"
+            )
+        )
     slack = PRECISION_DAYS[p.date_precision]
     for i, source in enumerate(p.sources):
         if (days_after := (source.published - p.date).days) < -slack:
-            problems.append(Problem(file, event.id, f"sources[{i}].published",
-                                    f"published {source.published}, before the event it reports ({p.date})"))
+            problems.append(
+                Problem(
+                    file,
+                    event.id,
+                    f"sources[{i}].published",
+                    f"published {source.published}, before the event it reports ({p.date})",
+                )
+            )
         elif days_after > settings.RECYCLED_AFTER_DAYS:
-            problems.append(Problem(
-                file, event.id, f"sources[{i}].published",
-                f"published {source.published}, {days_after} days after the event ({p.date}): "
-                "a recycled or misdated story? Cite a contemporary report too",
-                "warning",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    event.id,
+                    f"sources[{i}].published",
+                    f"published {source.published}, {days_after} days after the event ({p.date}): "
+                    "a recycled or misdated story? Cite a contemporary report too",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -150,7 +167,9 @@ class _Findings:
     def add(self, file: str, block: _Block) -> None:
         for position, event_id in enumerate(block.ids):
             if event_id in self.first_seen:
-                self.problems.append(Problem(file, event_id, "id", f"duplicate id (first in {self.first_seen[event_id]})"))
+                self.problems.append(
+                    Problem(file, event_id, "id", f"duplicate id (first in {self.first_seen[event_id]})")
+                )
             elif event_id is not None:
                 self.first_seen[event_id] = file
             self.problems += block.problems.get(position, ())
@@ -208,7 +227,7 @@ def check_files(files: Sequence[Path], today: dt.date | None = None) -> tuple[li
     unreadable: list[EventFileError] = []
     with gc_paused():
         for file in files:
-            blocks = map_runs(file, _check_run, (str(file), today))
+            blocks: Iterable[_Block] | None = map_runs(file, _check_run, (str(file), today))
             if blocks is None:
                 try:
                     collection = read_collection(file, lazy=True)
@@ -281,6 +300,11 @@ def _checked_events(collection: EventCollection, start: int, stop: int) -> Itera
             except EventFileError as exc:
                 yield None, [Problem(file, exc.feature or f"#{index}", exc.field or "(feature)", exc.message)]
                 continue
-            event, errors = validate_feature(feature)
+            checked, errors = validate_feature(feature)
             label = feature_label(feature, index)
-            yield event, [Problem(file, label, f, m) for f, m in errors]
+            yield (
+                checked,
+                [  # type: ignore[misc]  # the model's event has the same fields
+                    Problem(file, label, f, m) for f, m in errors
+                ],
+            )

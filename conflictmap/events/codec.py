@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 import msgspec
 from msgspec import Meta, Struct
@@ -103,7 +103,7 @@ class BlockEventProperties(EventProperties, kw_only=True, gc=False):
     :func:`decode_events`."""
 
     event_type: str = CONTROL_CHANGE
-    sources: Annotated[list[BlockSource], Meta(min_length=1)]
+    sources: Annotated[list[BlockSource], Meta(min_length=1)]  # type: ignore[assignment]  # a narrower struct
 
 
 class BlockEvent(Event, gc=False):
@@ -113,14 +113,14 @@ class BlockEvent(Event, gc=False):
 
 
 _BLOCK_DECODER = msgspec.json.Decoder(BlockEvent)
-_URL = re.compile(HttpUrl.__metadata__[0].pattern)
-_EVENT_TYPE = re.compile(EventType.__metadata__[0].pattern)
+_URL = re.compile(get_args(HttpUrl)[1].pattern)
+_EVENT_TYPE = re.compile(get_args(EventType)[1].pattern)
 #: The start of a url matched against its pattern: the scheme and the host's first characters.
 URL_START = 16
 
 
 def decode_events(
-    texts: Iterable[bytes | msgspec.Raw], decoder: msgspec.json.Decoder = _BLOCK_DECODER
+    texts: Iterable[bytes | memoryview | msgspec.Raw], decoder: msgspec.json.Decoder = _BLOCK_DECODER
 ) -> list[Event | None]:
     """The events of features' JSON texts, checked as they are decoded; ``None`` for each the
     structs refuse (then :func:`validate_feature` on its mapping says why).

@@ -138,7 +138,9 @@ def _balloon(props: dict[str, Any]) -> str:
     e = html.escape
     lines = [f"<b>{e(props['place'])}</b>", e(f"{props['date']} ({props.get('date_precision', 'day')})")]
     if props.get("control_after"):
-        lines.append(e(f"{props.get('control_before')} → {props['control_after']}, {props.get('confidence', 'claimed')}"))
+        lines.append(
+            e(f"{props.get('control_before')} → {props['control_after']}, {props.get('confidence', 'claimed')}")
+        )
     for source in props["sources"]:
         label = e(f"{source['publisher']}, {source['published']}")
         url = str(source["url"])
@@ -193,6 +195,10 @@ WRITERS: dict[str, Callable[[Sequence[dict[str, Any]], str | Path], None]] = {
 
 #: The format a file name's suffix implies.
 SUFFIX_FORMATS = {
-    ".geojson": "geojson", ".json": "geojson", ".parquet": "geoparquet",
-    ".geoparquet": "geoparquet", ".csv": "csv", ".kml": "kml",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "geoparquet",
+    ".geoparquet": "geoparquet",
+    ".csv": "csv",
+    ".kml": "kml",
 }

@@ -68,7 +68,7 @@ class _Source(structs.BlockSource, forbid_unknown_fields=True, omit_defaults=Tru
 class _Properties(structs.BlockEventProperties, forbid_unknown_fields=True, kw_only=True, gc=False):
     """Properties with no field the model does not name: all of them fit the columns."""
 
-    sources: Annotated[list[_Source], msgspec.Meta(min_length=1)]
+    sources: Annotated[list[_Source], msgspec.Meta(min_length=1)]  # type: ignore[assignment]  # a narrower struct
 
 
 class _Event(structs.BlockEvent, gc=False):
@@ -79,7 +79,9 @@ _DECODER = msgspec.json.Decoder(_Event)
 _ENCODER = msgspec.json.Encoder()
 
 
-def _table(ids: list[str], xy: list[Any], text: dict[str, list[Any]], days: np.ndarray, sources: list[bytes]) -> pa.Table:
+def _table(
+    ids: list[str], xy: list[Any], text: dict[str, list[Any]], days: np.ndarray, sources: list[bytes]
+) -> pa.Table:
     """A block of events as Arrow columns: ``id``, the model's properties, ``lon`` and ``lat``;
     ``days`` as ``datetime64[D]``, ``sources`` each row's JSON text."""
     columns: dict[str, Any] = {"id": _text_column(ids)}
@@ -92,7 +94,7 @@ def _table(ids: list[str], xy: list[Any], text: dict[str, list[Any]], days: np.n
     return pa.table({**columns, "lon": lonlat[:, 0], "lat": lonlat[:, 1]})
 
 
-def _text_column(values: list[str | bytes | None]) -> pa.Array:
+def _text_column(values: Sequence[str | bytes | None]) -> pa.Array:
     """A text column of ``values`` (UTF-8 bytes taken as text)."""
     return pa.array(values, type=pa.large_string())
 
@@ -109,13 +111,15 @@ def _frame_of_mappings(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     """The frame of validated feature mappings: every property kept."""
     props = [f["properties"] for f in features]
     others = dict.fromkeys(k for p in props for k in p if k not in FIELDS)
-    frame = _frame_of_table(_table(
-        [f["id"] for f in features],
-        [f["geometry"]["coordinates"] for f in features],
-        {name: [p.get(name, default) for p in props] for name, default in TEXT_FIELDS.items()},
-        np.array([p["date"] for p in props], dtype="datetime64[D]"),
-        [_ENCODER.encode(p["sources"]) for p in props],
-    ))
+    frame = _frame_of_table(
+        _table(
+            [f["id"] for f in features],
+            [f["geometry"]["coordinates"] for f in features],
+            {name: [p.get(name, default) for p in props] for name, default in TEXT_FIELDS.items()},
+            np.array([p["date"] for p in props], dtype="datetime64[D]"),
+            [_ENCODER.encode(p["sources"]) for p in props],
+        )
+    )
     for name in others:  # as pandas types them, before the geometry
         frame.insert(len(frame.columns) - 1, _RENAMED.get(name, name), pd.Series([p.get(name) for p in props]))
     return frame
@@ -226,7 +230,7 @@ def _parsed_blocks(path: Path, ids: _Ids, chunk_size: int) -> list[pa.Table | gp
         return list(_blocks(read_collection(path, lazy=True), ids, chunk_size))
     for table in tables:
         ids.add(table["id"], path)
-    return tables  # type: ignore[return-value]
+    return tables
 
 
 def _stable_tables(path: Path) -> list[pa.Table] | None:
@@ -276,7 +280,9 @@ def select_events(events: gpd.GeoDataFrame, layer: str | None = None, source: st
         keep &= (events["layer"] == layer).to_numpy()
     if source is not None:
         needle = source.casefold()
-        keep &= events["sources"].map(
-            lambda text: any(needle in s["publisher"].casefold() for s in sources_of(text))
-        ).to_numpy(bool)
+        keep &= (
+            events["sources"]
+            .map(lambda text: any(needle in s["publisher"].casefold() for s in sources_of(text)))
+            .to_numpy(bool)
+        )
     return events if keep.all() else events[keep]

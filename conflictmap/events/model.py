@@ -64,7 +64,6 @@ HttpUrl = Annotated[str, Field(min_length=1), AfterValidator(_http_url)]
 Text = Annotated[str, Field(min_length=1)]
 
 
-
 class Source(BaseModel):
     """Where a fact comes from: publisher, URL, publication date, title, quote."""
 

@@ -68,8 +68,15 @@ class Change(NamedTuple):
         if p.event_type != CONTROL_CHANGE:
             return None
         return cls(
-            file, event.id, p.place, place_key(p.place_id, event.lon, event.lat), p.layer.value, p.date,
-            PRECISION_DAYS[p.date_precision], str(p.control_before), str(p.control_after),
+            file,
+            event.id,
+            p.place,
+            place_key(p.place_id, event.lon, event.lat),
+            p.layer.value,
+            p.date,
+            PRECISION_DAYS[p.date_precision],
+            str(p.control_before),
+            str(p.control_after),
             f"{p.sources[0].publisher} <{p.sources[0].url}>",
         )
 
@@ -117,14 +124,14 @@ def compare_layers(changes: Iterable[Change], reference: str = Layer.MAPS.value)
     precision to the next reference change.
     """
     references: dict[str, list[Change]] = defaultdict(list)
-    others = []
+    others: list[Change] = []
     for change in changes:
         (references[change.place_key] if change.layer == reference else others).append(change)
     for chain in references.values():
         chain.sort(key=lambda c: (c.date, c.id))
     comparisons = []
     for change in sorted(others, key=lambda c: (c.date, c.id)):
-        chain = references.get(change.place_key)
+        chain = references.get(change.place_key) or []
         if not chain:
             continue
         slack = dt.timedelta(days=change.precision_days + SLACK_DAYS)

@@ -63,9 +63,7 @@ def _decode(path: Path, raw: bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EventFileError(
-            path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+        raise EventFileError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
 
 
 def _is_utf8(raw: bytes, chunk: int = 1 << 24) -> bool:
@@ -169,7 +167,10 @@ def read_collection(path: str | Path, lazy: bool = False) -> EventCollection:
 
 def _members(top: dict[str, Any]) -> dict[str, Any]:
     """The members :data:`_SPLIT_DECODER` decoded, their arrays' items decoded too."""
-    return {key: [_JSON_DECODER.decode(v) for v in value] if isinstance(value, list) else value for key, value in top.items()}
+    return {
+        key: [_JSON_DECODER.decode(v) for v in value] if isinstance(value, list) else value
+        for key, value in top.items()
+    }
 
 
 def read_members(path: str | Path) -> dict[str, Any]:
@@ -411,7 +412,7 @@ def _list_files(paths: EventPaths) -> EventFiles:
             found.append(path)
         else:
             raise EventFileError(path, "no such file or folder")
-    first_of = {}
+    first_of: dict[Path, Path] = {}
     for file in found:
         first_of.setdefault(file.resolve(), file)  # a file named twice (a folder and a file in it) is read once
     return EventFiles(first_of.values())
@@ -466,7 +467,7 @@ class FeatureChain(Sequence[dict[str, Any]]):
 
 
 def select_features(
-    features: list[dict[str, Any]],
+    features: Sequence[dict[str, Any]],
     since: dt.date | None = None,
     until: dt.date | None = None,
     place: str | None = None,
@@ -511,7 +512,9 @@ def map_metadata(events_path: EventPaths) -> dict[str, Any]:
                 try:
                     found[key] = dt.date.fromisoformat(str(member[key]))
                 except ValueError:
-                    raise EventFileError(path, f"expected YYYY-MM-DD, got {member[key]!r}", field=f"map.{key}") from None
+                    raise EventFileError(
+                        path, f"expected YYYY-MM-DD, got {member[key]!r}", field=f"map.{key}"
+                    ) from None
         if isinstance(title := members.get("title") or members.get("name"), str) and title.strip():
             found["title"] = title.strip()
     return found
@@ -572,9 +575,7 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[None]:
         with filelock.FileLock(lock_file, timeout=timeout):
             yield
     except filelock.Timeout:
-        raise LockTimeoutError(
-            f"{path}: another process holds its lock {lock_file} (waited {timeout:g} s)"
-        ) from None
+        raise LockTimeoutError(f"{path}: another process holds its lock {lock_file} (waited {timeout:g} s)") from None
 
 
 def append_event(path: str | Path, feature: dict[str, Any], timeout: float | None = None) -> None:
@@ -583,7 +584,10 @@ def append_event(path: str | Path, feature: dict[str, Any], timeout: float | Non
 
 
 def append_events(
-    path: str | Path, features: Sequence[dict[str, Any]], members: dict[str, Any] | None = None, timeout: float | None = None
+    path: str | Path,
+    features: Sequence[dict[str, Any]],
+    members: dict[str, Any] | None = None,
+    timeout: float | None = None,
 ) -> None:
     """Add validated features to an event file, creating the file if needed; ``members`` update the
     FeatureCollection's other members.

@@ -27,11 +27,13 @@ from conflictmap.vocab import CONTROL_CHANGE, Control, DatePrecision, GeoPrecisi
 ACLED_URL = "https://acleddata.com/"
 
 #: Sub-event types that move a place from one side to the other.
-TERRITORY_TRANSFERS = frozenset({
-    "Government regains territory",
-    "Non-state actor overtakes territory",
-    "Non-violent transfer of territory",
-})
+TERRITORY_TRANSFERS = frozenset(
+    {
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+        "Non-violent transfer of territory",
+    }
+)
 
 #: ACLED's ``time_precision``: 1 the day is known, 2 the week, 3 the month.
 TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
@@ -45,8 +47,17 @@ SIDES = (
 )
 
 REQUIRED = (
-    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
-    "actor1", "location", "latitude", "longitude", "geo_precision", "source",
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
 )
 #: Columns that become event fields; every other column is kept under ``acled``.
 MAPPED = frozenset({"location", "admin1", "country", "event_date", "latitude", "longitude", "notes"})
@@ -82,9 +93,7 @@ def _published(table: pd.DataFrame, path: Path, published: dt.date | None, label
         first_bad(path, table, seconds.isna(), "timestamp", "expected Unix seconds", label)
         return pd.to_datetime(seconds, unit="s", utc=True).dt.strftime("%Y-%m-%d")
     if published is None:
-        raise EventFileError(
-            path, "has no timestamp column: give the date you downloaded it (--published YYYY-MM-DD)"
-        )
+        raise EventFileError(path, "has no timestamp column: give the date you downloaded it (--published YYYY-MM-DD)")
     return pd.Series(published.isoformat(), index=table.index)
 
 
@@ -117,7 +126,7 @@ def events_from_acled(path: str | Path, published: dt.date | None = None) -> lis
 
     published_on = _published(table, path, published, label).tolist()
     countries = table["country"].map(_iso_country).tolist() if "country" in table else [None] * len(table)
-    lon, lat = lon.tolist(), lat.tolist()
+    lons, lats = lon.tolist(), lat.tolist()
     kept = [c for c in table.columns if c not in MAPPED]
     columns = {c: table[c].tolist() for c in table.columns}
     features = []
@@ -141,19 +150,23 @@ def events_from_acled(path: str | Path, published: dt.date | None = None) -> lis
             props["control_after"] = side(row["actor1"]).value
         else:
             props["event_type"] = slug(row["event_type"], "_") or "other"
-        props["sources"] = [{
-            "publisher": "ACLED",
-            "url": ACLED_URL,
-            "published": published_on[i],
-            "title": f"ACLED event {row['event_id_cnty']}",
-            "reported_by": row["source"],
-        }]
+        props["sources"] = [
+            {
+                "publisher": "ACLED",
+                "url": ACLED_URL,
+                "published": published_on[i],
+                "title": f"ACLED event {row['event_id_cnty']}",
+                "reported_by": row["source"],
+            }
+        ]
         props["notes"] = row.get("notes") or None
         props["acled"] = acled
-        features.append({
-            "type": "Feature",
-            "id": f"acled-{row['event_id_cnty']}",
-            "geometry": {"type": "Point", "coordinates": [lon[i], lat[i]]},
-            "properties": {k: v for k, v in props.items() if v is not None},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"acled-{row['event_id_cnty']}",
+                "geometry": {"type": "Point", "coordinates": [lons[i], lats[i]]},
+                "properties": {k: v for k, v in props.items() if v is not None},
+            }
+        )
     return features

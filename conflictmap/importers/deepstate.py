@@ -62,14 +62,29 @@ KYIV = ZoneInfo("Europe/Kyiv")
 #: a joke); a name that no rule matches is reported, never guessed.
 LAYER_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ignore", re.compile(r"зміїний|snake island|багатокутник|дорога |вологі мрії")),
-    ("unknown", re.compile(r"начебто|треба уточнення|статус невідомий|unknown status|ситуація невідома"
-                           r"|situation is unknown|невідомо|немає інфо|geojson\.status\.unknown")),
+    (
+        "unknown",
+        re.compile(
+            r"начебто|треба уточнення|статус невідомий|unknown status|ситуація невідома"
+            r"|situation is unknown|невідомо|немає інфо|geojson\.status\.unknown"
+        ),
+    ),
     ("contested", re.compile(r"під питанням|contested|contensed|сіра зона")),
-    ("UA", re.compile(r"звільн|liberated|taken back|recaptured|під контролем зсу|ворога відкинуто|відбиті"
-                      r"|орки відсутні|geojson\.status\.dismissed")),
-    ("RU", re.compile(r"окупов|occupied|ордло|cadr|calr|крим|тузла|зайняті ворогом|захоплено"
-                      r"|контролюється ворогом|вагнер|wagner|аннексован|annexed|придністров|transnistria"
-                      r"|geojson\.status\.occupied|geojson\.territories")),
+    (
+        "UA",
+        re.compile(
+            r"звільн|liberated|taken back|recaptured|під контролем зсу|ворога відкинуто|відбиті"
+            r"|орки відсутні|geojson\.status\.dismissed"
+        ),
+    ),
+    (
+        "RU",
+        re.compile(
+            r"окупов|occupied|ордло|cadr|calr|крим|тузла|зайняті ворогом|захоплено"
+            r"|контролюється ворогом|вагнер|wagner|аннексован|annexed|придністров|transnistria"
+            r"|geojson\.status\.occupied|geojson\.territories"
+        ),
+    ),
 )
 #: States by precedence where polygons overlap (the first wins); code = position + 1.
 STATES = (Control.RU, Control.CONTESTED, Control.UNKNOWN, Control.UA)
@@ -188,16 +203,19 @@ def snapshot_time(path: Path) -> dt.datetime:
     layers, the live map's updates) or ``deepstatemap_data_YYYYMMDD.geojson`` (the daily files of
     occupied ground, taken at :data:`DAILY_HOUR_UTC`)."""
     if _UNIX_STEM.fullmatch(path.stem):
-        return dt.datetime.fromtimestamp(int(path.stem), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(path.stem), dt.UTC)
     if (daily := _DAILY_STEM.fullmatch(path.stem)) is not None:
         try:
             day = dt.datetime.strptime(daily[1], "%Y%m%d")
         except ValueError:
             pass
         else:
-            return day.replace(hour=DAILY_HOUR_UTC, tzinfo=dt.timezone.utc)
-    raise EventFileError(path, "cannot read the snapshot's time from the file name (expected <unix seconds>.geojson "
-                               "or deepstatemap_data_YYYYMMDD.geojson); give it with --time")
+            return day.replace(hour=DAILY_HOUR_UTC, tzinfo=dt.UTC)
+    raise EventFileError(
+        path,
+        "cannot read the snapshot's time from the file name (expected <unix seconds>.geojson "
+        "or deepstatemap_data_YYYYMMDD.geojson); give it with --time",
+    )
 
 
 def is_daily_file(path: Path) -> bool:
@@ -226,12 +244,15 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
     if collection.type != "FeatureCollection":
         raise EventFileError(path, f"not a GeoJSON FeatureCollection (type {collection.type!r})")
     areas = [
-        (index, feature) for index, feature in enumerate(collection.features)
+        (index, feature)
+        for index, feature in enumerate(collection.features)
         if bytes(feature.geometry) != b"null" and _geometry_type(path, index, feature.geometry) in AREAS
     ]  # markers (units, strikes) and lines say nothing of who holds an area
     names = [str((feature.properties or {}).get("name") or "").strip() for _, feature in areas]
     occupied_only = bool(areas) and not any(names)
-    polygons, codes, unknown = [], [], Counter()
+    parts_found: list[shapely.Geometry] = []
+    codes_found: list[int] = []
+    unknown: Counter[str] = Counter()
     for (index, feature), name in zip(areas, names, strict=True):
         state = Control.RU.value if occupied_only else layer_state(name)
         if state is None:
@@ -245,12 +266,12 @@ def read_snapshot(path: Path, time: dt.datetime | None = None) -> Snapshot:
             raise EventFileError(path, f"broken geometry ({str(exc).strip()})", f"#{index}", "geometry") from None
         parts = shapely.get_parts(geometry)
         parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]  # polygons of a collection
-        polygons.extend(parts)
-        codes.extend([_CODES[state]] * len(parts))
-    if not polygons:
+        parts_found.extend(parts)
+        codes_found.extend([_CODES[state]] * len(parts))
+    if not parts_found:
         found = f"; layers: {', '.join(repr(n) for n in unknown)}" if unknown else ""
         raise EventFileError(path, f"no layer the importer knows{found}")
-    polygons, codes = np.array(polygons, dtype=object), np.array(codes, dtype=np.int8)
+    polygons, codes = np.array(parts_found, dtype=object), np.array(codes_found, dtype=np.int8)
     mapped = _on_mapped_land(polygons)
     return Snapshot(path, when, polygons[mapped], codes[mapped], unknown, occupied_only)
 
@@ -306,13 +327,18 @@ def snapshot_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def on_days(files: list[Path], since: dt.date | None, until: dt.date | None, time: dt.datetime | None = None) -> list[Path]:
+def on_days(
+    files: list[Path], since: dt.date | None, until: dt.date | None, time: dt.datetime | None = None
+) -> list[Path]:
     """The snapshots of days (Kyiv time) within ``[since, until]``; ``time`` is a single snapshot's."""
     if since is None and until is None:
         return files
     days = [(time or snapshot_time(f)).astimezone(KYIV).date() for f in files]
-    return [f for f, day in zip(files, days, strict=True)
-            if (since is None or day >= since) and (until is None or day <= until)]
+    return [
+        f
+        for f, day in zip(files, days, strict=True)
+        if (since is None or day >= since) and (until is None or day <= until)
+    ]
 
 
 def one_kind_a_day(files: list[Path], time: dt.datetime | None = None) -> list[Path]:
@@ -349,8 +375,13 @@ class Observations:
         if self.areas is None:
             return []
         return [
-            SnapshotAreas(when, when.astimezone(KYIV).date(), OCCUPIED_ONLY if only else NAMED,
-                          snapshot_url(source_url, when, path), km2)
+            SnapshotAreas(
+                when,
+                when.astimezone(KYIV).date(),
+                OCCUPIED_ONLY if only else NAMED,
+                snapshot_url(source_url, when, path),
+                km2,  # type: ignore[arg-type]  # each snapshot was measured
+            )
             for when, only, path, km2 in zip(self.times, self.occupied_only, self.files, self.areas, strict=True)
         ]
 
@@ -358,7 +389,9 @@ class Observations:
 _Seen = tuple[dt.datetime, bool, np.ndarray, Counter[str], dict[str, dict[str, float]] | None]
 
 
-def _observe_one(shared: tuple[shapely.STRtree, np.ndarray, dt.datetime | None, RegionTable | None], path: Path) -> _Seen:
+def _observe_one(
+    shared: tuple[shapely.STRtree, np.ndarray, dt.datetime | None, RegionTable | None], path: Path
+) -> _Seen:
     """One snapshot's time, kind, state code of each point, layer names no rule knows, and
     the km² of each state per region (when ``regions`` are given)."""
     points, in_russia, time, regions = shared
@@ -428,7 +461,11 @@ SourceUrl = str | Callable[[dt.datetime, Path], str]
 def snapshot_url(source_url: SourceUrl, when: dt.datetime, path: Path) -> str:
     """The URL a snapshot is cited by: ``source_url`` called, or formatted with ``{time}`` (Unix
     seconds) and ``{file}``."""
-    return source_url(when, path) if callable(source_url) else source_url.format(time=int(when.timestamp()), file=path.name)
+    return (
+        source_url(when, path)
+        if callable(source_url)
+        else source_url.format(time=int(when.timestamp()), file=path.name)
+    )
 
 
 def events_from_deepstate(
@@ -458,8 +495,12 @@ def events_from_deepstate(
     times = observed.times
     features = []
     for row, col, prev, before, after in zip(
-        changes.rows.tolist(), changes.cols.tolist(), changes.previous.tolist(),
-        changes.before.tolist(), changes.after.tolist(), strict=True,
+        changes.rows.tolist(),
+        changes.cols.tolist(),
+        changes.previous.tolist(),
+        changes.before.tolist(),
+        changes.after.tolist(),
+        strict=True,
     ):
         col, prev = col - shift, prev - shift
         if col < 0 or before == 0 and after == _CODES[Control.UNKNOWN]:
@@ -467,48 +508,60 @@ def events_from_deepstate(
         place, when, path = settlements[row], times[col], observed.files[col]
         kyiv = when.astimezone(KYIV)
         seconds = int(when.timestamp())
-        kind = ("DeepStateMap's occupied ground (nameless polygons: free, contested and unknown ground are not "
-                "told apart)" if observed.occupied_only[col] else "DeepStateMap")
+        kind = (
+            "DeepStateMap's occupied ground (nameless polygons: free, contested and unknown ground are not told apart)"
+            if observed.occupied_only[col]
+            else "DeepStateMap"
+        )
         if before == 0:
             precision, control_before = DatePrecision.MONTH, Control.UNKNOWN
             notes = f"The state in the first snapshot imported: held since an earlier date. Source: {kind}."
         elif prev < 0:
             precision, control_before = DatePrecision.MONTH, STATES[before - 1]
-            notes = (f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time); before it, the event "
-                     f"file held {control_before.value}. Source: {kind}.")
+            notes = (
+                f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time); before it, the event "
+                f"file held {control_before.value}. Source: {kind}."
+            )
         else:
             precision, control_before = date_precision(when - times[prev]), STATES[before - 1]
             since = times[prev].astimezone(KYIV)
-            notes = (f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M}; the one before, "
-                     f"{since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}. Source: {kind}.")
+            notes = (
+                f"First shown in the snapshot of {kyiv:%Y-%m-%d %H:%M}; the one before, "
+                f"{since:%Y-%m-%d %H:%M} (Kyiv time), showed {control_before.value}. Source: {kind}."
+            )
         source = {
             "publisher": PUBLISHER,
             "url": snapshot_url(source_url, when, path),
             "published": kyiv.date().isoformat(),
-            "title": (f"DeepStateMap occupied ground, daily file of {kyiv:%Y-%m-%d}" if observed.occupied_only[col]
-                      else f"DeepStateMap snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time)"),
+            "title": (
+                f"DeepStateMap occupied ground, daily file of {kyiv:%Y-%m-%d}"
+                if observed.occupied_only[col]
+                else f"DeepStateMap snapshot of {kyiv:%Y-%m-%d %H:%M} (Kyiv time)"
+            ),
         }
         source.update((quotes or {}).get(seconds, {}))
-        features.append({
-            "type": "Feature",
-            "id": f"deepstate-{slug(place.place_id)}-{seconds}",
-            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-            "properties": {
-                "place": place.name,
-                "place_id": place.place_id,
-                **({"admin1": place.admin1} if place.admin1 else {}),
-                "country": place.country,
-                "date": kyiv.date().isoformat(),
-                "date_precision": precision.value,
-                "geo_precision": GeoPrecision.SETTLEMENT.value,
-                "event_type": CONTROL_CHANGE,
-                "control_before": control_before.value,
-                "control_after": STATES[after - 1].value,
-                "layer": Layer.MAPS.value,
-                "sources": [source],
-                "notes": notes,
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"deepstate-{slug(place.place_id)}-{seconds}",
+                "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+                "properties": {
+                    "place": place.name,
+                    "place_id": place.place_id,
+                    **({"admin1": place.admin1} if place.admin1 else {}),
+                    "country": place.country,
+                    "date": kyiv.date().isoformat(),
+                    "date_precision": precision.value,
+                    "geo_precision": GeoPrecision.SETTLEMENT.value,
+                    "event_type": CONTROL_CHANGE,
+                    "control_before": control_before.value,
+                    "control_after": STATES[after - 1].value,
+                    "layer": Layer.MAPS.value,
+                    "sources": [source],
+                    "notes": notes,
+                },
+            }
+        )
     return features
 
 
@@ -552,7 +605,7 @@ def settlements_in(places: Sequence[Any], region: str) -> list[Settlement]:
     point_idx, land_idx = table.sindex.query(shapely.points(x[keep], y[keep]), predicate="intersects")
     land_of = dict(zip(point_idx.tolist(), table["name"].to_numpy()[land_idx].tolist(), strict=True))
     settlements = []
-    for i, p in enumerate(places[k] for k in keep):
+    for i, p in enumerate(places[k] for k in keep.tolist()):
         land = land_of.get(i)
         land_country = "RU" if land in RUSSIAN_BORDER_OBLASTS else "UA"
         country = p.country or land_country

@@ -5,28 +5,27 @@ client reads): ``GET <api>/history/public`` lists the updates, each ``{"id": <un
 "createdAt": "...", "description": "<Ukrainian>", "descriptionEn": "<English>"}``, and
 ``GET <api>/history/<id>/geojson`` is that update's FeatureCollection, in the archive's format.
 
-:class:`LiveMap` asks at most one request a second, waits ``timeout`` seconds for an answer,
-retries a 429, a 5xx, a timeout or a dropped connection with a growing pause (a 429's
-``Retry-After`` is honoured), and keeps each update's GeoJSON in the cache folder: an update never
-changes, so none is downloaded twice. Its clock and sleep are methods a test can replace.
+:class:`LiveMap` asks through :class:`conflictmap.http.HttpClient`: at most one request a second,
+``timeout`` seconds for an answer, a 429, a 5xx, a timeout or a dropped connection retried with a
+growing pause (a 429's ``Retry-After`` honoured). It keeps each update's GeoJSON in the cache
+folder: an update never changes, so none is downloaded twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-import requests
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_bytes
 from conflictmap.errors import ConflictmapError
+from conflictmap.http import HttpClient, HttpError
 
 if TYPE_CHECKING:
     from conflictmap.importers.deepstate import Observations
@@ -51,7 +50,7 @@ class Update(msgspec.Struct, frozen=True):
     @property
     def time(self) -> dt.datetime:
         """When the update was made (its id is its Unix seconds), UTC."""
-        return dt.datetime.fromtimestamp(self.id, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self.id, dt.UTC)
 
     @property
     def quotes(self) -> dict[str, str]:
@@ -91,24 +90,9 @@ class LiveMap:
         if not api.startswith(("http://", "https://")):
             raise LiveMapError(f"--api: {api!r} is not an http(s) URL")
         self.api = api.rstrip("/")
-        self.timeout = timeout
-        self.retries = retries
-        self.min_interval = min_interval
         folder = hashlib.sha256(self.api.encode()).hexdigest()[:12]
         self.cache_dir = cache_dir or settings.cache_dir() / "deepstate" / folder
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = settings.USER_AGENT
-        self._last_request: float | None = None
-
-    # -- replaceable in tests -----------------------------------------------------------
-
-    def _clock(self) -> float:
-        return time.monotonic()
-
-    def _sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    # -- requests -----------------------------------------------------------------------
+        self.http = HttpClient(timeout=timeout, retries=retries, min_interval=min_interval)
 
     def update_url(self, update_id: int) -> str:
         """The URL of an update's GeoJSON, which events cite."""
@@ -119,27 +103,10 @@ class LiveMap:
         return self.update_url(int(path.stem))
 
     def _get(self, url: str) -> bytes:
-        """The body of a GET, at most one request a ``min_interval``, retried on passing failures."""
-        for attempt in range(self.retries + 1):
-            if self._last_request is not None:
-                self._sleep(max(0.0, self._last_request + self.min_interval - self._clock()))
-            self._last_request = self._clock()
-            try:
-                response = self.session.get(url, timeout=self.timeout)
-            except requests.Timeout:
-                failure, pause = f"no answer within {self.timeout:g} s", None
-            except requests.RequestException as exc:
-                failure, pause = f"cannot be reached ({type(exc).__name__})", None
-            else:
-                if response.status_code == 200:
-                    return response.content
-                failure = f"answered HTTP {response.status_code}"
-                if response.status_code != 429 and response.status_code < 500:
-                    break
-                pause = _retry_after(response.headers.get("Retry-After"))
-            if attempt < self.retries:
-                self._sleep(pause if pause is not None else 2.0 ** attempt)
-        raise LiveMapError(f"{url}: {failure}")
+        try:
+            return self.http.get(url)
+        except HttpError as exc:
+            raise LiveMapError(str(exc)) from None
 
     def updates(self) -> list[Update]:
         """Every update the API lists, oldest first (never cached: the list grows)."""
@@ -171,14 +138,6 @@ class LiveMap:
     def snapshots(self, updates: Iterable[Update]) -> Iterator[Path]:
         """The file of each update's GeoJSON, in order."""
         return (self.snapshot(update) for update in updates)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (its seconds form; at most a minute)."""
-    try:
-        return min(60.0, max(0.0, float(value))) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -225,7 +184,10 @@ def import_live(
 
     start, after = None, None
     if append_to is not None:
-        after, start = last_update(read_members(append_to), append_to), latest_states(read_features(append_to, lazy=True))
+        after, start = (
+            last_update(read_members(append_to), append_to),
+            latest_states(read_features(append_to, lazy=True)),
+        )
     updates = updates_to_read(client.updates(), since, after, until)
     if not updates:
         return None
@@ -275,4 +237,3 @@ def latest_states(features: Iterable[dict[str, Any]]) -> dict[str, str]:
         if place and after and (place not in latest or latest[place][0] <= properties["date"]):
             latest[place] = (properties["date"], after)
     return {place: state for place, (_, state) in latest.items()}
-

@@ -76,8 +76,13 @@ def observe_settlements(
     if not settlements:
         raise ConflictmapError(f"no settlement to follow in {region or 'the region'}")
     description = f"Reading {len(files):,} snapshots for {len(settlements):,} places"
-    return observe(files, settlements, when, lambda items: progress(items, description, len(files)),
-                   RegionTable.default() if areas else None)
+    return observe(
+        files,
+        settlements,
+        when,
+        lambda items: progress(items, description, len(files)),
+        RegionTable.default() if areas else None,
+    )
 
 
 def _warnings(observed: Observations) -> list[str]:
@@ -124,8 +129,11 @@ def import_snapshots(
     if not files:
         raise ConflictmapError("no snapshot between --since and --until")
     observed = observe_settlements(files, region, places, time, areas, progress)
-    return Imported(events_from_deepstate(observed, source_url), observed.measured_areas(source_url) if areas else [],
-                    _warnings(observed))
+    return Imported(
+        events_from_deepstate(observed, source_url),
+        observed.measured_areas(source_url) if areas else [],
+        _warnings(observed),
+    )
 
 
 def import_live_updates(
@@ -151,7 +159,11 @@ def import_live_updates(
 
     client = LiveMap(api, timeout=timeout)
     done = import_live(
-        client, lambda files: observe_settlements(files, region, places, areas=areas), since, until, append_to,
+        client,
+        lambda files: observe_settlements(files, region, places, areas=areas),
+        since,
+        until,
+        append_to,
         progress=lambda files, total: progress(files, f"Reading {total:,} updates of the live map", total),
     )
     if done is None:

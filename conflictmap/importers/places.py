@@ -59,7 +59,11 @@ def _geojson_rows(path: Path, text: str) -> Iterator[Place]:
     for index, feature in enumerate(features):
         where = str(feature.get("id") or f"#{index}") if isinstance(feature, dict) else f"#{index}"
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if not isinstance(geometry, dict) or geometry.get("type") != "Point" or len(geometry.get("coordinates") or ()) < 2:
+        if (
+            not isinstance(geometry, dict)
+            or geometry.get("type") != "Point"
+            or len(geometry.get("coordinates") or ()) < 2
+        ):
             raise EventFileError(path, "a place must be a Point", where, "geometry")
         properties = feature.get("properties") or {}
         values = {**properties, "place_id": properties.get("place_id") or feature.get("id")}

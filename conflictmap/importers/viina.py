@@ -70,32 +70,40 @@ def events_from_viina(path: str | Path) -> list[dict[str, Any]]:
     times = [when for _, when in status_columns]
     features = []
     for row, col, prev, before_code, after_code in zip(
-        changes.rows.tolist(), changes.cols.tolist(), changes.previous.tolist(),
-        changes.before.tolist(), changes.after.tolist(), strict=True,
+        changes.rows.tolist(),
+        changes.cols.tolist(),
+        changes.previous.tolist(),
+        changes.before.tolist(),
+        changes.after.tolist(),
+        strict=True,
     ):
         when, before = times[col], times[prev]
         geonameid, column = label.iat[row], status_columns[col][0]
-        features.append({
-            "type": "Feature",
-            "id": f"viina-{geonameid}-{column.removeprefix('ctr_')}",
-            "geometry": {"type": "Point", "coordinates": [float(lon.iat[row]), float(lat.iat[row])]},
-            "properties": {
-                "place": table["name"].iat[row],
-                "place_id": f"geonames:{geonameid}",
-                "country": "UA",
-                "date": when.date().isoformat(),
-                "date_precision": date_precision(when - before).value,
-                "geo_precision": GeoPrecision.SETTLEMENT.value,
-                "event_type": CONTROL_CHANGE,
-                "layer": Layer.DATASETS.value,
-                "control_before": STATES[before_code - 1].value,
-                "control_after": STATES[after_code - 1].value,
-                "sources": [{
-                    "publisher": "VIINA 2.0",
-                    "url": VIINA_URL,
-                    "published": when.date().isoformat(),
-                    "title": f"VIINA territorial control, column {column}",
-                }],
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"viina-{geonameid}-{column.removeprefix('ctr_')}",
+                "geometry": {"type": "Point", "coordinates": [float(lon.iat[row]), float(lat.iat[row])]},  # type: ignore[arg-type]
+                "properties": {
+                    "place": table["name"].iat[row],
+                    "place_id": f"geonames:{geonameid}",
+                    "country": "UA",
+                    "date": when.date().isoformat(),
+                    "date_precision": date_precision(when - before).value,
+                    "geo_precision": GeoPrecision.SETTLEMENT.value,
+                    "event_type": CONTROL_CHANGE,
+                    "layer": Layer.DATASETS.value,
+                    "control_before": STATES[before_code - 1].value,
+                    "control_after": STATES[after_code - 1].value,
+                    "sources": [
+                        {
+                            "publisher": "VIINA 2.0",
+                            "url": VIINA_URL,
+                            "published": when.date().isoformat(),
+                            "title": f"VIINA territorial control, column {column}",
+                        }
+                    ],
+                },
+            }
+        )
     return features

@@ -57,12 +57,12 @@ def context_around(region: shapely.Geometry, margin_deg: float = 1.0) -> tuple[g
     reach = shapely.box(*shapely.bounds(shapely.buffer(region, margin_deg)))
     table = oblasts()
     others = table[~table.geometry.covered_by(region.buffer(1e-6))]
-    lands = pd.concat(
-        [others.rename(columns={"admin1": "name"}).assign(country="UA"), neighbours()], ignore_index=True
-    )
+    lands = pd.concat([others.rename(columns={"admin1": "name"}).assign(country="UA"), neighbours()], ignore_index=True)
     lands = lands[lands.intersects(reach)]
     places = towns()
-    return gpd.GeoDataFrame(lands, crs=table.crs).reset_index(drop=True), places[places.within(reach)].reset_index(drop=True)
+    return gpd.GeoDataFrame(lands, crs=table.crs).reset_index(drop=True), places[places.within(reach)].reset_index(
+        drop=True
+    )
 
 
 #: The Russian provinces bordering Ukraine that a region may name (their Natural Earth polygons are
@@ -85,8 +85,7 @@ def _region_spellings() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     named = [(UKRAINE, _UKRAINE_NAMES[1:])] + [(names[0], names[1:]) for names in UA_ADMIN1.values()]
     named += list(RUSSIAN_BORDER_OBLASTS.items())
     return {
-        name: (frozenset(name_keys(name)), frozenset().union(*(name_keys(o) for o in others)))
-        for name, others in named
+        name: (frozenset(name_keys(name)), frozenset().union(*(name_keys(o) for o in others))) for name, others in named
     }
 
 
@@ -108,8 +107,11 @@ def _one_region(part: str) -> str:
         [n for n, others in _spelled().items() if written in others],
         [n for n, (own, _) in spellings.items() if keys & own],
         [n for n, (_, other) in spellings.items() if keys & other],
-        [n for n, (own, other) in spellings.items()
-         if any(k.startswith(w) or w.startswith(k) for k in own | other for w in keys if len(w) >= 4)],
+        [
+            n
+            for n, (own, other) in spellings.items()
+            if any(k.startswith(w) or w.startswith(k) for k in own | other for w in keys if len(w) >= 4)
+        ],
     ):
         if len(found) == 1:
             return found[0]

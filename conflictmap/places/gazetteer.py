@@ -13,6 +13,7 @@ import hashlib
 import math
 import pickle
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
@@ -48,7 +49,18 @@ class Place(NamedTuple):
 
 
 JSON_FIELDS = (
-    "query", "name", "name_uk", "lat", "lon", "admin1", "country", "place_id", "score", "ambiguous", "candidates", "source",
+    "query",
+    "name",
+    "name_uk",
+    "lat",
+    "lon",
+    "admin1",
+    "country",
+    "place_id",
+    "score",
+    "ambiguous",
+    "candidates",
+    "source",
 )
 
 
@@ -80,7 +92,11 @@ class GeocodeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``conflictmap geocode --json``."""
-        return {name: list(value) if name == "candidates" else value for name in JSON_FIELDS if (value := getattr(self, name)) is not None or True}
+        return {
+            name: list(value) if name == "candidates" else value
+            for name in JSON_FIELDS
+            if (value := getattr(self, name)) is not None or True
+        }
 
 
 def _deletions(key: str) -> set[str]:
@@ -143,7 +159,8 @@ def geonames_places(countries: tuple[str, ...] = settings.GAZETTEER_COUNTRIES) -
             lat=city.latitude,
             lon=city.longitude,
             admin1=(
-                admin1.get(city.admin1code) if city.countrycode == "UA"
+                admin1.get(city.admin1code)
+                if city.countrycode == "UA"
                 else BORDER_OBLAST_ADMIN1.get(city.admin1code, city.admin1code)
             ),
             country=city.countrycode,
@@ -211,8 +228,17 @@ def _postal_places(path: Path) -> list[tuple[Place, list[str]]]:
         latin = romanise_ukrainian(row["name"]).title()
         code = row["postal_code"]
         place_id = f"geonames-postal:{code}-{slug(latin)}" if code in shared else f"geonames-postal:{code}"
-        place = Place(place_id, latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0, "geonames-postal",
-                      name_uk=row["name"])
+        place = Place(
+            place_id,
+            latin,
+            float(row["lat"]),
+            float(row["lon"]),
+            row["admin1"],
+            "UA",
+            0,
+            "geonames-postal",
+            name_uk=row["name"],
+        )
         places.append((place, [row["name"], latin]))
     where = _oblasts_of([place for place, _ in places])
     return [
@@ -323,7 +349,8 @@ def _katottg_places(
                 continue
             if centre is not None:
                 near = [
-                    (d, p.place_id) for p in located.namesakes(name, oblast)
+                    (d, p.place_id)
+                    for p in located.namesakes(name, oblast)
                     if (d := distance_km(p.lat, p.lon, centre.lat, centre.lon)) <= SAME_PLACE_KM
                 ]
                 if near:
@@ -331,15 +358,17 @@ def _katottg_places(
                     continue
             latin = romanise_ukrainian(name).title()
             own = [
-                p for p in by_postal.namesakes(name, oblast)
+                p
+                for p in by_postal.namesakes(name, oblast)
                 if p.place_id not in taken and p.geo_precision == GeoPrecision.SETTLEMENT
             ]
             if centre is not None:
-                own = sorted(
-                    (d, p.place_id, p) for p in own
+                by_distance = sorted(
+                    (d, p.place_id, p)
+                    for p in own
                     if (d := distance_km(p.lat, p.lon, centre.lat, centre.lon)) <= HROMADA_RADIUS_KM
                 )
-                own = [p for *_, p in own]
+                own = [p for *_, p in by_distance]
             elif len(own) != 1:
                 continue
             if own:
@@ -397,8 +426,19 @@ def _wof_places(path: Path) -> list[tuple[Place, list[str]]]:
         if not latin:
             continue
         precision = (GeoPrecision.APPROXIMATE if row["doubt"] else GeoPrecision.SETTLEMENT).value
-        place = Place(f"wof:{row['wof_id']}", latin, float(row["lat"]), float(row["lon"]), row["admin1"], "UA", 0,
-                      "wof", precision, row["katottg"], row["name"])
+        place = Place(
+            f"wof:{row['wof_id']}",
+            latin,
+            float(row["lat"]),
+            float(row["lon"]),
+            row["admin1"],
+            "UA",
+            0,
+            "wof",
+            precision,
+            row["katottg"],
+            row["name"],
+        )
         names = [row["name"] or row["latin"], row["name_ru"], latin, row["former"]]
         cyrillic = name_keys(row["name"]) | name_keys(row["name_ru"])
         if not cyrillic or name_keys(row["latin"]) & cyrillic:  # some records' Latin name is another place's
@@ -456,7 +496,9 @@ def _merge_wof(
     romanised: list[tuple[Place, list[str]]] = []
     for place, names in wof:
         own_point = sorted(  # in any oblast: a border the outlines draw otherwise (Slavutych) parts no place
-            (d, p.place_id) for name in names[:2] for p in index.namesakes_anywhere(name)
+            (d, p.place_id)
+            for name in names[:2]
+            for p in index.namesakes_anywhere(name)
             if p.geo_precision == GeoPrecision.SETTLEMENT
             and (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= WOF_SAME_PLACE_KM
         )
@@ -465,14 +507,17 @@ def _merge_wof(
             same = by_code.get(place.katottg)
         if same is None:
             at_centre = sorted(
-                (d, p.place_id) for name in names[:2] for p in index.namesakes(name, place.admin1)
-                if p.geo_precision == GeoPrecision.APPROXIMATE and p.place_id not in moved
+                (d, p.place_id)
+                for name in names[:2]
+                for p in index.namesakes(name, place.admin1)
+                if p.geo_precision == GeoPrecision.APPROXIMATE
+                and p.place_id not in moved
                 and (d := distance_km(p.lat, p.lon, place.lat, place.lon)) <= HROMADA_RADIUS_KM
             )
             same = position[at_centre[0][1]] if at_centre else None
         if same is None and place.geo_precision == GeoPrecision.APPROXIMATE:
-            same = _resembling(place, [p for p in unplaced.get(place.admin1, ()) if p.place_id not in moved])
-            same = None if same is None else position[same.place_id]
+            like = _resembling(place, [p for p in unplaced.get(place.admin1, ()) if p.place_id not in moved])
+            same = None if like is None else position[like.place_id]
         if same is None:
             (added if place.geo_precision == GeoPrecision.SETTLEMENT else romanised).append((place, names))
             continue
@@ -496,9 +541,7 @@ def _km_xy(places: list[Place]) -> np.ndarray:
     return np.array([[p.lon * 73.8, p.lat * 111.2] for p in places]).reshape(-1, 2)
 
 
-def _far_from(
-    entries: list[tuple[Place, list[str]]], others: list[Place], km: float
-) -> list[tuple[Place, list[str]]]:
+def _far_from(entries: list[tuple[Place, list[str]]], others: list[Place], km: float) -> list[tuple[Place, list[str]]]:
     """The ``entries`` farther than ``km`` from every place of ``others`` and from every earlier one kept."""
     import shapely
 
@@ -658,7 +701,9 @@ class Gazetteer:
         for key in self.index:
             for shorter in _deletions(key):
                 deletions.setdefault(shorter, []).append(key)
-        self._deletions: dict[str, tuple[str, ...]] | bytes = {shorter: tuple(keys) for shorter, keys in deletions.items()}
+        self._deletions: dict[str, tuple[str, ...]] | bytes = {
+            shorter: tuple(keys) for shorter, keys in deletions.items()
+        }
         self._memo: dict[tuple[frozenset[str], str | None], tuple[Place, float, tuple[dict[str, Any], ...]] | None] = {}
         self._results: dict[tuple[str, str | None], GeocodeResult] = {}
 
@@ -672,7 +717,7 @@ class Gazetteer:
         """Every key with one letter dropped -> the keys it comes from."""
         if isinstance(self._deletions, bytes):
             self._deletions = pickle.loads(self._deletions)
-        return self._deletions
+        return self._deletions  # type: ignore[return-value]  # unpickled above
 
     def _one_typo_away(self, key: str) -> set[str]:
         """Keys one typo from ``key``: a letter wrong, missing or extra, or two letters swapped.
@@ -741,7 +786,7 @@ class Gazetteer:
 
     # -- lookup -------------------------------------------------------------------------
 
-    def _candidates(self, keys: set[str]) -> dict[int, float]:
+    def _candidates(self, keys: AbstractSet[str]) -> dict[int, float]:
         """Place index -> score: 100 for exact keys, else the best fuzzy score."""
         scores: dict[int, float] = {}
         for key in keys:
@@ -759,7 +804,9 @@ class Gazetteer:
                     scores[i] = max(scores.get(i, 0.0), float(score))
         return scores
 
-    def _answer(self, keys: frozenset[str], region: str | None) -> tuple[Place, float, tuple[dict[str, Any], ...]] | None:
+    def _answer(
+        self, keys: frozenset[str], region: str | None
+    ) -> tuple[Place, float, tuple[dict[str, Any], ...]] | None:
         """Best place, its score and the close candidates (memoised per keys and region)."""
         memo_key = (keys, region)
         if memo_key in self._memo:
@@ -769,7 +816,7 @@ class Gazetteer:
             oblasts = set(matching_oblasts(region))
             in_region = {i: s for i, s in scores.items() if self.places[i].admin1 in oblasts}
             scores = in_region or scores
-        answer = None
+        answer: tuple[Place, float, tuple[dict[str, Any], ...]] | None = None
         if len(scores) == 1:
             ((i, score),) = scores.items()
             answer = (self.places[i], round(score, 1), ())
@@ -798,8 +845,19 @@ class Gazetteer:
         else:
             best, score, candidates = answer
             result = GeocodeResult(
-                query, best.name, best.lat, best.lon, best.admin1, best.country, best.place_id,
-                score, bool(candidates), candidates, best.source, best.geo_precision, best.name_uk or None,
+                query,
+                best.name,
+                best.lat,
+                best.lon,
+                best.admin1,
+                best.country,
+                best.place_id,
+                score,
+                bool(candidates),
+                candidates,
+                best.source,
+                best.geo_precision,
+                best.name_uk or None,
             )
         _remember(self._results, memo_key, result)
         return result

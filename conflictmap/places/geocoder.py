@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from conflictmap.errors import GeocodeError, OnlineGeocodeError
 from conflictmap.places.gazetteer import Gazetteer, GeocodeResult, Place
 
+if TYPE_CHECKING:
+    from conflictmap.places.online import NominatimFallback
+
 __all__ = [
-    "Gazetteer", "GeocodeResult", "Place", "Resolver", "geocode_names", "json_lines", "place_by_id", "resolve_place",
+    "Gazetteer",
+    "GeocodeResult",
+    "Place",
+    "Resolver",
+    "geocode_names",
+    "json_lines",
+    "place_by_id",
+    "resolve_place",
 ]
 
 
@@ -29,7 +40,7 @@ class Resolver:
     """
 
     gazetteer: Gazetteer = field(default_factory=Gazetteer.default)
-    online: object | None = None
+    online: NominatimFallback | None = None
     warnings: list[str] = field(default_factory=list)
 
     def geocode(self, query: str, region: str | None = None) -> GeocodeResult:

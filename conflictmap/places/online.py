@@ -1,4 +1,4 @@
-"""Online fallback: geopy's Nominatim behind a rate limiter and a persistent cache.
+"""Online fallback: geopy's Nominatim through the one HTTP client, with a persistent cache.
 
 Used only when asked (``--online``). Network faults become one
 :class:`~conflictmap.errors.OnlineGeocodeError` with a clear message; the
@@ -8,56 +8,28 @@ offline answer then stands, and the cache never stores a failure.
 from __future__ import annotations
 
 import json
-import logging
-import time
 from typing import Any
 
-import requests
-import urllib3
-from geopy.adapters import RequestsAdapter
-from geopy.exc import (
-    GeocoderParseError,
-    GeocoderRateLimited,
-    GeocoderServiceError,
-    GeocoderTimedOut,
-    GeocoderUnavailable,
-)
-from geopy.extra.rate_limiter import RateLimiter
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderParseError
 from geopy.geocoders import Nominatim
 
 from conflictmap import settings
 from conflictmap.errors import OnlineGeocodeError
+from conflictmap.http import HttpClient, HttpError
 from conflictmap.places.answer_cache import AnswerCache, request_key
 from conflictmap.places.gazetteer import GeocodeResult
 
-# geopy logs each retried error with its traceback; our one-line messages say it all.
-logging.getLogger("geopy").addHandler(logging.NullHandler())
 
+class _ClientAdapter(BaseSyncAdapter):
+    """geopy's transport through :class:`conflictmap.http.HttpClient`: its rate, deadline and retries."""
 
-class _DeadlineAdapter(RequestsAdapter):
-    """HTTP for geopy with one deadline for the whole answer and no hidden retries.
-
-    urllib3's own retries (which sleep out a 429's Retry-After) are off: the rate
-    limiter decides. The body is streamed and abandoned once ``timeout`` seconds
-    have passed, so a server that drips bytes cannot hold a command hostage.
-    """
-
-    def __init__(self, *, proxies: Any, ssl_context: Any) -> None:
-        super().__init__(proxies=proxies, ssl_context=ssl_context, max_retries=0)
-        self.session.stream = True
+    def __init__(self, client: HttpClient, *, proxies: Any, ssl_context: Any) -> None:
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+        self.client = client
 
     def get_text(self, url: str, *, timeout: float, headers: dict[str, str]) -> str:
-        deadline = time.monotonic() + timeout
-        body = bytearray()
-        with self._request(url, timeout=timeout, headers=headers) as response:
-            try:
-                while chunk := response.raw.read1(65536):  # whatever has arrived, not a full block
-                    body += chunk
-                    if time.monotonic() > deadline:
-                        raise GeocoderTimedOut("Service timed out")
-            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
-                raise GeocoderTimedOut("Service timed out") from None
-            return body.decode(response.encoding or "utf-8", errors="replace")
+        return self.client.get(url, headers=headers).decode("utf-8", errors="replace")
 
     def get_json(self, url: str, *, timeout: float, headers: dict[str, str]) -> Any:
         text = self.get_text(url, timeout=timeout, headers=headers)
@@ -67,14 +39,9 @@ class _DeadlineAdapter(RequestsAdapter):
             raise GeocoderParseError(f"Could not deserialize using deserializer:\n{text[:200]}") from None
 
 
-class _TransientRetry(RateLimiter):
-    """Retry only faults that may pass (timeouts, 5xx); a 429 or bad answer is final."""
-
-    _retry_exceptions = (GeocoderTimedOut, GeocoderUnavailable)
-
-
 class NominatimFallback:
-    """Geocode with Nominatim, one request per ``min_delay`` seconds, cached.
+    """Geocode with Nominatim, one request per ``min_delay`` seconds, cached; a timeout or an
+    unreachable server is tried again, a refusal (429) or a failure (5xx) is final.
 
     Parameters
     ----------
@@ -102,15 +69,15 @@ class NominatimFallback:
     ) -> None:
         self.domain = domain
         self.country_codes = [c.lower() for c in country_codes]
-        self.geocoder = Nominatim(
-            user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout, adapter_factory=_DeadlineAdapter
+        client = HttpClient(
+            timeout, max_retries, min_delay, retry_statuses=(), backoff=min_delay, user_agent=user_agent
         )
-        self._search = _TransientRetry(
-            self.geocoder.geocode,
-            min_delay_seconds=min_delay,
-            max_retries=max_retries,
-            error_wait_seconds=min_delay,
-            swallow_exceptions=False,
+        self.geocoder = Nominatim(
+            user_agent=user_agent,
+            domain=domain,
+            scheme=scheme,
+            timeout=timeout,
+            adapter_factory=lambda **kwargs: _ClientAdapter(client, **kwargs),
         )
         self.cache = cache if cache is not None else AnswerCache()
 
@@ -129,20 +96,13 @@ class NominatimFallback:
         if cached is not None:
             return self._result(query, cached, source="cache")
         try:
-            locations = self._search(
+            locations = self.geocoder.geocode(
                 text, exactly_one=False, limit=5, country_codes=self.country_codes, addressdetails=True
             )
-        except GeocoderRateLimited as exc:
-            wait = f"; retry after {exc.retry_after:g} s" if exc.retry_after else ""
-            raise OnlineGeocodeError(f"Nominatim at {self.domain} refused: too many requests (HTTP 429){wait}") from None
-        except GeocoderTimedOut:
-            raise OnlineGeocodeError(f"Nominatim at {self.domain} did not answer in time") from None
-        except GeocoderUnavailable:
-            raise OnlineGeocodeError(f"Nominatim at {self.domain} is unreachable (no network, or the server is down)") from None
+        except HttpError as exc:
+            raise OnlineGeocodeError(f"Nominatim at {self.domain} {_failure(exc)}") from None
         except GeocoderParseError:
             raise OnlineGeocodeError(f"Nominatim at {self.domain} sent an answer that is not valid JSON") from None
-        except GeocoderServiceError as exc:
-            raise OnlineGeocodeError(f"Nominatim at {self.domain} failed: {str(exc).splitlines()[0]}") from None
         answer = [loc.raw for loc in locations or []]
         self.cache.put(key, answer)
         return self._result(query, answer, source=self.provider)
@@ -155,8 +115,12 @@ class NominatimFallback:
         address = best.get("address") or {}
         spots = {(round(float(a["lat"]), 1), round(float(a["lon"]), 1)) for a in answer}
         candidates = tuple(
-            {"name": a.get("display_name"), "lat": float(a["lat"]), "lon": float(a["lon"]),
-             "place_id": f"osm:{a.get('osm_type')}/{a.get('osm_id')}"}
+            {
+                "name": a.get("display_name"),
+                "lat": float(a["lat"]),
+                "lon": float(a["lon"]),
+                "place_id": f"osm:{a.get('osm_type')}/{a.get('osm_id')}",
+            }
             for a in answer
         )
         return GeocodeResult(
@@ -174,3 +138,14 @@ class NominatimFallback:
             geo_precision="settlement",
         )
 
+
+def _failure(exc: HttpError) -> str:
+    """What went wrong, for one line after "Nominatim at <domain>"."""
+    if exc.kind == "timeout":
+        return "did not answer in time"
+    if exc.kind == "unreachable":
+        return "is unreachable (no network, or the server is down)"
+    if exc.status == 429:
+        wait = f"; retry after {exc.retry_after:g} s" if exc.retry_after else ""
+        return f"refused: too many requests (HTTP 429){wait}"
+    return f"failed: HTTP {exc.status}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 #: branca compiles what a MacroElement renders as a Jinja template once more, so Jinja's
@@ -52,7 +52,7 @@ def add_json_block(element: MacroElement, data_json: str) -> None:
     """
     block_id = f"{element.get_name()}_data"
     block = RawHTML(f'<script type="application/json" id="{block_id}">{data_json}</script>')
-    element.get_root().html.add_child(block, name=block_id)
+    page_of(element).html.add_child(block, name=block_id)
 
 
 class RawHTML(Element):
@@ -64,3 +64,8 @@ class RawHTML(Element):
 
     def render(self, **kwargs: Any) -> str:
         return self.html
+
+
+def page_of(element: Element) -> Figure:
+    """The page an element is drawn on (its root, a :class:`branca.element.Figure`)."""
+    return cast(Figure, element.get_root())

@@ -13,7 +13,7 @@ from importlib.resources import files
 
 import folium
 
-from conflictmap.render._html import RawHTML
+from conflictmap.render._html import RawHTML, page_of
 
 LEAFLET_VERSION = "1.9.4"
 _CDN = f"https://unpkg.com/leaflet@{LEAFLET_VERSION}/dist"
@@ -52,7 +52,7 @@ def use_leaflet(m: folium.Map, cdn: bool = False) -> None:
     """
     m.default_js = []
     m.default_css = []
-    header = m.get_root().header
+    header = page_of(m).header
     if cdn:
         header.add_child(RawHTML(f'<link rel="stylesheet" href="{_CDN}/leaflet.css"/>'), name="leaflet_css")
         header.add_child(RawHTML(f'<script src="{_CDN}/leaflet.js"></script>'), name="leaflet")

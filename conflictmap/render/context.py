@@ -100,6 +100,6 @@ class ContextLayer(Layer):
         self._name = "ContextLayer"
         self.data_json = script_json(context_data(region))
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
         add_json_block(self, self.data_json)
         super().render(**kwargs)

@@ -6,8 +6,8 @@ shape, and tints those Russian-held on the day retaken ground is counted from an
 now. The front line, smoothed, and the km² are computed in Python (:mod:`conflictmap.control.territory`)
 for each distinct day, for each set of source layers the page can switch between, and embedded as
 one JSON document; ``territory.js`` shows the day and the layers the settlements' panel announces
-(``conflictmap:day``, ``conflictmap:layers``) and draws the km² chart. Over the whole war (604 days
-of change, 3,540 places) this weighs a fifth of a shape per day (docs/page-size.md).
+(``conflictmap:day``, ``conflictmap:layers``) and draws the km² chart. Over the whole war this
+weighs about a fifth of one shape per day (docs/page-size.md).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from conflictmap.control.territory import (
     smooth_lines,
 )
 from conflictmap.places.projection import to_equal_area, to_geographic
-from conflictmap.render._html import RawHTML, add_json_block, script_json
+from conflictmap.render._html import RawHTML, add_json_block, page_of, script_json
 
 #: Simplification of the embedded lines, in degrees (~300 m: well below the method's own error).
 SIMPLIFY_DEG = 0.003
@@ -120,7 +120,12 @@ def _letters(states: np.ndarray) -> str:
 
 
 def _entry(
-    now: ControlMap, was: np.ndarray | None, cells: int, lines: dict[str, int], out: dict[str, Any], parts: np.ndarray,
+    now: ControlMap,
+    was: np.ndarray | None,
+    cells: int,
+    lines: dict[str, int],
+    out: dict[str, Any],
+    parts: np.ndarray,
 ) -> dict[str, Any]:
     """One distinct day: its cells' index and states, its front line (shared with other days where
     the same) and its km² (``parts``: the region in Ukraine and in Russia); ``was``: its places'
@@ -187,8 +192,8 @@ class TerritoryLayer(MacroElement):
         }
         self.data_json = script_json(data)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
         script = (files("conflictmap.render") / "territory.js").read_text(encoding="utf-8")
-        self.get_root().header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_territory_js")
+        page_of(self).header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_territory_js")
         add_json_block(self, self.data_json)
         super().render(**kwargs)

@@ -24,7 +24,7 @@ from conflictmap.control.measured_areas import MeasuredAreas
 from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
 from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
-from conflictmap.render._html import RawHTML, number_elements, script_json
+from conflictmap.render._html import RawHTML, number_elements, page_of, script_json
 from conflictmap.render.assets import use_leaflet
 from conflictmap.render.context import ContextLayer
 from conflictmap.render.control_layer import TerritoryLayer
@@ -104,7 +104,7 @@ def build_map(
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
     use_leaflet(m, cdn=cdn)
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
-    m.get_root().header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
+    page_of(m).header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
     extent = extent or extent_of(None, events)
     region = extent.polygon
@@ -115,15 +115,19 @@ def build_map(
     variants = {"+".join(layers): timeline}
     if len(timeline.keys) > settings.MAP_MAX_PLACES:
         cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)
-        notes.append(f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
-                     "each held by whoever holds most of its places (counts in the popups).")
+        notes.append(
+            f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
+            "each held by whoever holds most of its places (counts in the popups)."
+        )
         timeline = Timeline(grid_changes(timeline, cell_deg))
         variants = {"+".join(layers): timeline}  # cells mix the layers: no switch between them
     elif len(layers) > 1:
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
     settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
     days = settlements.data["dates"]
-    by_day = {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
+    by_day = (
+        {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
+    )
     russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
     in_russia = region_polygon(",".join(russian)) if russian else None
     first = since.isoformat() if since else None
@@ -158,8 +162,14 @@ def render_map(
     events, extent = data.events, data.extent
     title = data.title(title) or map_title(events, extent.label)
     m = build_map(
-        events, on=data.day(on, "date"), title=title, cdn=cdn, progress=progress, since=data.day(since, "since"),
-        extent=extent, measured=data.measured,
+        events,
+        on=data.day(on, "date"),
+        title=title,
+        cdn=cdn,
+        progress=progress,
+        since=data.day(since, "since"),
+        extent=extent,
+        measured=data.measured,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     page = m.get_root()

@@ -21,7 +21,7 @@ from conflictmap import settings
 from conflictmap.control.territory import Timeline
 from conflictmap.events.frame import sources_of
 from conflictmap.events.source_layers import LAYER_RANK
-from conflictmap.render._html import RawHTML, add_json_block, script_json
+from conflictmap.render._html import RawHTML, add_json_block, page_of, script_json
 
 COLOURS = settings.CONTROL_COLOURS
 #: Milliseconds each day of change stays on screen while the map plays.
@@ -53,7 +53,10 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     places = [
         [name, round(x, 5), round(y, 5), 1] if russian else [name, round(x, 5), round(y, 5)]
         for name, x, y, russian in zip(
-            timeline.names, shapely.get_x(timeline.points), shapely.get_y(timeline.points), timeline.in_russia,
+            timeline.names,
+            shapely.get_x(timeline.points),
+            shapely.get_y(timeline.points),
+            timeline.in_russia,
             strict=True,
         )
     ]
@@ -80,8 +83,13 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         "changes": [
             [int(i), day, b, a, int(k), int(o)]
             for i, day, b, a, k, o in zip(
-                place_index, days, changes["control_before"], changes["control_after"], layer_index,
-                timeline.outranked, strict=True,
+                place_index,
+                days,
+                changes["control_before"],
+                changes["control_after"],
+                layer_index,
+                timeline.outranked,
+                strict=True,
             )
         ],
         "details": details,
@@ -127,8 +135,8 @@ class SettlementLayer(Layer):
         self.data = data
         self.data_json = script_json(data)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
         script = (files("conflictmap.render") / "settlements.js").read_text(encoding="utf-8")
-        self.get_root().header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_settlements_js")
+        page_of(self).header.add_child(RawHTML(f"<script>{script}</script>"), name="conflictmap_settlements_js")
         add_json_block(self, self.data_json)
         super().render(**kwargs)

@@ -33,6 +33,7 @@ from conflictmap.events.frame import sources_of
 from conflictmap.places.boundaries import context_around, region_polygon
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -145,8 +146,9 @@ def render_chart(
         raise ConflictmapError(f"{data.label}: no control changes to draw")
     extent = data.extent
     days = events["date"]
-    rows = period_figures(events, since or days.min().date(), until or days.max().date(), by, extent,
-                          data.measured_alone)
+    rows = period_figures(
+        events, since or days.min().date(), until or days.max().date(), by, extent, data.measured_alone
+    )
     title = title or f"{extent.label}: ground gained per {by}"
     return _save(_draw_bars(rows, by, title, width, _sources_line(events)), out, fmt)
 
@@ -170,8 +172,13 @@ def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) 
     axes.bar(x, ukraine, color=COLOURS["UA"], label="gained by Ukraine")
     axes.axhline(0, color="#333333", linewidth=0.8)
     step = max(1, len(rows) // 24)
-    axes.set_xticks(x[::step], [r["date"][:7] if by == "month" else r["date"] for r in rows][::step],
-                    rotation=60, ha="right", fontsize=7)
+    axes.set_xticks(
+        x[::step],
+        [r["date"][:7] if by == "month" else r["date"] for r in rows][::step],
+        rotation=60,
+        ha="right",
+        fontsize=7,
+    )
     axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
     axes.set_ylabel("km² gained")
     axes.spines[["top", "right"]].set_visible(False)
@@ -183,8 +190,14 @@ def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) 
     }.get(frozenset(how), "measured by the map where it can, else estimated")
     figure.text(0.01, 0.97, title, fontsize=14, fontweight="bold", va="top")
     span = f"{rows[0]['date']} to {rows[-1]['until']}"
-    figure.text(0.01, 0.9, f"Net growth of each side's ground per {by}, {span}; km² {measured}", fontsize=9,
-                color="#333333", va="top")
+    figure.text(
+        0.01,
+        0.9,
+        f"Net growth of each side's ground per {by}, {span}; km² {measured}",
+        fontsize=9,
+        color="#333333",
+        va="top",
+    )
     figure.text(0.01, 0.02, sources + " Made with conflictmap.", fontsize=6.5, color="#555555", va="bottom")
     return figure
 
@@ -193,9 +206,18 @@ def _draw_bars(rows: list[dict], by: str, title: str, width: int, sources: str) 
 HEADER_IN, FOOTER_IN = 0.9, 0.6
 
 
-def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry, on: dt.date,
-          since: dt.date, title: str, width: int, figures: dict) -> Figure:
-    """The figure: title block, map, legend (the km² of ``figures``, :func:`conflictmap.control.figures.day_figures`), footer."""
+def _draw(
+    timeline: Timeline,
+    events: gpd.GeoDataFrame,
+    region: shapely.Geometry,
+    on: dt.date,
+    since: dt.date,
+    title: str,
+    width: int,
+    figures: dict,
+) -> Figure:
+    """The figure: title block, map, legend (the km² of ``figures``,
+    :func:`conflictmap.control.figures.day_figures`), footer."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -217,14 +239,22 @@ def _draw(timeline: Timeline, events: gpd.GeoDataFrame, region: shapely.Geometry
     figure.text(0.012, 1 - 0.6 / height, f"Control on {on:%-d %B %Y}", fontsize=11, va="top", color="#333333")
     measured = figures.get("areas_snapshot")
     km2 = f"km² held: measured by the map of {measured['date']}" if measured else "km²: of those cells (an estimate)"
-    footer = (f"{_sources_line(events)}\n{settings.PLACES_CREDIT} Outlines: Natural Earth. Areas: "
-              f"Voronoi cells of the settlements with a known state (an estimate); {km2}. Made with conflictmap.")
+    footer = (
+        f"{_sources_line(events)}\n{settings.PLACES_CREDIT} Outlines: Natural Earth. Areas: "
+        f"Voronoi cells of the settlements with a known state (an estimate); {km2}. Made with conflictmap."
+    )
     figure.text(0.012, 0.1 / height, footer, fontsize=6.5, color="#555555", va="bottom", wrap=True)
     return figure
 
 
-def _draw_map(axes: Axes, timeline: Timeline, now: ControlMap, region: shapely.Geometry,
-              retaken: shapely.Geometry, view: shapely.Geometry) -> None:
+def _draw_map(
+    axes: Axes,
+    timeline: Timeline,
+    now: ControlMap,
+    region: shapely.Geometry,
+    retaken: shapely.Geometry,
+    view: shapely.Geometry,
+) -> None:
     """Lands around, control areas, retaken ground, outlines, front line, settlements, towns (EPSG:3035)."""
     lands, places = context_around(region)
     lands = lands.to_crs(settings.EQUAL_AREA_CRS)
@@ -245,14 +275,28 @@ def _draw_map(axes: Axes, timeline: Timeline, now: ControlMap, region: shapely.G
     if not shapely.is_empty(line):
         _series([line]).plot(ax=axes, color="#111111", linewidth=2.2, linestyle=(0, (5, 3)))
     xy = timeline.projected_xy[now.index]
-    axes.scatter(xy[:, 0], xy[:, 1], s=5, c=[COLOURS.get(c, "#ffffff") for c in now.control],
-                 edgecolors="#222222", linewidths=0.2, zorder=3)
+    axes.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=5,
+        c=[COLOURS.get(c, "#ffffff") for c in now.control],
+        edgecolors="#222222",
+        linewidths=0.2,
+        zorder=3,
+    )
     for name, country, shape in abroad[["name", "country", "geometry"]].itertuples(index=False):
         shown = shapely.intersection(shape, view)
         if shapely.area(shown) > 2e9:  # 2,000 km² in view: room for a name
             at = shapely.point_on_surface(shown)
-            axes.annotate(f"{name}\n({'Russia' if country == 'RU' else country})", (at.x, at.y), ha="center",
-                          va="center", fontsize=7, color="#888888", style="italic")
+            axes.annotate(
+                f"{name}\n({'Russia' if country == 'RU' else country})",
+                (at.x, at.y),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#888888",
+                style="italic",
+            )
     towns = places[places["population"] >= 30_000].to_crs(settings.EQUAL_AREA_CRS)
     towns = towns[towns.within(view)]
     axes.scatter(towns.geometry.x, towns.geometry.y, s=6, marker="s", color="#111111", zorder=4)
@@ -272,16 +316,31 @@ def _draw_legend(axes: Axes, now: ControlMap, retaken: shapely.Geometry, since: 
         in_ukraine = " in Ukraine" if any(held["RU"].values()) else ""
         return f"{LABELS[side]}: {held['UA'][side]:,.0f} km²{in_ukraine}{abroad}{how}"
 
-    handles = [Patch(facecolor=COLOURS[c], alpha=0.5, label=label(c))
-               for c in ("UA", "RU", "contested") if held["UA"][c] or held["RU"][c]]
+    handles: list[Artist] = [
+        Patch(facecolor=COLOURS[c], alpha=0.5, label=label(c))
+        for c in ("UA", "RU", "contested")
+        if held["UA"][c] or held["RU"][c]
+    ]
     if (now.control == "unknown").any():
         handles.append(Patch(facecolor=COLOURS["unknown"], alpha=0.4, label=LABELS["unknown"]))
     handles += [
-        Patch(facecolor="none", edgecolor="#b38f00", hatch="////",
-              label=f"retaken since {since:%-d %b %Y}: {shapely.area(retaken) / 1e6:,.0f} km²"),
+        Patch(
+            facecolor="none",
+            edgecolor="#b38f00",
+            hatch="////",
+            label=f"retaken since {since:%-d %b %Y}: {shapely.area(retaken) / 1e6:,.0f} km²",
+        ),
         Line2D([], [], color="#111111", linewidth=2.2, linestyle=(0, (5, 3)), label="front line"),
         Line2D([], [], color="#333333", linewidth=1.4, label="state border"),
-        Line2D([], [], marker="o", linestyle="", markersize=4, markerfacecolor="#cccccc", markeredgecolor="#222222",
-               label=f"settlements ({len(now.index):,}), coloured by who held them"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=4,
+            markerfacecolor="#cccccc",
+            markeredgecolor="#222222",
+            label=f"settlements ({len(now.index):,}), coloured by who held them",
+        ),
     ]
     axes.legend(handles=handles, loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9)

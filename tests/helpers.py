@@ -1,0 +1,103 @@
+"""Helpers the tests import: valid events to start from, event files, the CLI in-process or as a process."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from conflictmap.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASE_FEATURE: dict[str, Any] = {
+    "type": "Feature",
+    "id": "balakliia-2022-09-08",
+    "geometry": {"type": "Point", "coordinates": [36.84433, 49.45595]},
+    "properties": {
+        "place": "Balakliia",
+        "admin1": "Kharkiv",
+        "country": "UA",
+        "date": "2022-09-08",
+        "event_type": "control_change",
+        "control_before": "RU",
+        "control_after": "UA",
+        "confidence": "confirmed",
+        "sources": [
+            {
+                "publisher": "Example News",
+                "url": "https://example.org/balakliia",
+                "published": "2022-09-09",
+                "title": "Balakliia retaken",
+                "quote": "Ukrainian forces retook Balakliia",
+            }
+        ],
+    },
+}
+
+
+def make_feature(fid: str = "ev-1", **props: Any) -> dict[str, Any]:
+    """A valid feature; keyword arguments replace properties (None removes one)."""
+    feature = copy.deepcopy(BASE_FEATURE)
+    feature["id"] = fid
+    for key, value in props.items():
+        if value is None:
+            feature["properties"].pop(key, None)
+        else:
+            feature["properties"][key] = value
+    return feature
+
+
+def placed_events(
+    rows: list[tuple[str, tuple[float, float], str, str, str, str]], **props: Any
+) -> list[dict[str, Any]]:
+    """Events from rows of ``(id, (lon, lat), country, date, before, after)``; the place is the id
+    before its first hyphen (``balakliia-2``: Balakliia, ``test:balakliia``), published on the date."""
+    features = []
+    for fid, (lon, lat), country, date, before, after in rows:
+        stem = fid.split("-")[0]
+        feature = make_feature(
+            fid,
+            place=stem.title(),
+            date=date,
+            control_before=before,
+            control_after=after,
+            country=country,
+            place_id=f"test:{stem}",
+            **props,
+        )
+        feature["geometry"]["coordinates"] = [lon, lat]
+        feature["properties"]["sources"][0]["published"] = date
+        features.append(feature)
+    return features
+
+
+def write_events(path: Path, features: list[dict[str, Any]], **members: Any) -> Path:
+    """Write ``features`` as the event file ``path``, with the FeatureCollection's other ``members``."""
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", **members, "features": features}, indent=2),
+        encoding="utf-8",
+    )
+    return path
+
+
+def invoke(runner: CliRunner, *args: str):
+    """Run the typer app in-process (stdout and stderr kept apart)."""
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``conflictmap`` as a real subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "conflictmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        input=stdin,
+        timeout=120,
+    )
