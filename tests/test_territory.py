@@ -235,7 +235,7 @@ def test_grid_cell_size_keeps_the_cells_under_the_limit():
 
 
 def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
-    from conflictmap.render.control_layer import territory_by_day
+    from conflictmap.control.daily import territory_by_day
 
     # all 100 places occupied on 1 Sep; columns 0-2 retaken on 5 Sep, columns 3-5 on 8 Sep
     events = events_frame(

@@ -7,9 +7,10 @@ self-contained HTML file. Each layer kind has its own module.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
@@ -19,6 +20,7 @@ from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
+from conflictmap.control.daily import country_parts, territory_by_day
 from conflictmap.control.figures import measured_by_day
 from conflictmap.control.measured_areas import MeasuredAreas
 from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
@@ -131,7 +133,13 @@ def build_map(
     russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
     in_russia = region_polygon(",".join(russian)) if russian else None
     first = since.isoformat() if since else None
-    TerritoryLayer(variants, days, region, COLOURS, first, progress, by_day, in_russia).add_to(m)
+    TerritoryLayer(
+        _daily(variants, days, region, first, progress, by_day, in_russia),
+        first or (days[0] if days else None),
+        round(float(shapely.area(country_parts(region, in_russia)[0])) / 1e6, 1),
+        in_russia is not None,
+        COLOURS,
+    ).add_to(m)
     settlements.add_to(m)
     Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
@@ -142,6 +150,29 @@ def build_map(
     west, south, east, north = shapely.bounds(shapely.union(region, shapely.box(*events.total_bounds)))
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def _daily(
+    variants: dict[str, Timeline],
+    days: list[str],
+    region: shapely.Geometry,
+    since: str | None,
+    progress: bool,
+    measured: dict[str, dict[str, list[Any]]],
+    in_russia: shapely.Geometry | None,
+) -> dict[str, dict[str, Any]]:
+    """Each variant's days as the territory layer draws them (with a progress bar on stderr, if asked)."""
+    from rich.console import Console
+    from rich.progress import track
+
+    parts = country_parts(region, in_russia)
+    bar = partial(
+        track, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True)
+    )
+    out = {key: territory_by_day(timeline, days, region, since, parts, bar) for key, timeline in variants.items()}
+    for key, by_day in measured.items():
+        out[key]["measured"] = by_day
+    return out
 
 
 def render_map(
