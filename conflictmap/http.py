@@ -4,20 +4,24 @@
 ``timeout`` seconds (a server that drips bytes cannot hold a command hostage), retries passing
 failures (no answer, no connection, and the statuses in ``retry_statuses``) with a growing pause,
 honouring a 429's ``Retry-After``, and names itself with :data:`conflictmap.settings.USER_AGENT`.
-Each failure ends in one :class:`HttpError`. Its clock and sleep are methods a test can replace.
-What is worth keeping (answers, downloads) each user keeps in the cache folder itself, as it knows
-when an answer is a good one.
+Each failure ends in one :class:`HttpError`. :meth:`HttpClient.download` keeps a body that never
+changes (a map update) as a file of the cache folder, fetched once; the geocoder keeps its parsed
+answers in its own cache (:mod:`conflictmap.places.answer_cache`), keyed by the question. The
+client's clock and sleep are methods a test can replace.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
 import urllib3
 
 from conflictmap import settings
+from conflictmap._io import atomic_write_bytes
 from conflictmap.errors import ConflictmapError
 
 #: Statuses that may pass: too many requests, and the server's own failures.
@@ -93,6 +97,28 @@ class HttpClient:
                 wait = failure.retry_after
                 self._sleep(wait if wait is not None else self.backoff * 2.0**attempt)
         raise failure
+
+    def download(self, url: str, path: Path, check: Callable[[bytes], None] | None = None) -> Path:
+        """``url``'s body kept at ``path`` (a file of the cache folder): fetched only when the file is
+        missing, and written (atomically) only once ``check`` accepts it, so nothing broken is kept.
+
+        Raises
+        ------
+        HttpError
+            when the body cannot be fetched; whatever ``check`` raises for a body it refuses;
+            :class:`~conflictmap.errors.ConflictmapError` when the file cannot be written.
+        """
+        if path.exists():
+            return path
+        body = self.get(url)
+        if check is not None:
+            check(body)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, body)
+        except OSError as exc:
+            raise ConflictmapError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+        return path
 
     def _get_once(self, url: str, params: dict[str, Any] | None, headers: dict[str, str] | None) -> bytes:
         deadline = time.monotonic() + self.timeout

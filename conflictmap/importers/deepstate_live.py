@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from conflictmap import settings
-from conflictmap._io import atomic_write_bytes
 from conflictmap.errors import ConflictmapError
 from conflictmap.http import HttpClient, HttpError
 
@@ -119,21 +118,18 @@ class LiveMap:
 
     def snapshot(self, update: Update) -> Path:
         """The file of an update's GeoJSON (named ``<id>.geojson``), downloaded unless kept already."""
-        path = self.cache_dir / f"{update.id}.geojson"
-        if path.exists():
-            return path
         url = self.update_url(update.id)
-        body = self._get(url)
+
+        def check(body: bytes) -> None:
+            try:
+                msgspec.json.decode(body, type=_Collection)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                raise LiveMapError(f"{url}: not a GeoJSON FeatureCollection ({exc})") from None
+
         try:
-            msgspec.json.decode(body, type=_Collection)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise LiveMapError(f"{url}: not a GeoJSON FeatureCollection ({exc})") from None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, body)
-        except OSError as exc:
-            raise ConflictmapError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-        return path
+            return self.http.download(url, self.cache_dir / f"{update.id}.geojson", check)
+        except HttpError as exc:
+            raise LiveMapError(str(exc)) from None
 
     def snapshots(self, updates: Iterable[Update]) -> Iterator[Path]:
         """The file of each update's GeoJSON, in order."""
