@@ -11,7 +11,8 @@ import pandas as pd
 
 from conflictmap import settings
 from conflictmap.control.figures import day_figures, period_figures
-from conflictmap.control.territory import control_on, frontline_collection
+from conflictmap.control.frontline import frontline_collection
+from conflictmap.control.territory import control_on
 from conflictmap.dataset import Dataset
 
 __all__ = ["control_areas", "figures_by_period", "figures_by_region", "states_on"]
@@ -30,7 +31,7 @@ def control_areas(data: Dataset, day: dt.date) -> gpd.GeoDataFrame:
     """The control areas (``kind`` "area", ``controller``, ``area_km2``) and the front line
     (``kind`` "frontline", ``length_km``) on ``day`` within ``data``'s extent: what
     ``conflictmap frontline`` writes, as a GeoDataFrame (EPSG:4326)."""
-    collection = frontline_collection(data.events, day, data.extent.polygon)
+    collection = frontline_collection(data.events, day, data.extent, data.measured_alone)
     return gpd.GeoDataFrame.from_features(collection["features"], crs=settings.GEOGRAPHIC_CRS)
 
 

@@ -510,13 +510,13 @@ def frontline(
     Example: conflictmap frontline --date 2022-09-10 --out maps/frontline-2022-09-10.geojson
     """
     from conflictmap._io import atomic_write_text
-    from conflictmap.control.territory import frontline_collection
+    from conflictmap.control.frontline import frontline_collection
 
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors(), _status("Reading the events, drawing the line"):
         data = _open(events, region=region, read=False)
-        collection = frontline_collection(data.events, parse_day(date, "--date"), data.extent.polygon)
+        collection = frontline_collection(data.events, parse_day(date, "--date"), data.extent, data.measured_alone)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
 

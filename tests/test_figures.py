@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from conflictmap.control.measured_areas import (
     region_km2,
     write_areas,
 )
+from conflictmap.control.territory import RUSSIA_CELL_KM
 from conflictmap.dataset import open_events
 from conflictmap.errors import ConflictmapError, EventFileError
 from conflictmap.events.frame import events_frame
@@ -346,3 +348,67 @@ def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_ar
         kharkiv_only.events, dt.date(2024, 9, 12), None, kharkiv_only.extent, kharkiv_only.measured_alone
     )
     assert "held_in_russia_km2" not in alone
+
+
+def test_frontline_areas_are_the_ground_of_this_war_valid_with_the_maps_km2_beside(tmp_path, runner):
+    """Russia's own ground is no control area; what Ukraine holds in Russia is; the map's km² stand beside."""
+    sudzha, korenevo = make_feature("sudzha", place="Sudzha"), make_feature("korenevo", place="Korenevo")
+    for feature, (lon, lat), after in ((sudzha, (35.27, 51.19), "UA"), (korenevo, (34.92, 51.41), "RU")):
+        feature["geometry"]["coordinates"] = [lon, lat]
+        feature["properties"] |= {
+            "country": "RU",
+            "admin1": "Kursk",
+            "layer": "maps",
+            "control_before": "unknown",
+            "control_after": after,
+            "date": "2024-09-01",
+            "place_id": f"test:{feature['id']}",
+        }
+        feature["properties"]["sources"][0]["published"] = "2024-09-01"
+    path = write_events(tmp_path / "war.geojson", [*kharkiv_events(), sudzha, korenevo])
+    write_areas(
+        areas_path(path),
+        [
+            SnapshotAreas(
+                dt.datetime(2024, 9, 11, 18, tzinfo=UTC),
+                dt.date(2024, 9, 11),
+                "named",
+                "https://example.org/k",
+                {"Kharkiv": {"RU": 800.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 1_200.0}},
+            )
+        ],
+    )
+    out = tmp_path / "front.geojson"
+    result = invoke(
+        runner,
+        "frontline",
+        "--events",
+        str(path),
+        "--date",
+        "2024-09-12",
+        "--region",
+        "Kharkiv,Kursk",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    areas = {
+        f["properties"]["controller"]: f
+        for f in json.loads(out.read_text())["features"]
+        if f["properties"]["kind"] == "area"
+    }
+    shapes = {side: shapely.geometry.shape(f["geometry"]) for side, f in areas.items()}
+    kursk, kharkiv = region_polygon("Kursk"), region_polygon("Kharkiv")
+    assert all(shapely.is_valid(shape) for shape in shapes.values())
+    assert area_km2(shapely.intersection(shapes["RU"], kursk)) < 1  # Korenevo's ground is Russia's own: no area
+    held_abroad = area_km2(shapely.intersection(shapes["UA"], kursk))
+    assert 100 < held_abroad < math.pi * RUSSIA_CELL_KM**2 + 1  # Sudzha's cell, not the rest of Kursk oblast
+    assert area_km2(shapely.intersection(shapes["UA"], kharkiv)) > 1_000  # Balakliia's ground, freed
+    beside = {
+        "areas": "estimated",
+        "area_km2_measured": 800.0,
+        "measured_on": "2024-09-11",
+        "measured_url": "https://example.org/k",
+    }
+    assert areas["RU"]["properties"].items() >= beside.items()
+    assert areas["UA"]["properties"]["area_km2_measured"] == pytest.approx(area_km2(kharkiv) - 800 + 1_200, abs=0.5)

@@ -8,20 +8,20 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from conflictmap import settings
+from conflictmap.control.frontline import frontline_collection
 from conflictmap.control.territory import (
     RUSSIA_CELL_KM,
     Timeline,
     control_changes,
     control_map,
     control_on,
-    frontline_collection,
     grid_cell_deg,
     grid_changes,
     territory_stats,
 )
 from conflictmap.errors import ConflictmapError
 from conflictmap.events.frame import events_frame
-from conflictmap.places.boundaries import region_polygon
+from conflictmap.places.boundaries import Extent, region_polygon
 from conflictmap.places.projection import to_equal_area
 from tests.helpers import make_feature, placed_events
 
@@ -142,7 +142,7 @@ def test_the_overlap_of_two_tessellations_is_the_same_through_the_other_cells(co
 
 def test_frontline_geojson_has_line_and_areas():
     events = events_frame(grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
-    collection = frontline_collection(events, dt.date(2022, 9, 1), square())
+    collection = frontline_collection(events, dt.date(2022, 9, 1), Extent(("square",), "square", square()))
     kinds = [f["properties"]["kind"] for f in collection["features"]]
     assert kinds == ["frontline", "area", "area"]
     assert collection["features"][0]["geometry"]["type"] in ("LineString", "MultiLineString")

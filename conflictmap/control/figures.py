@@ -70,6 +70,14 @@ def _measured_on(
     return rounded, {"date": snapshot.day.isoformat(), "url": snapshot.source_url, "kind": snapshot.kind}
 
 
+def measured_on(
+    measured: MeasuredAreas, day: dt.date, extent: Extent
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
+    """Each of ``extent``'s regions' km² per side as the map measured them on ``day`` (the last
+    snapshot on or before it), and the snapshot's citation; ``None`` before its first snapshot."""
+    return _measured_on(measured, day, _regions_of(extent))
+
+
 def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
     return {s: round(sum(km2[s] for km2 in per_region.values()), 1) for s in SIDES}
 

@@ -301,6 +301,7 @@ class Tessellation:
     cells: np.ndarray  # polygons in the equal-area CRS, in point order
     region: shapely.Geometry  # what the cells tile, in the equal-area CRS
     in_russia: np.ndarray | None = None  # which cells are places in Russia (None: none is)
+    ukraine: shapely.Geometry | None = None  # the region's part in Ukraine (None: all of it)
     _shares: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -381,7 +382,7 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
     reach = shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000)
     cells[in_russia] = _polygonal(shapely.intersection(cells[in_russia], reach))
-    return Tessellation(cells, region, in_russia)
+    return Tessellation(cells, region, in_russia, parts[0][1])
 
 
 def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
@@ -462,31 +463,43 @@ class ControlMap:
         ]
 
     def area_of(self, controller: str) -> shapely.Geometry:
-        """The cells of ``controller`` dissolved (EPSG:3035), remembered.
+        """The ground of this war ``controller`` holds, its cells dissolved (EPSG:3035), remembered:
+        Russia's is the ground of Ukraine it holds (its own ground is no control area), Ukraine's
+        the ground it holds in Ukraine and in Russia; ground no place tells about is in none.
 
-        The cells tile the region without overlaps, so a coverage union dissolves them;
-        Ukraine's ground, most of the cells as a rule, is the region less the others'.
+        The cells tile the region without overlaps, so a coverage union dissolves them; Ukraine's
+        ground in Ukraine, most of the cells as a rule, is the region's part in Ukraine less the
+        others' cells there.
         """
         if controller not in self._areas:
+            tessellation = self.tessellation
             mine = self.control == controller
-            if controller == "UA" and mine.any():
-                others = self.tessellation.dissolve(self.cells[~mine])
-                self._areas[controller] = shapely.difference(self.tessellation.region, others)
+            home = ~tessellation.in_russia if tessellation.in_russia is not None else np.ones(len(mine), bool)
+            if controller == "RU":
+                mine &= home
+            if controller == "UA" and (mine & home).any():
+                ukraine = tessellation.region if tessellation.ukraine is None else tessellation.ukraine
+                held = shapely.difference(ukraine, tessellation.dissolve(self.cells[home & ~mine]))
+                if (mine & ~home).any():
+                    held = shapely.union(held, tessellation.dissolve(self.cells[mine & ~home]))
+                self._areas[controller] = held
             else:
-                self._areas[controller] = self.tessellation.dissolve(self.cells[mine])
+                self._areas[controller] = tessellation.dissolve(self.cells[mine])
         return self._areas[controller]
 
     def held_areas(self) -> tuple[list[str], np.ndarray]:
-        """The controllers holding ground and, for each, its cells dissolved (EPSG:3035)."""
-        held = [c for c in ("UA", "RU", "contested") if (self.control == c).any()]
-        return held, np.array([self.area_of(c) for c in held], dtype=object)
+        """The controllers holding ground of this war and, for each, its area (:meth:`area_of`)."""
+        areas = {c: self.area_of(c) for c in ("UA", "RU", "contested") if (self.control == c).any()}
+        held = [c for c, area in areas.items() if not shapely.is_empty(area)]
+        return held, np.array([areas[c] for c in held], dtype=object)
 
     def areas(self) -> gpd.GeoDataFrame:
-        """Control areas: the cells dissolved by controller (EPSG:4326), with ``area_km2``."""
+        """Control areas (:meth:`held_areas`, EPSG:4326, each valid), with ``area_km2``."""
         held, shapes = self.held_areas()
         areas = [round(float(shapely.area(g)) / 1e6, 1) for g in shapes]
         frame = gpd.GeoDataFrame({"controller": held, "area_km2": areas}, geometry=shapes, crs=settings.EQUAL_AREA_CRS)
-        return frame.to_crs(settings.GEOGRAPHIC_CRS)
+        frame = frame.to_crs(settings.GEOGRAPHIC_CRS)
+        return frame.set_geometry(_polygonal(shapely.make_valid(frame.geometry.to_numpy())))
 
     def frontline(self) -> shapely.Geometry:
         """The boundary shared by Ukrainian- and Russian-held cells (EPSG:3035), merged into lines."""
@@ -667,21 +680,3 @@ def territory_stats(
         "controlled_km2": now.controlled_km2(),
         "frontline_km": now.frontline_km(),
     }
-
-
-def frontline_collection(events: gpd.GeoDataFrame, on: dt.date, region: shapely.Geometry) -> dict[str, object]:
-    """GeoJSON of ``conflictmap frontline``: the line (property ``date``) and the control areas."""
-    shapes = control_map(events, on, region).shapes()
-    columns = ["kind", "controller", "area_km2", "length_km"]
-    features = [
-        {
-            "type": "Feature",
-            "properties": {
-                "date": on.isoformat(),
-                **{c: v for c, v in zip(columns, values, strict=True) if pd.notna(v)},
-            },
-            "geometry": shapely.geometry.mapping(geometry),
-        }
-        for *values, geometry in shapes[[*columns, "geometry"]].itertuples(index=False)
-    ]
-    return {"type": "FeatureCollection", "features": features}
