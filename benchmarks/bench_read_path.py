@@ -4,8 +4,8 @@ Runs a ``conflictmap`` command in this process under :func:`sys.setprofile` and 
 call of each conflictmap function from another module (module code at import aside). A *stop*
 is a run of such calls in one module; a *return* is a stop in a module the command had already
 passed. The read path is the part
-before the first call into the control model (``Timeline``): reading files, metadata, extent
-and measured areas.
+before it computes: reading files, metadata, extent and measured areas. The check of the files
+as ``validate`` does it (``Dataset.errors``) is a pass of its own, and its stops are counted apart.
 
 Usage: python benchmarks/bench_read_path.py [render|image|stats]  (default: all three, on data/war)
 """
@@ -25,6 +25,8 @@ COMMANDS = {
     "stats": ["stats", "--events", "data/war", "--date", "2025-06-01"],
 }
 LISTING = ("_list_files",)
+#: The check of the files as validate does it: a pass of its own, counted apart.
+CHECKING = "Dataset.errors"
 #: Where the read path ends: the first call that computes on the data read.
 COMPUTING = {"build_map", "day_figures", "period_figures", "frontline_collection", "Timeline.__init__", "write_geojson"}
 
@@ -48,17 +50,24 @@ def _caller(frame) -> str:  # noqa: ANN001
     return ""
 
 
-def trace(args: list[str]) -> tuple[list[str], int, int]:
-    """The modules the read path passes in order (stops), the calls listing event files, and the exit code."""
+def trace(args: list[str]) -> tuple[list[str], list[str], int, int]:
+    """The modules the read path passes in order (stops), those of the check as ``validate`` does it
+    (:meth:`Dataset.errors`, a pass of its own), the calls listing event files, and the exit code."""
     stops: list[str] = []
+    checked: list[str] = []
     listings = 0
     reading = True
+    checking: object = None  # the frame of Dataset.errors while it runs
     seen: set[object] = set()
 
     def profile(frame, event, _arg):  # noqa: ANN001
-        nonlocal listings, reading
+        nonlocal listings, reading, checking
+        if event == "return" and frame is checking:
+            checking = None
         if event != "call":
             return
+        if frame.f_code.co_qualname == CHECKING:
+            checking = frame
         module = frame.f_globals.get("__name__", "")
         if not module.startswith("conflictmap") or module == "conflictmap.cli":
             return
@@ -76,28 +85,30 @@ def trace(args: list[str]) -> tuple[list[str], int, int]:
         caller = _caller(back)
         first = frame.f_code not in seen
         seen.add(frame.f_code)
-        if reading and first and caller != module and (not stops or stops[-1] != module):
-            stops.append(module)
+        into = checked if checking is not None else stops
+        if reading and first and caller != module and (not into or into[-1] != module):
+            into.append(module)
 
     sys.setprofile(profile)
     try:
         result = CliRunner().invoke(app, args)
     finally:
         sys.setprofile(None)
-    return stops, listings, result.exit_code
+    return stops, checked, listings, result.exit_code
 
 
 def main(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in names or list(COMMANDS):
             args = [a.format(tmp=tmp) for a in COMMANDS[name]]
-            stops, listings, code = trace(args)
+            stops, checked, listings, code = trace(args)
             returns = len(stops) - len(set(stops))
             print(
                 f"{name}: exit {code}; read path: {len(stops)} stops in {len(set(stops))} modules, "
-                f"{returns} returns; event files listed {listings} times"
+                f"{returns} returns; event files listed {listings} times; the check: {len(checked)} stops"
             )
-            print("   " + " > ".join(m.removeprefix("conflictmap.") for m in stops))
+            print("   read: " + " > ".join(m.removeprefix("conflictmap.") for m in stops))
+            print("   check: " + " > ".join(m.removeprefix("conflictmap.") for m in checked))
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ RegionOption = Annotated[
         "(Kursk, Belgorod, Bryansk) [default: the regions the events cover].",
     ),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Go on although validate finds errors in the event files (a warning says so).")
+]
 LayerOption = Annotated[Layer | None, typer.Option(help="Only events of this layer of sources.")]
 SourceOption = Annotated[
     str | None, typer.Option("--source", help="Only events with a source whose publisher contains TEXT.")
@@ -281,6 +284,7 @@ def render(
     region: RegionOption = None,
     layer: LayerOption = None,
     source: SourceOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Render an interactive HTML map of the events, working offline by default.
 
@@ -292,7 +296,7 @@ def render(
     from conflictmap.render.page import render_map
 
     with user_errors():
-        data = _open(events, layer, source, region)
+        data = _open(events, layer, source, region, force=force)
         written = render_map(
             data,
             out or data.default_map_path(),
@@ -323,6 +327,7 @@ def image(
         Period | None, typer.Option(help="Draw the ground each side gained per week or month as bars, not a map.")
     ] = None,
     until: Annotated[str | None, typer.Option(help="With --by: the last day [default: the last change].")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw a still map of one day (PNG or SVG), for print: no browser needed; or with --by,
     a bar chart of the ground each side gained per week or month.
@@ -338,7 +343,7 @@ def image(
 
     on, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
     with user_errors(), _status("Drawing"):
-        data = _open(events, region=region)
+        data = _open(events, region=region, force=force)
         if by is None:
             written = render_image(data, out, on=on, since=first, title=title, width=width)
         else:
@@ -410,6 +415,7 @@ def stats(
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="With --by: print CSV.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Settlements and km² held and recaptured on a day, per region, and the front line's length;
     or with --by, the km² held and gained per week or month.
@@ -428,7 +434,7 @@ def stats(
         fail("give --date for one day, or --by for a row per week or month")
     day, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
     with user_errors(), _status("Reading the events, dividing the region"):
-        data = _open(events, layer, source, region)
+        data = _open(events, layer, source, region, force=force)
         frame, extent, measured = data.events, data.extent, data.measured_alone
         if day is not None:
             figures = day_figures(frame, day, first, extent, measured)
@@ -504,6 +510,7 @@ def frontline(
     out: Annotated[Path, typer.Option(help="GeoJSON file to write.")],
     region: RegionOption = None,
     events: EventsOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the front line (LineString/MultiLineString) and control areas (Polygons) on a day.
 
@@ -515,7 +522,7 @@ def frontline(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors(), _status("Reading the events, drawing the line"):
-        data = _open(events, region=region, read=False)
+        data = _open(events, region=region, read=False, force=force)
         collection = frontline_collection(data.events, parse_day(date, "--date"), data.extent, data.measured_alone)
         atomic_write_text(out, json.dumps(collection, ensure_ascii=False) + "\n")
     typer.echo(f"wrote {out}")
@@ -719,6 +726,7 @@ def export(
     fmt: Annotated[
         ExportFormat | None, typer.Option("--format", help="Output format [default: from --out's suffix].")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML.
 
@@ -735,7 +743,7 @@ def export(
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors():
-        features = _open(paths, read=False).features
+        features = _open(paths, read=False, force=force).features
         WRITERS[name](features, out)
     typer.echo(f"wrote {len(features)} events to {out} ({name})")
 
@@ -746,13 +754,20 @@ def _open(
     source: str | None = None,
     region: str | None = None,
     read: bool = True,
+    force: bool = False,
 ) -> Dataset:
-    """The event files at ``paths`` (by default ``data/events``), of ``layer``, cited to ``source``:
+    """The event files at ``paths`` (by default ``data/events``), of ``layer``, cited to ``source``,
+    checked as ``validate`` checks them (errors stop the command, unless ``force``, which says so):
     read now (events, extent, metadata, measured areas), or with ``read=False`` part by part when used."""
-    from conflictmap.dataset import Dataset, open_events
+    from conflictmap.dataset import Dataset
 
-    opened = open_events if read else Dataset
-    return opened(paths or [default_events()], layer.value if layer else None, source, region)
+    data = Dataset(paths or [default_events()], layer.value if layer else None, source, region)
+    if errors := data.errors():
+        count = f"{len(errors):,} error{'s' if len(errors) > 1 else ''}"
+        if not force:
+            fail(f"{errors[0]} ({count} in all: conflictmap validate lists them; --force goes on)")
+        typer.echo(f"warning: going on with {count} that validate finds (--force)", err=True)
+    return data.read() if read else data
 
 
 def _status(message: str) -> Any:

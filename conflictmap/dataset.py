@@ -20,6 +20,7 @@ import geopandas as gpd
 
 from conflictmap.control.measured_areas import MeasuredAreas, areas_path
 from conflictmap.errors import ConflictmapError
+from conflictmap.events.checks import Problem, check_files
 from conflictmap.events.frame import load_events, select_events
 from conflictmap.events.store import EventPaths, event_files, map_metadata, read_features
 from conflictmap.places.boundaries import Extent, extent_of
@@ -105,6 +106,19 @@ class Dataset:
         """Read every part now, in one pass: events, extent, metadata, measured areas; returns itself."""
         self.events, self.extent, self.metadata, self.measured  # noqa: B018 (each read and kept)
         return self
+
+    def errors(self) -> list[Problem]:
+        """The errors ``validate`` finds in the files (its warnings aside), in file order.
+
+        Raises
+        ------
+        EventFileError
+            for the first file that cannot be read.
+        """
+        problems, _, unreadable = check_files(self.files)
+        if unreadable:
+            raise unreadable[0]
+        return [p for p in problems if p.severity == "error"]
 
     def day(self, given: dt.date | None, key: str) -> dt.date | None:
         """``given``, else the files' own ``date`` or ``since`` (``key``)."""

@@ -6,7 +6,7 @@ import pytest
 from conflictmap import _parallel
 from conflictmap.events.checks import check_collections
 from conflictmap.events.store import EventCollection
-from tests.helpers import REPO, make_feature
+from tests.helpers import REPO, invoke, make_feature, write_events
 
 
 def problems_for(*features, today=dt.date(2026, 1, 1)):
@@ -180,3 +180,26 @@ def test_files_checked_in_runs_give_the_problems_of_one_process(tmp_path, monkey
     assert problems == check_collections(collections, today=today, workers=1)
     assert {(p.feature, p.field) for p in problems} >= {("a", "id"), ("d", "geometry.coordinates"), ("d", "id")}
     assert (events, unreadable) == (len(collections[0].features) + 3, [])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["render", "--out", "{out}.html", "--events", "{file}"],
+        ["export", "{file}", "--out", "{out}.csv"],
+        ["frontline", "--date", "2022-09-10", "--out", "{out}.geojson", "--events", "{file}"],
+        ["stats", "--date", "2022-09-10", "--events", "{file}"],
+        ["image", "--out", "{out}.png", "--events", "{file}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_commands_refuse_what_validate_refuses_unless_forced(tmp_path, runner, command):
+    file = write_events(tmp_path / "e.geojson", [make_feature("a"), make_feature("b", admin1="Donesk")])
+    args = [a.format(file=file, out=tmp_path / "out") for a in command]
+    result = invoke(runner, *args)
+    assert result.exit_code == 2 and result.stderr.count("Error:") == 1
+    assert "b: admin1: error: 'Donesk' is no oblast" in result.stderr and "--force" in result.stderr
+    assert list(tmp_path.glob("out*")) == []  # nothing written
+    forced = invoke(runner, *args, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "going on with 1 error that validate finds (--force)" in forced.stderr
