@@ -1,21 +1,30 @@
-"""Answers as frames, for notebooks: places' states, control areas and the front line on a day as
-GeoDataFrames, figures per region and per period as DataFrames. Each takes an opened
-:class:`~conflictmap.dataset.Dataset` and computes as the commands do (``stats``, ``frontline``)."""
+"""Answers for readers and notebooks: places' states, control areas and the front line on a day as
+GeoDataFrames, figures per region and per period as DataFrames, and a place's story (``where``).
+Each takes an opened :class:`~conflictmap.dataset.Dataset` and computes as the commands do
+(``stats``, ``frontline``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from conflictmap import settings
 from conflictmap.control.figures import day_figures, period_figures
 from conflictmap.control.frontline import frontline_collection
-from conflictmap.control.territory import control_on
+from conflictmap.control.territory import Timeline, control_on
 from conflictmap.dataset import Dataset
+from conflictmap.events.frame import sources_of
+from conflictmap.places.gazetteer import GeocodeResult
+from conflictmap.places.geocoder import SURE_SCORE, geocode_names, resolve_place
+from conflictmap.vocab import CONTROL_CHANGE
 
-__all__ = ["control_areas", "figures_by_period", "figures_by_region", "states_on"]
+__all__ = ["PlaceStory", "control_areas", "figures_by_period", "figures_by_region", "place_story", "states_on"]
 
 SIDES = ["UA", "RU", "contested"]
 
@@ -69,3 +78,102 @@ def figures_by_period(
         ],
         index="date",
     )
+
+
+@dataclass(frozen=True)
+class PlaceStory:
+    """A place's story in the events: the place as the gazetteer found it, its state on ``day``
+    (``None`` without a change by then) and since when, and each change with its sources."""
+
+    place: GeocodeResult
+    day: dt.date
+    state: str | None
+    since: dt.date | None
+    changes: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The story as plain JSON values (``conflictmap where --json``)."""
+        place = {k: v for k, v in self.place.to_dict().items() if k not in ("score", "source", "candidates")}
+        return {
+            "place": place,
+            "date": self.day.isoformat(),
+            "state": self.state,
+            "since": self.since.isoformat() if self.since else None,
+            "changes": self.changes,
+        }
+
+
+#: How near the point of an event without a place id must be to a place's to tell of it.
+NEAR_KM = 1.0
+
+
+def place_story(data: Dataset, name: str, day: dt.date | None = None, region: str | None = None) -> PlaceStory:
+    """The story of the place ``name`` (any spelling the geocoder knows; ``region`` an oblast hint)
+    in ``data``'s events: the events with its place id, or without one within :data:`NEAR_KM` of its point,
+    their control changes in order, and its state on ``day`` (default: the last day with a change)
+    by the rule of the layers (:class:`~conflictmap.control.territory.Timeline`).
+
+    Raises
+    ------
+    GeocodeError
+        for a name the gazetteer does not know, or that names several places (the error lists them).
+    """
+    place = resolve_place(name, region)
+    events = data.events
+    near_km = _distance_km(events.geometry.x.to_numpy(), events.geometry.y.to_numpy(), place.lon, place.lat)
+    ids = events["place_id"]
+    mine = events[((ids == place.place_id) | (ids.isna() & (near_km <= NEAR_KM))).to_numpy()]
+    changes = mine[mine["event_type"] == CONTROL_CHANGE].assign(place_id=place.place_id)
+    day = day or (changes["date"].max().date() if len(changes) else dt.date.today())
+    states = Timeline(changes).on(day) if len(changes) else None
+    state = states.iloc[0] if states is not None and len(states) else None
+    return PlaceStory(
+        place,
+        day,
+        state["control"] if state is not None else None,
+        state["since"].date() if state is not None else None,
+        [_change(row) for row in changes.sort_values(["date", "id"]).itertuples(index=False)],
+    )
+
+
+def place_test(name: str) -> Callable[[dict[str, Any]], bool] | None:
+    """A test of event features that tell of the place ``name`` as the geocoder finds it (any
+    spelling; every place of a name several share): its place id, or without one a point within
+    :data:`NEAR_KM` of its; ``None`` for a name the gazetteer does not know."""
+    (found,) = geocode_names([name])
+    if not found.resolved or found.score < SURE_SCORE:
+        return None
+    places = list(found.candidates) if found.ambiguous else [found.to_dict()]
+    ids = {p["place_id"] for p in places}
+    points = [(p["lon"], p["lat"]) for p in places]
+
+    def test(feature: dict[str, Any]) -> bool:
+        place_id = feature["properties"].get("place_id")
+        if place_id is not None:
+            return place_id in ids
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        return any(_distance_km(lon, lat, x, y) <= NEAR_KM for x, y in points)
+
+    return test
+
+
+def _distance_km(lon: Any, lat: Any, lon2: Any, lat2: Any) -> Any:
+    """Distance on a sphere in km, near enough for a km or two (numbers or arrays of them)."""
+    x = np.radians(lon - lon2) * np.cos(np.radians((lat + lat2) / 2))
+    return 6371.0 * np.hypot(x, np.radians(lat - lat2))
+
+
+def _change(row: Any) -> dict[str, Any]:
+    """One change of a place's story, its sources listed."""
+    return {
+        "date": row.date.date().isoformat(),
+        "date_precision": row.date_precision,
+        "before": row.control_before,
+        "after": row.control_after,
+        "layer": row.layer,
+        "confidence": row.confidence,
+        "place": row.place,
+        "notes": row.notes,
+        "sources": sources_of(row.sources),
+        "id": row.id,
+    }

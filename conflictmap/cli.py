@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, overload
 import typer
 
 from conflictmap import settings
-from conflictmap.errors import ConflictmapError
+from conflictmap.errors import ConflictmapError, GeocodeError
 from conflictmap.vocab import Confidence, Control, DatePrecision, Layer
 
 if TYPE_CHECKING:  # heavy imports stay out of the command's start-up
+    from conflictmap.analysis import PlaceStory
     from conflictmap.dataset import Dataset
     from conflictmap.importers.pipelines import Imported
 
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 
 EXIT_INVALID = 2
+LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -174,7 +176,10 @@ def list_events(
     ] = None,
     since: Annotated[str | None, typer.Option(help="Only events on or after this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Only events on or before this date.")] = None,
-    place: Annotated[str | None, typer.Option(help="Only places whose name contains TEXT.")] = None,
+    place: Annotated[
+        str | None,
+        typer.Option(help="Only events of this place, found as geocode finds names (else: whose name contains TEXT)."),
+    ] = None,
     layer: LayerOption = None,
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON feature per line (every event).")] = False,
@@ -184,16 +189,19 @@ def list_events(
 
     Example: conflictmap list data/events --since 2022-09-06 --place kup --layer reports
     """
+    from conflictmap.analysis import place_test
     from conflictmap.events.store import read_features, select_features
 
     with user_errors():
+        test = place_test(place) if place else None
         features = select_features(
             read_features(paths or [default_events()], lazy=True),
             since=parse_day(since, "--since"),
             until=parse_day(until, "--until"),
-            place=place,
+            place=None if test else place,
             layer=layer.value if layer else None,
             source=source,
+            test=test,
         )
     if as_json:
         for feature in features:
@@ -217,7 +225,7 @@ def _print_events(features: Sequence[dict[str, Any]], limit: int) -> None:
         table.add_row(
             p["date"], p["place"], change, p.get("confidence", "claimed"), layer_name, str(len(p["sources"])), f["id"]
         )
-    Console(highlight=False).print(table)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)  # piped: nothing cut
     more = f" (the first {len(shown):,} shown; --limit 0 for all, or --json)" if len(shown) < len(features) else ""
     typer.echo(f"{len(features)} events{more}")
 
@@ -502,6 +510,50 @@ def _print_periods(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> N
     for line in table:
         figures = "  ".join("        -" if v is None else f"{v:>9,.0f}" for v in line[2:7])
         typer.echo(f"{line[0]:10}  {line[1]:10}  {figures}  {line[7]}")
+
+
+@app.command()
+def where(
+    place: Annotated[str, typer.Argument(help="A place's name in any spelling: Kupiansk, Купʼянськ, Kupyansk.")],
+    date: Annotated[str | None, typer.Option(help="Day of the state [default: the place's last change].")] = None,
+    events: EventsOption = None,
+    region: Annotated[str | None, typer.Option(help="Oblast hint for a name several places share.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    force: ForceOption = False,
+) -> None:
+    """Who held a place on a day, since when, and who says so: its state and every change with its sources.
+
+    The place is found as geocode finds names (any spelling, Cyrillic, former names); a name several
+    places share is an error listing them (--region chooses the oblast).
+
+    Example: conflictmap where Kupiansk --events data/war --date 2024-12-01
+    """
+    from conflictmap.analysis import place_story
+
+    with user_errors():
+        try:
+            story = place_story(_open(events, read=False, force=force), place, parse_day(date, "--date"), region)
+        except GeocodeError as exc:
+            fail(f"{exc}{'; --region chooses the oblast' if exc.ambiguous and not region else ''}")
+    if as_json:
+        typer.echo(json.dumps(story.to_dict(), ensure_ascii=False))
+    else:
+        _print_story(story)
+
+
+def _print_story(story: PlaceStory) -> None:
+    p = story.place
+    typer.echo(f"{p.name} ({p.admin1}, {p.country}) {p.place_id}, {p.lat:.5f}, {p.lon:.5f}")
+    if story.state is None:
+        typer.echo(f"  no control change of it by {story.day} in these events")
+    else:
+        typer.echo(f"  on {story.day}: {LABELS[story.state]} since {story.since}")
+    for change in story.changes:
+        cited = "; ".join(f"{s['publisher']} {s['published']} {s['url']}" for s in change["sources"])
+        typer.echo(
+            f"  {change['date']} ({change['date_precision']}) {change['before']} -> {change['after']}, "
+            f"{change['layer']}, {change['confidence']}: {cited}"
+        )
 
 
 @app.command()

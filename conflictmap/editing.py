@@ -50,7 +50,10 @@ def add_event(
         try:
             found = place_by_id(place_id) if place_id is not None else resolve_place(place, region=admin1)
         except GeocodeError as exc:
-            raise ConflictmapError(f"{file}: new event: {exc}") from None
+            hint = "--lat and --lon"
+            if exc.ambiguous:
+                hint = f"--place-id{'' if admin1 else ', --admin1 (the oblast)'} or {hint}"
+            raise ConflictmapError(f"{file}: new event: {exc}; pass {hint}") from None
         if found.lon is None or found.lat is None:  # never: a name not found raises above
             raise ConflictmapError(f"{file}: new event: {place!r} has no point")
         point = (found.lon, found.lat)

@@ -51,7 +51,11 @@ class DuplicateEventError(EventFileError):
 
 
 class GeocodeError(ConflictmapError, LookupError):
-    """A place name could not be resolved to one place."""
+    """A place name could not be resolved to one place; ``ambiguous`` when it names several."""
+
+    def __init__(self, message: str, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 class OnlineGeocodeError(GeocodeError, ConnectionError):

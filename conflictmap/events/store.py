@@ -473,9 +473,10 @@ def select_features(
     place: str | None = None,
     layer: str | None = None,
     source: str | None = None,
+    test: Callable[[dict[str, Any]], bool] | None = None,
 ) -> list[dict[str, Any]]:
     """Features dated within ``[since, until]`` whose place contains ``place`` (any case),
-    of ``layer``, with a source whose publisher contains ``source`` (any case)."""
+    of ``layer``, with a source whose publisher contains ``source`` (any case), that pass ``test``."""
     lo, hi = (d.isoformat() if d else None for d in (since, until))
     needle = place.casefold() if place else None
     publisher = source.casefold() if source else None
@@ -487,6 +488,7 @@ def select_features(
         and (needle is None or needle in f["properties"]["place"].casefold())
         and (layer is None or f["properties"].get("layer", Layer.REPORTS.value) == layer)
         and (publisher is None or any(publisher in s["publisher"].casefold() for s in f["properties"]["sources"]))
+        and (test is None or test(f))
     ]
 
 

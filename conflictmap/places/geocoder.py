@@ -89,20 +89,17 @@ def resolve_place(name: str, region: str | None = None) -> GeocodeResult:
     """
     (result,) = geocode_names([name], region)
     if not result.resolved:
-        raise GeocodeError(f"place: cannot find {name!r} in the gazetteer; pass --lat and --lon")
+        raise GeocodeError(f"place: cannot find {name!r} in the gazetteer")
     if result.score < SURE_SCORE:
         raise GeocodeError(
             f"place: {name!r} is not in the gazetteer; the closest name is {result.name!r} "
-            f"({result.admin1}, score {result.score:g}). Fix the name, or pass --lat and --lon"
+            f"({result.admin1}, score {result.score:g})"
         )
     if result.ambiguous:
         options = "; ".join(
             f"{c['name']} ({c['admin1']}, {c['lat']:.4f}, {c['lon']:.4f}) {c['place_id']}" for c in result.candidates
         )
-        raise GeocodeError(
-            f"place: {name!r} is ambiguous: {options}. "
-            "Pass --admin1 to choose the oblast, --place-id, or --lat and --lon"
-        )
+        raise GeocodeError(f"place: {name!r} is ambiguous: {options}", ambiguous=True)
     return result
 
 
