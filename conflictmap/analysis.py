@@ -6,19 +6,24 @@ Each takes an opened :class:`~conflictmap.dataset.Dataset` and computes as the c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import shapely
 
 from conflictmap import settings
-from conflictmap.control.figures import day_figures, period_figures
+from conflictmap._io import atomic_writer
+from conflictmap.control.figures import day_figures, period_figures, period_starts
 from conflictmap.control.frontline import frontline_collection
-from conflictmap.control.territory import Timeline, control_on
+from conflictmap.control.territory import Timeline, control_map, control_on
 from conflictmap.dataset import Dataset
+from conflictmap.errors import ConflictmapError
 from conflictmap.events.frame import sources_of
 from conflictmap.places.gazetteer import GeocodeResult
 from conflictmap.places.geocoder import SURE_SCORE, geocode_names, resolve_place
@@ -161,6 +166,90 @@ def _distance_km(lon: Any, lat: Any, lon2: Any, lat2: Any) -> Any:
     """Distance on a sphere in km, near enough for a km or two (numbers or arrays of them)."""
     x = np.radians(lon - lon2) * np.cos(np.radians((lat + lat2) / 2))
     return 6371.0 * np.hypot(x, np.radians(lat - lat2))
+
+
+def changed_hands(data: Dataset, since: dt.date, day: dt.date) -> pd.DataFrame:
+    """The places of ``data``'s extent held by one side on ``since`` and by another on ``day``: one
+    row each (``place``, ``place_key``, ``date``: the day of the change that set its state on
+    ``day``, ``from``, ``to``, ``lon``, ``lat``), by date and name; what ``stats --places`` lists.
+    The places are those ``stats`` counts: one per point (places at one point share a cell)."""
+    timeline = Timeline(data.events)
+    drawn = control_map(timeline, day, data.extent.polygon).index
+    was = timeline.states(since)[0][drawn]
+    now, when = (states[drawn] for states in timeline.states(day))
+    moved = np.isin(was, SIDES) & np.isin(now, SIDES) & (was != now)
+    places = drawn[moved]
+    xy = shapely.get_coordinates(timeline.points[places])
+    frame = pd.DataFrame(
+        {
+            "place": timeline.names[places],
+            "place_key": timeline.keys[places],
+            "date": when[moved].astype(str),
+            "from": was[moved],
+            "to": now[moved],
+            "lon": xy[:, 0],
+            "lat": xy[:, 1],
+        }
+    )
+    return frame.sort_values(["date", "place"], ignore_index=True)
+
+
+def panel_tables(data: Dataset, by: str = "day") -> Iterator[pa.Table]:
+    """Each place's state per day or week (on the period's last day) from the first change to the
+    last: a table per period, of the places with a state then (``date``: the period's first day,
+    ``place_key``, ``place``, ``state``, ``lon``, ``lat``), for :func:`write_panel`."""
+    timeline = Timeline(data.events)
+    days = timeline.changes["date"]
+    if days.empty:
+        return
+    first, last = days.min().date(), days.max().date()
+    if by == "day":
+        starts = [first + dt.timedelta(n) for n in range((last - first).days + 1)]
+    else:
+        starts = period_starts(first, last, by)
+    xy = shapely.get_coordinates(timeline.points)
+    for start, end in zip(starts, [*(s - dt.timedelta(1) for s in starts[1:]), last], strict=True):
+        states, since = timeline.states(end)
+        held = np.flatnonzero(~np.isnat(since))  # the places with a state (of unknown status too)
+        yield pa.table(
+            {
+                "date": pa.array([start] * len(held), pa.date32()),
+                "place_key": timeline.keys[held].astype(str),
+                "place": timeline.names[held].astype(str),
+                "state": states[held].astype(str),
+                "lon": xy[held, 0],
+                "lat": xy[held, 1],
+            }
+        )
+
+
+def write_panel(data: Dataset, out: Path, by: str = "day") -> int:
+    """Write :func:`panel_tables` as one CSV or Parquet file (by ``out``'s suffix), atomically, a
+    period at a time; returns the rows written.
+
+    Raises
+    ------
+    ConflictmapError
+        for a suffix that is neither ``.csv`` nor ``.parquet``, or a period that is neither day nor week.
+    """
+    import pyarrow.csv
+    import pyarrow.parquet
+
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet") or by not in ("day", "week"):
+        raise ConflictmapError(f"{out}: a panel is written per day or week, as .csv or .parquet")
+    rows = 0
+    with atomic_writer(out) as handle:
+        writer: Any = None
+        for table in panel_tables(data, by):
+            if writer is None:
+                kind = pyarrow.csv.CSVWriter if suffix == ".csv" else pyarrow.parquet.ParquetWriter
+                writer = kind(handle, table.schema)
+            writer.write_table(table)
+            rows += table.num_rows
+        if writer is not None:
+            writer.close()
+    return rows
 
 
 def _change(row: Any) -> dict[str, Any]:

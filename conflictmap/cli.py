@@ -423,6 +423,9 @@ def stats(
     source: SourceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="With --by: print CSV.")] = False,
+    places: Annotated[
+        bool, typer.Option("--places", help="With --since and --date: list the places that changed hands.")
+    ] = False,
     force: ForceOption = False,
 ) -> None:
     """Settlements and km² held and recaptured on a day, per region, and the front line's length;
@@ -436,21 +439,25 @@ def stats(
 
     Example: conflictmap stats --events data/war --by month --since 2024-08-01 --until 2025-08-01
     """
+    from conflictmap.analysis import changed_hands
     from conflictmap.control.figures import day_figures, period_figures
 
     if (date is None) == (by is None):
         fail("give --date for one day, or --by for a row per week or month")
+    if places and (since is None or date is None):
+        fail("--places lists the places that changed hands between --since and --date: give both")
     day, first, last = parse_day(date, "--date"), parse_day(since, "--since"), parse_day(until, "--until")
     with user_errors(), _status("Reading the events, dividing the region"):
         data = _open(events, layer, source, region, force=force)
         frame, extent, measured = data.events, data.extent, data.measured_alone
         if day is not None:
             figures = day_figures(frame, day, first, extent, measured)
+            if places and first is not None:
+                figures["changed_hands"] = changed_hands(data, first, day).to_dict("records")
         elif by is not None:
             changes = frame["date"]
-            rows = period_figures(
-                frame, first or changes.min().date(), last or changes.max().date(), by.value, extent, measured
-            )
+            start, end = first or changes.min().date(), last or changes.max().date()
+            rows = period_figures(frame, start, end, by.value, extent, measured)
     if by is not None:
         _print_periods(rows, as_json, as_csv)
     elif as_json:
@@ -483,6 +490,10 @@ def _print_day(figures: dict[str, Any], since: str | None) -> None:
             f"  recaptured since {since}: {figures['recaptured_settlements']} settlements, "
             f"{figures['recaptured_km2']:,.0f} km²"
         )
+    if (moved := figures.get("changed_hands")) is not None:
+        typer.echo(f"  changed hands since {since}: {len(moved):,} places")
+        for p in moved:
+            typer.echo(f"    {p['date']}  {p['from']} -> {p['to']}  {p['place']}  {p['place_key']}")
 
 
 def _print_periods(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> None:
@@ -762,6 +773,11 @@ def _progress(items: Iterable[Any], description: str, total: int) -> Iterable[An
     return track(items, description, total=total, console=Console(stderr=True), transient=True)
 
 
+class PanelPeriod(str, Enum):
+    day = "day"
+    week = "week"
+
+
 class ExportFormat(str, Enum):
     geojson = "geojson"
     geoparquet = "geoparquet"
@@ -778,26 +794,39 @@ def export(
     fmt: Annotated[
         ExportFormat | None, typer.Option("--format", help="Output format [default: from --out's suffix].")
     ] = None,
+    panel: Annotated[
+        PanelPeriod | None,
+        typer.Option(help="Write each place's state per day or week instead (.csv or .parquet), a panel for research."),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML.
+    """Write the events as GeoJSON, GeoParquet, CSV (lon/lat columns) or KML; or with --panel,
+    each place's state per day or week.
 
     GeoJSON and GeoParquet keep every field; CSV flattens the sources into
-    source1_publisher, source1_url, ...; KML is dated for Google Earth's time slider.
+    source1_publisher, source1_url, ...; KML is dated for Google Earth's time slider. A panel has
+    a row per place and period (date, place_key, place, state, lon, lat), the state on the
+    period's last day, from the first change to the last.
 
     Example: conflictmap export data/events --format geoparquet --out events.parquet
+
+    Example: conflictmap export data/war --panel week --out war-weekly.parquet
     """
+    from conflictmap.analysis import write_panel
     from conflictmap.events.export import SUFFIX_FORMATS, WRITERS
 
-    name = fmt.value if fmt else SUFFIX_FORMATS.get(out.suffix.lower())
-    if name is None:
+    if panel is None and fmt is None and out.suffix.lower() not in SUFFIX_FORMATS:
         fail(f"{out}: cannot tell the format from the suffix; pass --format")
     if not out.parent.is_dir():
         fail(f"{out}: the folder does not exist")
     with user_errors():
-        features = _open(paths, read=False, force=force).features
-        WRITERS[name](features, out)
-    typer.echo(f"wrote {len(features)} events to {out} ({name})")
+        data = _open(paths, read=False, force=force)
+        if panel is not None:
+            typer.echo(f"wrote {write_panel(data, out, panel.value):,} rows to {out} (panel per {panel.value})")
+            return
+        name = fmt.value if fmt else SUFFIX_FORMATS[out.suffix.lower()]
+        WRITERS[name](data.features, out)
+    typer.echo(f"wrote {len(data.features)} events to {out} ({name})")
 
 
 def _open(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import invoke
+from tests.helpers import REPO, invoke
 
 
 def test_where_tells_a_places_state_since_when_and_who_says_so(runner):
@@ -40,3 +40,39 @@ def test_list_place_finds_any_spelling_and_keeps_text_for_the_rest(runner):
 def test_a_piped_list_cuts_nothing(runner):
     out = invoke(runner, "list", "--place", "Kupiansk").stdout  # the runner's output is no terminal
     assert "2022-09-10" in out and "…" not in out
+
+
+def test_stats_places_lists_the_places_that_changed_hands_as_counted(runner):
+    args = ["stats", "--date", "2022-09-12", "--since", "2022-09-05"]
+    figures = json.loads(invoke(runner, *args, "--places", "--json").stdout)
+    moved = figures["changed_hands"]
+    assert sum(p["from"] == "RU" and p["to"] == "UA" for p in moved) == figures["recaptured_settlements"] > 100
+    assert all("2022-09-05" < p["date"] <= "2022-09-12" and p["from"] != p["to"] for p in moved)
+    assert {"place", "place_key", "lon", "lat"} <= set(moved[0])
+    text = invoke(runner, *args, "--places").stdout
+    assert f"changed hands since 2022-09-05: {len(moved):,} places" in text and moved[0]["place_key"] in text
+    result = invoke(runner, "stats", "--date", "2022-09-12", "--places")
+    assert result.exit_code == 2 and "give both" in result.stderr
+
+
+def test_export_panel_gives_each_places_state_per_period(tmp_path, runner):
+    import datetime as dt
+
+    import pandas as pd
+
+    import conflictmap as cm
+
+    out = tmp_path / "panel.csv"
+    result = invoke(runner, "export", "--panel", "week", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    panel = pd.read_csv(out)
+    assert list(panel.columns) == ["date", "place_key", "place", "state", "lon", "lat"]
+    kupiansk = panel[panel["place_key"] == "id:geonames:703656"].set_index("date")["state"]
+    assert kupiansk["2022-08-29"] == "RU" and kupiansk["2022-09-12"] == "UA"  # freed on 10 September
+    daily = tmp_path / "panel.parquet"
+    assert invoke(runner, "export", "--panel", "day", "--out", str(daily)).exit_code == 0
+    days = pd.read_parquet(daily)
+    on_day = days[days["date"] == dt.date(2022, 9, 12)]
+    assert len(on_day) == len(cm.states_on(cm.open_events(REPO / "data" / "events"), dt.date(2022, 9, 12)))
+    bad = invoke(runner, "export", "--panel", "day", "--out", str(tmp_path / "panel.kml"))
+    assert bad.exit_code == 2 and ".csv or .parquet" in bad.stderr and not (tmp_path / "panel.kml").exists()

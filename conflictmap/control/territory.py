@@ -148,6 +148,13 @@ class Timeline:
         last = np.searchsorted(self._combined, wanted, side="right") - 1
         return last >= self._first, last
 
+    def states(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """Each place's state on ``day`` (in ``keys`` order; ``unknown`` where it has none) and the
+        day of the change that set it (``NaT`` where none)."""
+        has_state, last = self.latest(day)
+        since = np.where(has_state, self._days[last], np.datetime64("NaT"))
+        return np.where(has_state, self._after[last], "unknown"), since
+
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
         """Each place's state on ``day``, in a stable order (by place key); places with none left out.
 
