@@ -11,6 +11,7 @@ The public API, for notebooks and scripts (the ``conflictmap`` command is a thin
     cm.control_areas(data, day)                          # areas and front line: GeoDataFrame
     cm.figures_by_region(data, day)                      # km² per region: DataFrame
     cm.figures_by_period(data, "week")                   # km² held and gained per week: DataFrame
+    cm.place_story(data, "Kupiansk", day)                # a place's state, since when, who says so
     cm.render_map(data, "maps/kharkiv.html")             # the interactive page
 
 Names are imported when first used, so ``import conflictmap`` stays fast.
@@ -22,7 +23,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conflictmap.analysis import control_areas, figures_by_period, figures_by_region, states_on
+    from conflictmap.analysis import (
+        changed_hands,
+        control_areas,
+        figures_by_period,
+        figures_by_region,
+        place_story,
+        states_on,
+        write_panel,
+    )
     from conflictmap.dataset import Dataset, open_events
     from conflictmap.editing import add_event
     from conflictmap.errors import ConflictmapError
@@ -39,6 +48,7 @@ __all__ = [
     "Resolver",
     "add_event",
     "build_map",
+    "changed_hands",
     "control_areas",
     "events_from_acled",
     "events_from_viina",
@@ -47,12 +57,14 @@ __all__ = [
     "import_live_updates",
     "import_snapshots",
     "open_events",
+    "place_story",
     "render_chart",
     "render_image",
     "render_map",
     "resolve_place",
     "save_imported",
     "states_on",
+    "write_panel",
 ]
 #: Each public name and the module that defines it.
 _HOMES = {
@@ -62,6 +74,9 @@ _HOMES = {
     "control_areas": "conflictmap.analysis",
     "figures_by_region": "conflictmap.analysis",
     "figures_by_period": "conflictmap.analysis",
+    "place_story": "conflictmap.analysis",
+    "changed_hands": "conflictmap.analysis",
+    "write_panel": "conflictmap.analysis",
     "add_event": "conflictmap.editing",
     "resolve_place": "conflictmap.places.geocoder",
     "Resolver": "conflictmap.places.geocoder",

@@ -223,7 +223,7 @@ def panel_tables(data: Dataset, by: str = "day") -> Iterator[pa.Table]:
         )
 
 
-def write_panel(data: Dataset, out: Path, by: str = "day") -> int:
+def write_panel(data: Dataset, out: str | Path, by: str = "day") -> int:
     """Write :func:`panel_tables` as one CSV or Parquet file (by ``out``'s suffix), atomically, a
     period at a time; returns the rows written.
 
@@ -235,6 +235,7 @@ def write_panel(data: Dataset, out: Path, by: str = "day") -> int:
     import pyarrow.csv
     import pyarrow.parquet
 
+    out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet") or by not in ("day", "week"):
         raise ConflictmapError(f"{out}: a panel is written per day or week, as .csv or .parquet")
