@@ -55,8 +55,9 @@ def test_swapped_coordinates_of_an_event_without_a_country():
     ],
 )
 def test_an_oblast_by_any_spelling_is_known(admin1):
-    assert problems_for(make_feature("a", admin1=admin1)) == []
-    assert problems_for(make_feature("a", admin1=admin1, country=None)) == []
+    for country in ("UA", None):  # the point (Balakliia's) is another matter: only the name counts here
+        problems = problems_for(make_feature("a", admin1=admin1, country=country))
+        assert [p for p in problems if p[1] == "admin1"] == []
 
 
 def test_an_oblast_no_one_knows_is_an_error_with_a_suggestion():
@@ -203,3 +204,48 @@ def test_commands_refuse_what_validate_refuses_unless_forced(tmp_path, runner, c
     forced = invoke(runner, *args, "--force")
     assert forced.exit_code == 0, forced.output
     assert "going on with 1 error that validate finds (--force)" in forced.stderr
+
+
+def test_a_point_outside_the_oblast_its_admin1_names_is_an_error_and_add_refuses_it(tmp_path, runner):
+    from conflictmap.events.checks import outside_oblast
+
+    assert outside_oblast("Kharkiv", 36.84, 49.46) is None  # Balakliia
+    assert outside_oblast("Kharkivska oblast", 36.84, 49.46) is None
+    assert "outside Donetsk oblast" in outside_oblast("Donetsk", 36.84, 49.46)
+    assert outside_oblast("Kyiv", 30.52, 50.45) is None  # the city, which "Kyiv" may name too
+    assert outside_oblast("Kursk", 35.27, 51.19) is None  # Sudzha, in a Russian border oblast
+    path = write_events(tmp_path / "e.geojson", [make_feature("a", admin1="Donetsk")])
+    result = invoke(runner, "validate", str(path))
+    assert (
+        result.exit_code == 1
+        and "a: geometry.coordinates: error: [36.84433, 49.45595] lies outside Donetsk" in result.stderr
+    )
+    before = path.read_bytes()
+    add = invoke(
+        runner,
+        "add",
+        "--file",
+        str(path),
+        "--place",
+        "Balakliia",
+        "--date",
+        "2022-09-08",
+        "--control-before",
+        "RU",
+        "--control-after",
+        "UA",
+        "--source-url",
+        "https://example.org/b",
+        "--source-publisher",
+        "Example",
+        "--source-published",
+        "2022-09-09",
+        "--lat",
+        "49.456",
+        "--lon",
+        "36.844",
+        "--admin1",
+        "Donetsk",
+    )
+    assert add.exit_code == 2 and "lies outside Donetsk oblast" in add.stderr and "nothing written" in add.stderr
+    assert path.read_bytes() == before

@@ -46,7 +46,12 @@ def grid_events(control_for_column, date="2022-09-01", step=10):
             point = to_lonlat(shapely.Point(x, y))
             before, after = control_for_column(col)
             feature = make_feature(
-                f"p{col}-{row}-{date}", place=f"P{col}-{row}", date=date, control_before=before, control_after=after
+                f"p{col}-{row}-{date}",
+                place=f"P{col}-{row}",
+                date=date,
+                control_before=before,
+                control_after=after,
+                admin1=None,  # the square spans several oblasts
             )
             feature["geometry"]["coordinates"] = [point.x, point.y]
             feature["properties"]["sources"][0]["published"] = date

@@ -21,7 +21,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import msgspec
 
 from conflictmap import settings
 from conflictmap._parallel import ordered_map
@@ -76,15 +78,70 @@ def _oblast_spellings() -> dict[str, str]:
 
 
 @lru_cache(maxsize=4096)
+def oblasts_named(admin1: str) -> tuple[str, ...]:
+    """The oblasts ``admin1`` may name: the one it spells, or those it is the start of (Kyiv: the
+    oblast and the city); none for a name that is no oblast's."""
+    folded = _folded(admin1)
+    if len(folded) < 3:
+        return ()
+    spellings = _oblast_spellings()
+    if folded in spellings:
+        return (spellings[folded],)
+    return tuple(sorted({o for s, o in spellings.items() if s.startswith(folded) or folded.startswith(s)}))
+
+
+#: How far (in degrees, about 10-15 km) a point may lie beyond its oblast's bounding box: the outlines
+#: are Natural Earth's, approximate at the border.
+OBLAST_SLACK_DEG = 0.15
+
+
+@cache
+def _oblast_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """The bounding box of each oblast of Ukraine and of each Russian border oblast, read off the
+    outlines in ``data/boundaries`` (plain JSON: no geometry library for a box)."""
+    boxes = {}
+    folder = settings.data_dir() / "boundaries"
+    for file, key in (("oblasts.geojson", "admin1"), ("neighbours.geojson", "name")):
+        for feature in msgspec.json.decode((folder / file).read_bytes())["features"]:
+            name = feature["properties"][key]
+            if file == "oblasts.geojson" or name in BORDER_OBLAST_ADMIN1.values():
+                xy = list(_points(feature["geometry"]["coordinates"]))
+                xs, ys = [x for x, _ in xy], [y for _, y in xy]
+                boxes[name] = (min(xs), min(ys), max(xs), max(ys))
+    return boxes
+
+
+def _points(coordinates: Any) -> Iterator[tuple[float, float]]:
+    """The positions of a (Multi)Polygon's nested coordinate lists."""
+    if coordinates and isinstance(coordinates[0], int | float):
+        yield coordinates[0], coordinates[1]
+    else:
+        for part in coordinates:
+            yield from _points(part)
+
+
+def outside_oblast(admin1: str, lon: float, lat: float) -> str | None:
+    """Why ``(lon, lat)`` cannot lie in the oblast ``admin1`` names (it lies beyond the oblast's
+    bounding box and :data:`OBLAST_SLACK_DEG`); ``None`` when it may, or ``admin1`` names none."""
+    named = oblasts_named(admin1)
+    boxes = [_oblast_boxes()[o] for o in named if o in _oblast_boxes()]
+    grown = [
+        (w - OBLAST_SLACK_DEG, s - OBLAST_SLACK_DEG, e + OBLAST_SLACK_DEG, n + OBLAST_SLACK_DEG) for w, s, e, n in boxes
+    ]
+    if not grown or any(_inside(box, lon, lat) for box in grown):
+        return None
+    return f"[{lon}, {lat}] lies outside {' or '.join(named)} oblast, which admin1 names"
+
+
+@lru_cache(maxsize=4096)
 def unknown_oblast(admin1: str) -> str | None:
     """Why ``admin1`` names no oblast of Ukraine (nor a Russian border oblast), with the nearest
     spelling that does; ``None`` when it names one (any spelling of :data:`UA_ADMIN1`, or the
     start of one: Kharkiv, Kharkov, Харківська область, Kyiv City)."""
-    folded = _folded(admin1)
-    spellings = _oblast_spellings()
-    if len(folded) >= 3 and any(s.startswith(folded) or folded.startswith(s) for s in spellings):
+    if oblasts_named(admin1):
         return None
-    close = difflib.get_close_matches(folded, spellings, n=1, cutoff=0.6)
+    spellings = _oblast_spellings()
+    close = difflib.get_close_matches(_folded(admin1), spellings, n=1, cutoff=0.6)
     hint = f": did you mean {spellings[close[0]]}?" if close else ""
     return f"{admin1!r} is no oblast of Ukraine nor a Russian border oblast{hint}"
 
@@ -96,7 +153,8 @@ def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     boxes = [settings.COUNTRY_BBOX[p.country]] if p.country in settings.COUNTRY_BBOX else []
     if not p.country:  # no country given: outside every country's box, and the swap inside one
         boxes = list(settings.COUNTRY_BBOX.values())
-    if _swapped(boxes, event.lon, event.lat):
+    swapped = _swapped(boxes, event.lon, event.lat)
+    if swapped:
         problems.append(
             Problem(
                 file,
@@ -108,6 +166,8 @@ def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
         )
     if p.admin1 and p.country in ("UA", None, "") and (why := unknown_oblast(p.admin1)):
         problems.append(Problem(file, event.id, "admin1", why))
+    elif p.admin1 and not swapped and (why := outside_oblast(p.admin1, event.lon, event.lat)):
+        problems.append(Problem(file, event.id, "geometry.coordinates", why))
     if p.date > today:
         problems.append(Problem(file, event.id, "date", f"{p.date} is in the future"))
     if p.control_before == p.control_after and p.event_type == CONTROL_CHANGE:
