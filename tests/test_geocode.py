@@ -243,15 +243,25 @@ def test_curated_rows_are_read_with_their_precision(tmp_path):
     assert Gazetteer([(place, names)]).geocode("Testovo").place_id == "x:1"
 
 
-@pytest.mark.slow
 def test_index_is_cached_on_disk(tmp_path, monkeypatch):
+    from conflictmap.places import gazetteer
+
+    # the caching, not the merge: GeoNames' places alone, built in a second
+    monkeypatch.setattr(gazetteer, "_postal_places", lambda path: [])
+    monkeypatch.setattr(gazetteer, "_katottg_places", lambda known, index, postal: ([], set()))
+    monkeypatch.setattr(gazetteer, "_official_names", lambda known, matched: known)
+    monkeypatch.setattr(gazetteer, "_merge_wof", lambda places, wof: places)
+    monkeypatch.setattr(gazetteer, "_wof_places", lambda path: [])
     monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path))
     (tmp_path / "gazetteer-0000000000000000.pickle").write_bytes(b"built from older data")
     first = Gazetteer.default()
     (cached,) = tmp_path.glob("gazetteer-*.pickle")  # the stale one is gone
+    built = cached.stat().st_mtime_ns
     assert Gazetteer.default().geocode("Izium").place_id == first.geocode("Izium").place_id
+    assert cached.stat().st_mtime_ns == built  # read back, not built again
     cached.write_bytes(b"broken")
     assert Gazetteer.default().geocode("Izium").resolved  # a broken cache is rebuilt
+    assert cached.read_bytes() != b"broken"
 
 
 def test_a_pickled_index_decodes_its_typo_index_only_for_a_typo():
