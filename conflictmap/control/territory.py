@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -363,27 +363,34 @@ class Tessellation:
 RUSSIA_CELL_KM = 10.0
 
 
+@cache
+def _ukraine() -> shapely.Geometry:
+    """Ukraine's outline in the equal-area CRS."""
+    from conflictmap.places.boundaries import country_outline
+
+    return to_equal_area(np.array([country_outline().union_all()]))[0]
+
+
 @lru_cache(maxsize=8)
 def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> Tessellation:
     """Tessellate a MultiPoint within a region (both WKB in the equal-area CRS).
 
     ``russian`` (bits, one per point; none: no point) marks the places in Russia: Ukraine's places
     tile the region's part in Ukraine and Russia's its part in Russia, so that no village's cell
-    crosses the state border; a Russian place's cell reaches no further than
-    :data:`RUSSIA_CELL_KM`. Keyed by WKB, so that every day with the same set of places shares one
-    tessellation.
+    crosses the state border (where Russia has no place, its ground is in no cell: unknown, never
+    Ukraine's); a Russian place's cell reaches no further than :data:`RUSSIA_CELL_KM`. Keyed by
+    WKB, so that every day with the same set of places shares one tessellation.
     """
     points, region = shapely.get_parts(shapely.from_wkb(points_wkb)), shapely.from_wkb(region_wkb)
     in_russia = np.zeros(len(points), bool)
     if russian:
         in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool)
-    if not in_russia.any():
+    ukraine = _ukraine()
+    abroad = shapely.difference(region, ukraine)
+    if not in_russia.any() and shapely.area(abroad) == 0:
         return Tessellation(_voronoi(points, region), region)
-    from conflictmap.places.boundaries import country_outline
-
-    ukraine = to_equal_area(np.array([country_outline().union_all()]))[0]
-    cells = np.empty(len(points), dtype=object)
-    parts = ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, shapely.difference(region, ukraine)))
+    cells = np.empty(len(points), dtype=object)  # Russia's ground with no place of its own: in no cell
+    parts = ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, abroad))
     for mine, part in parts:
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()
