@@ -95,10 +95,11 @@ class ContextLayer(Layer):
         """
     )
 
-    def __init__(self, region: shapely.Geometry, name: str = "Context: lands around, border, towns") -> None:
+    def __init__(self, data: dict[str, Any], name: str = "Context: lands around, border, towns") -> None:
+        """``data``: the lands, border and towns to draw, as :func:`context_data` gives them."""
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "ContextLayer"
-        self.data_json = script_json(context_data(region))
+        self.data_json = script_json(data)
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
         add_json_block(self, self.data_json)

@@ -28,7 +28,7 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
 from conflictmap.render._html import RawHTML, number_elements, page_of, script_json
 from conflictmap.render.assets import use_leaflet
-from conflictmap.render.context import ContextLayer
+from conflictmap.render.context import ContextLayer, context_data
 from conflictmap.render.control_layer import TerritoryLayer
 from conflictmap.render.controls import Collapsibles, Fullscreen
 from conflictmap.render.legend import Legend
@@ -110,7 +110,7 @@ def build_map(
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
     extent = extent or extent_of(None, events)
     region = extent.polygon
-    ContextLayer(region).add_to(m)
+    ContextLayer(context_data(region)).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline, notes = Timeline(events), []
     layers = sorted(set(timeline.changes["layer"]))
