@@ -319,8 +319,9 @@ def test_image_draws_the_gains_as_bars_for_print(tmp_path, runner):
     )
 
 
-def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_are_apart(tmp_path, runner):
-    path = write_events(tmp_path / "war.geojson", kharkiv_events())
+def write_kursk_areas(path: Path) -> None:
+    """Areas beside ``path`` as a map of 11 Sep 2024 measured them: 800 km² of Kharkiv oblast
+    Russian-held, 1,200 km² of Kursk oblast Ukrainian-held."""
     write_areas(
         areas_path(path),
         [
@@ -333,6 +334,11 @@ def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_ar
             )
         ],
     )
+
+
+def test_with_regions_of_both_countries_the_km2_held_in_ukraine_and_in_russia_are_apart(tmp_path, runner):
+    path = write_events(tmp_path / "war.geojson", kharkiv_events())
+    write_kursk_areas(path)
     both = open_events(path, region="Kharkiv,Kursk")
     figures = day_figures(both.events, dt.date(2024, 9, 12), None, both.extent, both.measured_alone)
     kharkiv, kursk = area_km2(region_polygon("Kharkiv")), area_km2(region_polygon("Kursk"))
@@ -366,18 +372,7 @@ def test_frontline_areas_are_the_ground_of_this_war_valid_with_the_maps_km2_besi
         }
         feature["properties"]["sources"][0]["published"] = "2024-09-01"
     path = write_events(tmp_path / "war.geojson", [*kharkiv_events(), sudzha, korenevo])
-    write_areas(
-        areas_path(path),
-        [
-            SnapshotAreas(
-                dt.datetime(2024, 9, 11, 18, tzinfo=UTC),
-                dt.date(2024, 9, 11),
-                "named",
-                "https://example.org/k",
-                {"Kharkiv": {"RU": 800.0, "contested": 0.0, "unknown": 0.0, "UA": 0.0}, "Kursk": {"UA": 1_200.0}},
-            )
-        ],
-    )
+    write_kursk_areas(path)
     out = tmp_path / "front.geojson"
     result = invoke(
         runner,
