@@ -35,7 +35,6 @@ app = typer.Typer(
 )
 
 EXIT_INVALID = 2
-LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
@@ -553,12 +552,13 @@ def where(
 
 
 def _print_story(story: PlaceStory) -> None:
+    """The place, its state on the day, then each change with its sources, a line each."""
     p = story.place
     typer.echo(f"{p.name} ({p.admin1}, {p.country}) {p.place_id}, {p.lat:.5f}, {p.lon:.5f}")
     if story.state is None:
         typer.echo(f"  no control change of it by {story.day} in these events")
     else:
-        typer.echo(f"  on {story.day}: {LABELS[story.state]} since {story.since}")
+        typer.echo(f"  on {story.day}: {settings.CONTROL_LABELS[story.state]} since {story.since}")
     for change in story.changes:
         cited = "; ".join(f"{s['publisher']} {s['published']} {s['url']}" for s in change["sources"])
         typer.echo(

@@ -27,6 +27,13 @@ COUNTRY_BBOX = {
 
 #: Colour of each controller on maps and in exports (Ukraine's blue, a red, an amber, a grey).
 CONTROL_COLOURS = {"UA": "#0057b7", "RU": "#d52b1e", "contested": "#f2a900", "unknown": "#8c8c8c"}
+#: What each state means, in legends and answers.
+CONTROL_LABELS = {
+    "UA": "held by Ukraine",
+    "RU": "held by Russia",
+    "contested": "contested",
+    "unknown": "status unknown",
+}
 
 #: Most settlements a map draws one by one; beyond this it draws grid cells held by most of their places.
 MAP_MAX_PLACES = 5_000

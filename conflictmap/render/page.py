@@ -39,7 +39,7 @@ from conflictmap.vocab import Layer
 if TYPE_CHECKING:
     from conflictmap.dataset import Dataset
 
-LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
+LABELS = settings.CONTROL_LABELS
 ATTRIBUTIONS = [
     "Events: conflictmap event files; every event cites its sources (see popups). Map layer: states read "
     "off DeepStateMap's archived snapshots, per settlement.",

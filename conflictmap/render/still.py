@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 FORMATS = {".png": "png", ".svg": "svg"}
 COLOURS = settings.CONTROL_COLOURS
-LABELS = {"UA": "held by Ukraine", "RU": "held by Russia", "contested": "contested", "unknown": "status unknown"}
+LABELS = settings.CONTROL_LABELS
 #: Dots per inch: ``width`` pixels make ``width / DPI`` inches.
 DPI = 150
 
