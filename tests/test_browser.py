@@ -340,3 +340,21 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
     assert rings == 1  # Balakliia; not Sudzha, which Ukraine takes in Russia, never retakes
     assert errors == []
     page.close()
+
+
+def test_the_panel_counts_the_settlements_as_stats_does(browser, bundled_map):
+    """One place a point: places reported at one point share a cell, and stats counts them once."""
+    import datetime as dt
+
+    from conflictmap.control.figures import day_figures
+
+    data = open_events(REPO / "data" / "events")
+    page, *_ = open_map(browser, bundled_map)
+    for day in ("2022-09-05", "2022-09-12", "2022-10-01"):
+        text = page.evaluate(f"""() => {{
+            cmMap.cmSettlements.show("{day}");
+            return document.querySelector(".cm-counts").textContent;
+        }}""")
+        held = day_figures(data.events, dt.date.fromisoformat(day), None, data.extent)["settlements"]
+        assert text.startswith(f"Ukraine {held['UA']} · Russia {held['RU']} · contested {held['contested']} ·"), text
+    page.close()

@@ -239,8 +239,8 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
 
     Each square cell of ``cell_deg`` degrees is one place, at the mean point of
     its places, held on a day by whoever holds most of its places (``contested``
-    on a tie). A cell changes hands when that majority changes; the change's
-    ``notes`` give the counts of that day.
+    on a tie), in the country of most of its places. A cell changes hands when that
+    majority changes; the change's ``notes`` give the counts of that day.
     """
     xy = shapely.get_coordinates(timeline.points)
     cells, _, cell_of_place = unique_rows(np.floor(xy / cell_deg))
@@ -270,6 +270,7 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
     flips = new_cell | (majority != before)
     rows, cell_ids, dates = values[flips], cell_ids[flips], counts.index.get_level_values("date")[flips]
     centres = pd.DataFrame(xy).groupby(cell_of_place).mean().to_numpy()[cell_ids]
+    russian = pd.Series(timeline.in_russia).groupby(cell_of_place).mean().to_numpy()[cell_ids] > 0.5
     totals = rows.sum(axis=1).tolist()
     return gpd.GeoDataFrame(
         {
@@ -282,6 +283,7 @@ def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
             "date_precision": "day",
             "geo_precision": "approximate",
             "event_type": CONTROL_CHANGE,
+            "country": np.where(russian, "RU", "UA"),
             "control_before": before[flips],
             "control_after": majority[flips],
             "confidence": "claimed",

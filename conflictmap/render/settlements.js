@@ -90,13 +90,18 @@ function conflictmapSettlements(layer, map, data) {
     return marker;
   });
 
+  // places that share a point with an earlier place: counted once a point, as stats counts them
+  var sharing = {};
+  data.shared.forEach(function (pair) { sharing[pair[0]] = pair[1]; });
   var counts = el("div", null, "cm-counts");
   function show(day) {
-    var tally = {UA: 0, RU: 0, contested: 0, unknown: 0, none: 0, recaptured: 0};
+    var tally = {UA: 0, RU: 0, contested: 0, unknown: 0, none: 0, recaptured: 0}, counted = {};
     markers.forEach(function (marker, p) {
       var s = stateOn(p, day);
       var colour = s.control ? data.colours[s.control] : "#ffffff";
-      tally[s.control || "none"] += 1;
+      var point = p in sharing ? sharing[p] : p;
+      if (!s.control || !counted[point]) tally[s.control || "none"] += 1;
+      if (s.control) counted[point] = true;
       if (s.recaptured) tally.recaptured += 1;
       marker.setStyle({
         fillColor: colour, fillOpacity: s.control ? 0.9 : 0.4,

@@ -18,7 +18,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
-from conflictmap.control.territory import Timeline
+from conflictmap.control.territory import Timeline, unique_rows
 from conflictmap.events.frame import sources_of
 from conflictmap.events.source_layers import LAYER_RANK
 from conflictmap.render._html import RawHTML, add_json_block, page_of, script_json
@@ -42,8 +42,9 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     Returns
     -------
     ``places``: ``[name, lon, lat]`` per place, ``[name, lon, lat, 1]`` for a place in Russia
-    (Ukraine takes it, never retakes it); ``changes``: ``[place, date,
-    before, after, layer, outranked]`` per change (``layer`` indexes ``layers``;
+    (Ukraine takes it, never retakes it); ``shared``: ``[place, first]`` for each place at the
+    point (to 1 m) of an earlier one, so that the page counts one place a point, as ``stats`` does;
+    ``changes``: ``[place, date, before, after, layer, outranked]`` per change (``layer`` indexes ``layers``;
     ``outranked``: the bits of the layers setting it aside), in the timeline's
     order (by date, then layer rank); ``details``: the popup text of each change
     (same order); ``dates``: the distinct days with a change; ``layers``: the
@@ -78,8 +79,11 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         }
         for row, day, layer in zip(changes.itertuples(index=False), days, layers[layer_index], strict=True)
     ]
+    _, first, group = unique_rows(timeline.projected_xy.round(0))
+    leader = first[group]
     return {
         "places": places,
+        "shared": [[int(p), int(q)] for p, q in enumerate(leader) if q != p],
         "changes": [
             [int(i), day, b, a, int(k), int(o)]
             for i, day, b, a, k, o in zip(
