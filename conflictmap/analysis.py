@@ -1,5 +1,6 @@
 """Answers for readers and notebooks: places' states, control areas and the front line on a day as
-GeoDataFrames, figures per region and per period as DataFrames, and a place's story (``where``).
+GeoDataFrames, figures per region and per period as DataFrames, a place's story (``where``), the
+places that changed hands (``stats --places``) and each place's state per period (``export --panel``).
 Each takes an opened :class:`~conflictmap.dataset.Dataset` and computes as the commands do
 (``stats``, ``frontline``)."""
 
@@ -29,7 +30,18 @@ from conflictmap.places.gazetteer import GeocodeResult
 from conflictmap.places.geocoder import SURE_SCORE, geocode_names, resolve_place
 from conflictmap.vocab import CONTROL_CHANGE
 
-__all__ = ["PlaceStory", "control_areas", "figures_by_period", "figures_by_region", "place_story", "states_on"]
+__all__ = [
+    "PlaceStory",
+    "changed_hands",
+    "control_areas",
+    "figures_by_period",
+    "figures_by_region",
+    "panel_tables",
+    "place_story",
+    "place_test",
+    "states_on",
+    "write_panel",
+]
 
 SIDES = ["UA", "RU", "contested"]
 
