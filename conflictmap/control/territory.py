@@ -449,8 +449,7 @@ class ControlMap:
 
     def states_on(self, day: dt.date) -> np.ndarray:
         """The state of each of this map's places on another ``day`` (``unknown`` where it had none)."""
-        has_state, last = self.timeline.latest(day)
-        return np.where(has_state[self.index], self.timeline._after[last[self.index]], "unknown")
+        return self.timeline.states(day)[0][self.index]
 
     @cached_property
     def place_keys(self) -> np.ndarray:
