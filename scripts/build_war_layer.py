@@ -30,16 +30,8 @@ from pathlib import Path
 
 from rich.progress import track
 
-from conflictmap.control.measured_areas import RegionTable, areas_path, write_areas
-from conflictmap.events.store import save_new_collection
-from conflictmap.importers.deepstate import (
-    events_from_deepstate,
-    gazetteer_settlements,
-    is_daily_file,
-    observe,
-    one_kind_a_day,
-    snapshot_files,
-)
+from conflictmap.importers.deepstate import is_daily_file
+from conflictmap.importers.pipelines import import_snapshots, save_imported
 
 NAMED = (
     "https://github.com/DanielRose2310/deepstatemaps-history/blob/df633a1700680411949934a4345f1af263327377/geojsons/"
@@ -62,31 +54,21 @@ def ever_away(features: list[dict]) -> set[str]:
     }
 
 
-def main(named: str, daily: str) -> None:
-    files = one_kind_a_day(snapshot_files([named, daily]))
-    settlements = gazetteer_settlements()
-    observed = observe(
-        files,
-        settlements,
-        progress=lambda items: track(items, "Reading snapshots", total=len(files)),
-        regions=RegionTable.default(),
+def main(named: str, daily: str, out: Path = OUT) -> None:
+    imported = import_snapshots(
+        [named, daily],
+        source_url=source_url,
+        areas=True,
+        progress=lambda items, description, total: track(items, description, total=total),
     )
-    features = events_from_deepstate(observed, source_url)
-    away = ever_away(features)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    save_new_collection(
-        OUT,
-        features,
-        overwrite=True,
-        members={
-            "title": "The war in Ukraine: control, April 2022 - August 2026",
-        },
-    )
-    write_areas(areas_path(OUT), observed.measured_areas(source_url))
+    imported.members["title"] = "The war in Ukraine: control, April 2022 - August 2026"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    areas = save_imported(imported, out, overwrite=True)
+    features = imported.features
     with_state = len({f["properties"]["place_id"] for f in features})
     print(
-        f"{len(files):,} snapshots, {len(settlements):,} places followed, {with_state:,} with a state, {len(away):,} "
-        f"ever held by the other side: {len(features):,} events -> {OUT}, measured areas -> {areas_path(OUT)}"
+        f"{len(imported.areas):,} snapshots, {with_state:,} places with a state, {len(ever_away(features)):,} "
+        f"ever held by the other side: {len(features):,} events -> {out}, measured areas -> {areas}"
     )
 
 

@@ -46,13 +46,14 @@ def no_progress(items: Iterable[T], description: str, total: int) -> Iterable[T]
 
 @dataclass
 class Imported:
-    """What an import made: the events, the areas measured (when asked), warnings for the user, and
-    for a live import the file member recording what it read and how many updates."""
+    """What an import made: the events, the areas measured (when asked), warnings for the user, the
+    event file's other members to write (a live import records what it read; a caller may add a
+    title) and, for a live import, how many updates it read."""
 
     features: list[dict[str, Any]]
     areas: list[SnapshotAreas] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    member: dict[str, Any] | None = None
+    members: dict[str, Any] = field(default_factory=dict)
     updates: int = 0
 
 
@@ -169,7 +170,7 @@ def import_live_updates(
     if done is None:
         return None
     measured = done.observed.measured_areas(client.cite) if areas else []
-    return Imported(done.features, measured, _warnings(done.observed), done.member, len(done.updates))
+    return Imported(done.features, measured, _warnings(done.observed), dict(done.member), len(done.updates))
 
 
 def check_out(out: Path, overwrite: bool = False, append: bool = False) -> None:
@@ -197,9 +198,9 @@ def save_imported(imported: Imported, out: Path, overwrite: bool = False, append
         for an ``out`` that exists (without ``overwrite`` or ``append``) or is missing (with ``append``).
     """
     if append:
-        append_events(out, imported.features, imported.member)
+        append_events(out, imported.features, imported.members or None)
     else:
-        save_new_collection(out, imported.features, overwrite, imported.member)
+        save_new_collection(out, imported.features, overwrite, imported.members or None)
     if not imported.areas:
         return None
     path = areas_path(out)
