@@ -35,9 +35,6 @@ CONTROL_LABELS = {
     "unknown": "status unknown",
 }
 
-#: Most settlements a map draws one by one; beyond this it draws grid cells held by most of their places.
-MAP_MAX_PLACES = 5_000
-
 #: Identifies conflictmap to online services (Nominatim's usage policy asks for one).
 USER_AGENT = os.environ.get("CONFLICTMAP_USER_AGENT", "conflictmap/0.1 (offline-first conflict mapping)")
 #: Seconds to wait for one online request.

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
 from typer.testing import CliRunner
 
 from conflictmap.cli import app
@@ -101,3 +103,14 @@ def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> su
         input=stdin,
         timeout=120,
     )
+
+
+def decoded_points(flat: list[int]) -> np.ndarray:
+    """A line or ring as the page keeps it (``conflictmap.control.daily._delta_coded``), as (n, 2) degrees."""
+    return np.cumsum(np.array(flat, dtype=np.int64).reshape(-1, 2), axis=0) * 1e-5
+
+
+def decoded_shape(polygons: list) -> shapely.Geometry:
+    """A shape as the page keeps it (``conflictmap.control.daily.encode_shapes``), as a (multi)polygon."""
+    parts = [shapely.Polygon(decoded_points(rings[0]), [decoded_points(r) for r in rings[1:]]) for rings in polygons]
+    return shapely.multipolygons(parts) if len(parts) > 1 else parts[0]

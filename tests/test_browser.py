@@ -95,16 +95,13 @@ def test_one_marker_per_settlement(browser, bundled_map):
 
     expected = control_changes(load_events(REPO / "data" / "events"))["place_key"].nunique()
     page, *_ = open_map(browser, bundled_map)
-    assert page.evaluate("() => cmMap.cmSettlements.markers.length") == expected
+    assert page.evaluate("() => cmMap.cmSettlements.count") == expected
     page.close()
 
 
 def test_popup_shows_source_links(browser, bundled_map):
     page, *_ = open_map(browser, bundled_map)
-    page.evaluate("""() => {
-        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
-        cmMap.cmSettlements.markers[i].openPopup();
-    }""")
+    page.evaluate("() => cmMap.cmSettlements.open(cmMap.cmSettlements.find('Izium'))")
     popup = page.locator(".cm-popup")
     assert popup.locator("h4").inner_text() == "Izium"
     hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.href)")
@@ -118,10 +115,7 @@ def test_popup_shows_source_links(browser, bundled_map):
 
 def test_slider_changes_colours_and_front_line(browser, bundled_map):
     page, *_ = open_map(browser, bundled_map)
-    colour = """() => {
-        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
-        return cmMap.cmSettlements.markers[i].options.fillColor;
-    }"""
+    colour = "() => cmMap.cmSettlements.fill(cmMap.cmSettlements.find('Izium'))"
     # the opening day (11 Sep, from the file's metadata): a report of the 10th says Ukrainian,
     # which sets aside the map snapshot of the 11th that marks Izium's status unknown
     assert page.locator(".cm-day").inner_text() == "Control on 2022-09-11"
@@ -160,13 +154,12 @@ def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "<img src=x onerror" not in text and "</script><script>alert(3)" not in text
     page, errors, dialogs, _ = open_map(browser, html)
-    shown = page.evaluate("""() => cmMap.cmSettlements.markers.map(m => {
-        m.openPopup();
-        const box = m.getPopup().getElement().querySelector(".cm-popup");
+    shown = page.evaluate("""() => Array.from({length: cmMap.cmSettlements.count}, (_, p) => p).map(p => {
+        const box = cmMap.cmSettlements.open(p);
         const tags = box.querySelectorAll("img, script, iframe, svg, object, video, details, marquee, input, style");
         const out = {place: box.querySelector("h4").textContent, notes: box.querySelector(".cm-notes").textContent,
                      source: box.querySelector(".cm-sources li").textContent, tags: tags.length};
-        m.closePopup();
+        cmMap.closePopup();
         return out;
     })""")
     assert [s["place"] for s in shown] == PAYLOADS
@@ -190,7 +183,7 @@ def test_non_http_links_never_become_links(browser, tmp_path):
     html = tmp_path / "m.html"
     html.write_text(build_map(frame).get_root().render(), encoding="utf-8")
     page, errors, dialogs, _ = open_map(browser, html)
-    page.evaluate("() => cmMap.cmSettlements.markers[0].openPopup()")
+    page.evaluate("() => cmMap.cmSettlements.open(0)")
     assert page.locator(".cm-popup a").count() == 0
     assert "P" in page.locator(".cm-sources").inner_text()
     assert dialogs == [] and errors == []
@@ -199,10 +192,7 @@ def test_non_http_links_never_become_links(browser, tmp_path):
 
 def test_source_switch_recolours_and_swaps_the_areas(browser, bundled_map):
     page, errors, *_ = open_map(browser, bundled_map)
-    colour = """() => {
-        const i = cmMap.cmSettlements.places.findIndex(p => p[0] === "Izium");
-        return cmMap.cmSettlements.markers[i].options.fillColor;
-    }"""
+    colour = "() => cmMap.cmSettlements.fill(cmMap.cmSettlements.find('Izium'))"
     figures = page.locator(".cm-figures")
     with_reports = figures.inner_text()
     assert "Retaken since 2022-09-05" in with_reports
@@ -251,7 +241,7 @@ def test_recapture_rings_count_returns_through_unknown_days(browser, bundled_map
     page, *_ = open_map(browser, bundled_map)
     rings = page.evaluate("""() => {
         cmMap.cmSettlements.show("2022-10-03");
-        return cmMap.cmSettlements.markers.filter(m => m.options.cmRecaptured).length;
+        return cmMap.cmSettlements.recaptured();
     }""")
     # every place Russian-held on 5 Sep and Ukrainian on 3 Oct wears a ring (most went through
     # contested or unknown days), and so do those retaken earlier in the year
@@ -336,7 +326,7 @@ def test_a_maps_own_km2_and_the_monthly_gains_show_in_the_panel(browser, tmp_pat
     assert "Russia 4,000 km²" in figures and "held by Ukraine in Russia: 700 km²" in figures
     assert page.locator(".cm-bars rect").count() == 1  # September: Ukraine gained 5,000 km²
     assert "5,000 km² in 2022-09" in page.locator(".cm-bars-caption").inner_text()
-    rings = page.evaluate("() => cmMap.cmSettlements.markers.filter(m => m.options.cmRecaptured).length")
+    rings = page.evaluate("() => cmMap.cmSettlements.recaptured()")
     assert rings == 1  # Balakliia; not Sudzha, which Ukraine takes in Russia, never retakes
     assert errors == []
     page.close()

@@ -24,9 +24,10 @@ def test_script_json_cannot_end_a_script_or_run_a_template():
 def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
     feature = make_feature("a", place="{{ 7*7 }} {% if 1 %}x{% endif %}", notes="{# hidden #}")
     html = render_map(open_events(write_events(tmp_path / "e.geojson", [feature])), tmp_path / "m.html").read_text()
-    data = re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
-    details = json.loads(data)["details"][0]
-    assert details["place"] == "{{ 7*7 }} {% if 1 %}x{% endif %}" and details["notes"] == "{# hidden #}"
+    data = _settlements(html)
+    texts, changes = data["texts"], data["changes"]
+    assert texts[changes["spelling"][0]] == "{{ 7*7 }} {% if 1 %}x{% endif %}"
+    assert texts[changes["notes"][0]] == "{# hidden #}"
     assert "49 " not in re.sub(r"_[0-9a-f]+\b", "", html)  # 7*7 never evaluated (ids are hex numbers)
 
 
@@ -64,21 +65,22 @@ def test_failed_render_writes_nothing(tmp_path):
     assert not out.exists() and list(tmp_path.glob(".m.html*")) == []
 
 
-def test_more_places_than_markers_draws_grid_cells(monkeypatch):
-    features = [make_feature(f"e{i}", place=f"P{i}", place_id=f"geonames:{i}") for i in range(60)]
+def test_every_place_is_drawn_as_itself_with_its_sources_in_shared_tables():
+    """Places as columns of numbers; each change points into tables of texts and sources, each
+    distinct text and source once; nothing is dropped, however many places."""
+    features = [make_feature(f"e{i}", place=f"P{i}", place_id=f"geonames:{i}", notes="same note") for i in range(60)]
     for i, f in enumerate(features):
         f["geometry"]["coordinates"] = [36.0 + (i % 10) * 0.03, 49.3 + (i // 10) * 0.03]
-    frame = events_frame(features)
-    one_by_one = build_map(frame).get_root().render()
-    assert len(_settlements(one_by_one)["places"]) == 60 and "grid cells" not in one_by_one
-
-    monkeypatch.setattr("conflictmap.settings.MAP_MAX_PLACES", 10)
-    html = build_map(frame).get_root().render()
-    data = _settlements(html)
-    assert 0 < len(data["places"]) <= 10
-    assert all(re.fullmatch(r"\d+ places? near [\d.]+, [\d.]+", name) for name, _, _ in data["places"])
-    assert "60 places drawn as grid cells" in html
-    assert sum(int(d["place"].split()[0]) for d in data["details"]) == 60  # every place counted once, all UA
+        f["properties"]["sources"][0]["url"] = f"https://example.org/{i % 3}"
+    data = _settlements(build_map(events_frame(features)).get_root().render())
+    texts, places, changes = data["texts"], data["places"], data["changes"]
+    assert sorted(texts[n] for n in places["name"]) == sorted(f"P{i}" for i in range(60))
+    assert (places["lon"][0], places["lat"][0]) == (3_600_000, 4_930_000)  # whole 1e-5 degrees
+    assert texts.count("same note") == 1 and {texts[n] for n in changes["notes"]} == {"same note"}
+    assert len(data["sources"]) == 3 and len(data["citations"]) == 3  # three distinct URLs, each once
+    urls = {texts[data["sources"][k][3]] for i in range(60) for k in data["citations"][changes["cites"][i]]}
+    assert urls == {f"https://example.org/{k}" for k in range(3)}
+    assert data["states"][changes["after"][0]] == features[0]["properties"]["control_after"]
 
 
 def _settlements(html: str) -> dict:

@@ -15,15 +15,13 @@ from conflictmap.control.territory import (
     control_changes,
     control_map,
     control_on,
-    grid_cell_deg,
-    grid_changes,
     territory_stats,
 )
 from conflictmap.errors import ConflictmapError
 from conflictmap.events.frame import events_frame
 from conflictmap.places.boundaries import Extent, region_polygon
 from conflictmap.places.projection import to_equal_area
-from tests.helpers import make_feature, placed_events
+from tests.helpers import decoded_shape, make_feature, placed_events
 
 # A 100 km square in the equal-area CRS, south of Kharkiv; a 10 x 10 grid of places.
 X0, Y0, SIDE = 6_000_000.0, 2_900_000.0, 100_000.0
@@ -168,7 +166,6 @@ def test_stats_cli_json_and_bad_date(runner, tmp_path):
     path = write_events(tmp_path / "e.geojson", grid_events(lambda col: ("unknown", "UA" if col < 5 else "RU")))
     result = invoke(runner, "stats", "--events", str(path), "--date", "2022-09-01", "--region", "Kharkiv", "--json")
     assert result.exit_code == 0, result.stderr
-    import json
 
     figures = json.loads(result.stdout)
     assert set(figures) == {
@@ -191,56 +188,8 @@ def test_stats_cli_json_and_bad_date(runner, tmp_path):
     assert result.exit_code == 0 and json.loads(out.read_text())["features"][0]["properties"]["kind"] == "frontline"
 
 
-def test_grid_cells_are_held_by_most_of_their_places():
-    """On every day, each cell's state is the majority of its places' states (contested on a tie)."""
-    rng = np.random.default_rng(7)
-    n_places, states = 300, ["UA", "RU", "contested"]
-    lon, lat = rng.uniform(36.0, 36.5, n_places), rng.uniform(49.0, 49.5, n_places)
-    features, held = [], {}
-    for i in range(1_500):
-        p = int(rng.integers(n_places))
-        after = str(rng.choice([s for s in states if s != held.get(p)]))
-        day = dt.date(2022, 9, 1) + dt.timedelta(days=int(rng.integers(0, 30)))
-        features.append(
-            make_feature(
-                f"e{i}",
-                place=f"P{p}",
-                place_id=f"geonames:{p}",
-                date=day.isoformat(),
-                control_before=held.get(p, "unknown"),
-                control_after=after,
-            )
-        )
-        features[-1]["geometry"]["coordinates"] = [float(lon[p]), float(lat[p])]
-        held[p] = after
-    timeline = Timeline(events_frame(features))
-    cell_deg = 0.1
-    cells = Timeline(grid_changes(timeline, cell_deg))
-    assert len(cells.keys) <= 36
-    for day in (dt.date(2022, 9, d) for d in range(1, 31, 3)):
-        places = timeline.on(day)
-        cell_of = np.floor(shapely.get_coordinates(places.geometry.to_numpy()) / cell_deg).astype(int)
-        expected = {}
-        for (cx, cy), group in places.groupby([cell_of[:, 0], cell_of[:, 1]]):
-            counts = group["control"].value_counts()
-            top = counts[counts == counts.max()]
-            expected[f"id:cell:{cx},{cy}"] = top.index[0] if len(top) == 1 else "contested"
-        got = cells.on(day).set_index("place_key")["control"].to_dict()
-        assert got == expected
-
-
-def test_grid_cell_size_keeps_the_cells_under_the_limit():
-    features = [make_feature(f"e{i}", place_id=f"geonames:{i}") for i in range(400)]
-    for i, f in enumerate(features):
-        f["geometry"]["coordinates"] = [36.0 + (i % 20) * 0.011, 49.0 + (i // 20) * 0.011]
-    timeline = Timeline(events_frame(features))
-    deg = grid_cell_deg(timeline, 50)
-    assert deg == 0.04  # 0.01 and 0.02 give more than 50 cells
-    assert len(Timeline(grid_changes(timeline, deg)).keys) <= 50
-
-
 def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
-    from conflictmap.control.daily import territory_by_day
+    from conflictmap.control.daily import entry_states, territory_by_day
 
     # all 100 places occupied on 1 Sep; columns 0-2 retaken on 5 Sep, columns 3-5 on 8 Sep
     events = events_frame(
@@ -253,15 +202,16 @@ def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
     assert stats["2022-09-01"] == pytest.approx([0, 10_000, 0, 0, 0], abs=100)
     assert stats["2022-09-05"] == pytest.approx([3_000, 7_000, 0, 3_000, 0], abs=100)
     assert stats["2022-09-08"] == pytest.approx([6_000, 4_000, 0, 6_000, 0], abs=100)
-    # one set of cells for all three days; each day a letter a cell, the line apart
-    assert len(days["cells"]) == 1 and len(days["cells"][0]) == 100 and days["since"] == ["R" * 100]
+    # one set of cells for all three days, as three shapes (the cells sharing a state every day); each
+    # day a letter a shape, the line apart
+    assert len(days["cells"]) == 1 and len(days["cells"][0]) == 3 and days["since"] == ["RRR"]
     last = days["entries"][days["days"]["2022-09-08"]]
-    assert sorted(last["s"]) == ["R"] * 40 + ["U"] * 60
-    assert days["lines"][last["l"]]["type"] in ("LineString", "MultiLineString")
-    cells = shapely.from_geojson([json.dumps(g) for g in days["cells"][0]])
-    assert float(shapely.area(to_equal_area(cells)).sum()) / 1e6 == pytest.approx(
-        10_000, rel=1e-3
-    )  # they tile the square
+    assert sorted(entry_states(days, days["days"]["2022-09-08"])) == ["R", "U", "U"]
+    assert len(last["c"]) == len(last["s"]) == 1  # only the shape retaken since the entry before
+    assert len(days["lines"][last["l"]]) >= 1  # the front line: one part at least
+    shapes = np.array([decoded_shape(shape) for shape in days["cells"][0]])
+    km2 = sorted(shapely.area(to_equal_area(shapes)) / 1e6)
+    assert km2 == pytest.approx([3_000, 3_000, 4_000], rel=1e-3)  # they tile the square
 
 
 def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
@@ -289,7 +239,6 @@ def test_unique_rows_are_those_of_numpy_axis_0():
 
 
 def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one(runner, tmp_path):
-    import json
 
     from conflictmap.places.boundaries import area_km2
     from tests.helpers import invoke, write_events

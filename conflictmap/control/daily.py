@@ -1,6 +1,6 @@
-"""A page's control, day by day: each set of places' cells once, and per distinct day one letter a
-cell, the smoothed front line and the km² (what :class:`conflictmap.render.control_layer.TerritoryLayer`
-draws). Over the whole war this weighs about a fifth of one shape per day (docs/page-size.md).
+"""A page's control, day by day: each set of places' cells once, those that share a state on every
+day dissolved into one shape, and per distinct day the shapes whose state changed, the smoothed front
+line and the km² (what :class:`conflictmap.render.control_layer.TerritoryLayer` draws).
 """
 
 from __future__ import annotations
@@ -11,9 +11,19 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
-from conflictmap.control.territory import ControlMap, Tessellation, Timeline, control_map, in_ukraine, smooth_lines
+from conflictmap.control.territory import (
+    STATES,
+    ControlMap,
+    Tessellation,
+    Timeline,
+    control_map,
+    in_ukraine,
+    smooth_lines,
+    state_codes,
+)
 from conflictmap.places.projection import to_equal_area, to_geographic
 
 #: Simplification of the embedded lines, in degrees (~300 m: well below the method's own error).
@@ -22,15 +32,51 @@ SIMPLIFY_DEG = 0.003
 LETTERS = {"UA": "U", "RU": "R", "contested": "C", "unknown": "N"}
 
 
-def _geojson(geometries: np.ndarray, simplify: bool = True) -> list[Any]:
-    """Geometries (EPSG:3035) as GeoJSON geometries in EPSG:4326, rounded to ~1 m (``None`` for an
-    empty one); ``simplify`` for lines, never for cells, whose shared edges must stay shared."""
+#: The page's coordinates are whole numbers of this many degrees (~1 m).
+DEGREE_STEP = 1e-5
+
+
+def _delta_coded(geometries: np.ndarray, closed: bool) -> list[list[int]]:
+    """Each line or ring as one flat list ``[x0, y0, dx1, dy1, ...]`` of :data:`DEGREE_STEP` s: its
+    first point, then each step to the next (a ring without its closing point when ``closed``)."""
+    xy, owner = shapely.get_coordinates(geometries, return_index=True)
+    if len(xy) == 0:
+        return [[] for _ in geometries]
+    if closed:  # a ring's last point repeats its first
+        keep = np.r_[owner[1:] == owner[:-1], False]
+        xy, owner = xy[keep], owner[keep]
+    whole = np.round(xy / DEGREE_STEP).astype(np.int64)
+    steps = whole.copy()
+    steps[1:] -= whole[:-1]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    steps[first] = whole[first]
+    counts = np.bincount(owner, minlength=len(geometries)) * 2
+    return [part.tolist() for part in np.split(steps.ravel(), np.cumsum(counts)[:-1])]
+
+
+def encode_shapes(geometries: np.ndarray, simplify: bool = False) -> list[list[list[list[int]]]]:
+    """Polygonal geometries (EPSG:3035) as the page takes them: each a list of polygons, each a list
+    of rings (:func:`_delta_coded`), in EPSG:4326; ``simplify`` for display only."""
     shapes = to_geographic(geometries)
     if simplify:
-        shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)  # for display only
-    shapes = shapely.transform(shapes, lambda xy: np.round(xy, 5))  # ~1 m: smaller JSON
-    texts, empty = shapely.to_geojson(shapes), shapely.is_empty(shapes)
-    return [None if blank else json.loads(text) for text, blank in zip(texts, empty, strict=True)]
+        shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)
+    parts, part_of = shapely.get_parts(shapes, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coded = _delta_coded(rings, closed=True)
+    polygons: list[list[list[int]]] = [[] for _ in parts]
+    for ring, part in zip(coded, ring_of.tolist(), strict=True):
+        polygons[part].append(ring)
+    out: list[list[list[list[int]]]] = [[] for _ in shapes]
+    for polygon, shape in zip(polygons, part_of.tolist(), strict=True):
+        out[shape].append(polygon)
+    return out
+
+
+def encode_lines(lines: shapely.Geometry) -> list[list[int]]:
+    """A (multi)line (EPSG:3035), simplified for display, as the page takes it: each part
+    :func:`_delta_coded`, in EPSG:4326."""
+    shape = shapely.simplify(to_geographic(np.array([lines], dtype=object))[0], SIMPLIFY_DEG, preserve_topology=False)
+    return _delta_coded(shapely.get_parts(shape), closed=False)
 
 
 def territory_by_day(
@@ -45,16 +91,20 @@ def territory_by_day(
 
     Returns
     -------
-    ``cells``: each set of places' cells (GeoJSON geometries, EPSG:4326), and ``since``: the state
-    of each of those places on ``since``, a letter each (:data:`LETTERS`; unknown for places in
-    Russia: retaken ground is Ukraine's); ``lines``: the distinct
-    front lines; ``entries``: for each distinct day, ``t`` (its set of cells), ``s`` (each cell's
-    state) and ``l`` (its line); ``stats``: for each entry, km² held by Ukraine, Russia, contested
-    in Ukraine (``parts``: the region's part in Ukraine and its part in Russia, as
-    :func:`country_parts` gives them; default: all in Ukraine), retaken (the cells Russian-held
-    on ``since`` and Ukrainian-held on the day, as the page tints them), and held by Ukraine in
-    Russia; ``days``: each ISO day's entry. A day whose places and states within the region
-    are those of another day shares its entry. ``progress`` wraps the days (e.g. a progress bar).
+    ``cells``: each set of places' cells as shapes (:func:`encode_shapes`), the cells that share a
+    state on every day (and on ``since``) dissolved into one shape, so that a page fills a few
+    shapes, not every village's cell; ``since``: the state of each shape on ``since``, a letter
+    each (:data:`LETTERS`; unknown for places in Russia: retaken ground is Ukraine's); ``lines``:
+    the distinct front lines (:func:`encode_lines`); ``entries``: for each distinct day, ``t`` (its
+    set of cells), its shapes' states and ``l`` (its line). The first entry of a set of cells has
+    ``s``, a letter a shape; each later one only what changed since the entry before it of the same
+    set: ``c``, the shapes, and ``s``, their letters (:func:`entry_states` reads them back);
+    ``stats``: for each entry, km² held by Ukraine, Russia, contested in Ukraine (``parts``: the
+    region's part in Ukraine and its part in Russia, as :func:`country_parts` gives them; default:
+    all in Ukraine), retaken (the cells Russian-held on ``since`` and Ukrainian-held on the day, as
+    the page tints them), and held by Ukraine in Russia; ``days``: each ISO day's entry. A day
+    whose places and states within the region are those of another day shares its entry.
+    ``progress`` wraps the days (e.g. a progress bar).
     """
     out: dict[str, Any] = {"cells": [], "since": [], "lines": [], "entries": [], "stats": [], "days": {}}
     if not days:
@@ -62,23 +112,40 @@ def territory_by_day(
     since = since or days[0]
     first = dt.date.fromisoformat(since)
     parts = country_parts(region, None) if parts is None else parts
-    cells: dict[int, int] = {}  # id of a tessellation -> its index in out["cells"]
+    index: dict[int, int] = {}  # id of a tessellation -> its position in ``sets``
+    sets: list[tuple[Tessellation, np.ndarray]] = []  # each tessellation and its places' states on ``since``
     lines: dict[str, int] = {}
     seen: dict[tuple[int, bytes, bool], int] = {}
-    keep: list[Tessellation] = []  # the tessellations indexed, alive while their ids are keys
+    states: list[np.ndarray] = []  # each entry's state codes, a code a cell
     for day in progress(days):
         now = control_map(timeline, dt.date.fromisoformat(day), region)
-        key = (id(now.tessellation), now.control.astype(str).tobytes(), day >= since)
+        key = (id(now.tessellation), now.codes.tobytes(), day >= since)
         if key not in seen:
-            if id(now.tessellation) not in cells:
-                cells[id(now.tessellation)] = len(out["cells"])
-                out["cells"].append(_geojson(now.cells, simplify=False))
-                out["since"].append(_letters(_was(now, first)))
-                keep.append(now.tessellation)
+            if id(now.tessellation) not in index:
+                index[id(now.tessellation)] = len(sets)
+                sets.append((now.tessellation, state_codes(_was(now, first))))
             seen[key] = len(out["entries"])
             was = _was(now, first) if day >= since else None
-            out["entries"].append(_entry(now, was, cells[id(now.tessellation)], lines, out, parts))
+            out["entries"].append({"t": index[id(now.tessellation)], "l": _line(now, lines, out)})
+            out["stats"].append(_stats(now, was, parts))
+            states.append(now.codes)
         out["days"][day] = seen[key]
+    for t, (tessellation, was_codes) in enumerate(sets):
+        mine = [i for i, entry in enumerate(out["entries"]) if entry["t"] == t]
+        history = np.column_stack([was_codes, *(states[i] for i in mine)]).astype(np.uint8)
+        group, _ = pd.factorize(np.array([row.tobytes() for row in history], dtype=object))  # hashed, not sorted
+        _, leader = np.unique(group, return_index=True)
+        shapes = np.array([tessellation.dissolve(group == g) for g in range(len(leader))])
+        out["cells"].append(encode_shapes(shapes))
+        out["since"].append(_letters(was_codes[leader]))
+        before = None
+        for i in mine:
+            now_codes = states[i][leader]
+            changed = np.arange(len(leader)) if before is None else np.flatnonzero(before != now_codes)
+            if before is not None:
+                out["entries"][i]["c"] = changed.tolist()
+            out["entries"][i]["s"] = _letters(now_codes[changed])
+            before = now_codes
     return out
 
 
@@ -94,27 +161,44 @@ def _was(now: ControlMap, since: dt.date) -> np.ndarray:
     return np.where(in_ukraine(now), now.states_on(since), "unknown")
 
 
+_LETTER_OF_CODE = np.array([LETTERS[s] for s in STATES])
+
+
 def _letters(states: np.ndarray) -> str:
-    return "".join(LETTERS[c] for c in states)
+    """States, as names or as codes (positions in :data:`STATES`), a letter each."""
+    codes = states if states.dtype.kind in "iu" else state_codes(states)
+    return "".join(_LETTER_OF_CODE[codes].tolist())
 
 
-def _entry(
-    now: ControlMap,
-    was: np.ndarray | None,
-    cells: int,
-    lines: dict[str, int],
-    out: dict[str, Any],
-    parts: np.ndarray,
-) -> dict[str, Any]:
-    """One distinct day: its cells' index and states, its front line (shared with other days where
-    the same) and its km² (``parts``: the region in Ukraine and in Russia); ``was``: its places'
-    states on the day retaken ground is counted from."""
-    (line,) = _geojson(np.array([smooth_lines(now.frontline())], dtype=object))
+def entry_states(days: dict[str, Any], entry: int) -> str:
+    """The state letters of every shape of ``days["entries"][entry]`` (as :func:`territory_by_day` gives
+    them), its changes replayed from the first entry of its set of cells."""
+    t = days["entries"][entry]["t"]
+    states: list[str] = []
+    for now in days["entries"][: entry + 1]:
+        if now["t"] != t:
+            continue
+        if "c" not in now:
+            states = list(now["s"])
+        for cell, letter in zip(now.get("c", ()), now["s"] if "c" in now else "", strict=True):
+            states[cell] = letter
+    return "".join(states)
+
+
+def _line(now: ControlMap, lines: dict[str, int], out: dict[str, Any]) -> int:
+    """The position of ``now``'s front line among ``out["lines"]`` (added there if new)."""
+    line = encode_lines(smooth_lines(now.frontline()))
     text = json.dumps(line)
     if text not in lines:
         lines[text] = len(out["lines"])
         out["lines"].append(line)
+    return lines[text]
+
+
+def _stats(now: ControlMap, was: np.ndarray | None, parts: np.ndarray) -> list[float]:
+    """One distinct day's km² (``parts``: the region in Ukraine and in Russia): held by Ukraine,
+    Russia and contested in Ukraine, retaken (``was``: the places' states on the day retaken ground
+    is counted from; ``None``: before it) and held by Ukraine in Russia."""
     retaken = float(now.tessellation.areas_km2[(was == "RU") & (now.control == "UA")].sum()) if was is not None else 0.0
     ukraine, russia = now.controlled_km2_in(parts)
-    out["stats"].append([ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]])
-    return {"t": cells, "s": _letters(now.control), "l": lines[text]}
+    return [ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]]

@@ -25,6 +25,14 @@ from conflictmap.places.projection import to_equal_area
 from conflictmap.vocab import CONTROL_CHANGE, PRECISION_DAYS, DatePrecision, Layer
 
 STATES = ("UA", "RU", "contested", "unknown")
+_SORTED_STATES = np.array(sorted(STATES))
+_CODE_OF_SORTED = np.array([STATES.index(state) for state in _SORTED_STATES])
+UA, RU = 0, 1  # codes of the states (positions in STATES)
+
+
+def state_codes(states: np.ndarray) -> np.ndarray:
+    """Each state's position in :data:`STATES` (small integers compare faster than text)."""
+    return _CODE_OF_SORTED[np.searchsorted(_SORTED_STATES, states)]
 
 
 def place_keys(events: gpd.GeoDataFrame) -> pd.Series:
@@ -125,6 +133,7 @@ class Timeline:
         self._codes = codes[order]
         self._days = changes["date"].to_numpy().astype("datetime64[D]")[order]
         self._after = changes["control_after"].to_numpy()[order]
+        self._after_codes = state_codes(self._after)
         # each place is named after (and drawn at) its latest change of its highest-ranked layer
         by_rank = np.lexsort((np.arange(len(codes)), ranks, codes))
         last = np.r_[np.flatnonzero(np.diff(codes[by_rank])), len(codes) - 1] if len(codes) else np.array([], int)
@@ -225,79 +234,6 @@ def map_title(events: pd.DataFrame, region_label: str) -> str:
     return f"{region_label}: control, {span}"
 
 
-def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:
-    """The smallest cell size (``start_deg`` doubled as often as needed) giving at most ``max_cells`` cells."""
-    xy = shapely.get_coordinates(timeline.points)
-    deg = start_deg
-    while len(unique_rows(np.floor(xy / deg))[0]) > max_cells:
-        deg *= 2
-    return deg
-
-
-def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
-    """Control changes of grid cells, for maps of more places than markers can show.
-
-    Each square cell of ``cell_deg`` degrees is one place, at the mean point of
-    its places, held on a day by whoever holds most of its places (``contested``
-    on a tie), in the country of most of its places. A cell changes hands when that
-    majority changes; the change's ``notes`` give the counts of that day.
-    """
-    xy = shapely.get_coordinates(timeline.points)
-    cells, _, cell_of_place = unique_rows(np.floor(xy / cell_deg))
-    cells = cells.astype(np.int64)
-    changes = timeline.changes
-    place = pd.Series(timeline.codes, index=changes.index)
-    after = changes["control_after"]
-    previous = after.groupby(place.to_numpy()).shift()  # the state each change ends
-    deltas = pd.concat(
-        [
-            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": after, "n": 1}),
-            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": previous, "n": -1}).dropna(),
-        ]
-    )
-    counts = (
-        deltas.pivot_table(index=["cell", "date"], columns="state", values="n", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(STATES), fill_value=0)
-        .groupby(level="cell")
-        .cumsum()
-    )
-    values = counts.to_numpy()
-    top = np.sort(values, axis=1)
-    majority = np.where(top[:, -1] == top[:, -2], "contested", np.array(STATES)[values.argmax(axis=1)])
-    cell_ids = counts.index.get_level_values("cell").to_numpy()
-    new_cell = np.r_[True, cell_ids[1:] != cell_ids[:-1]]
-    before = np.where(new_cell, "unknown", np.roll(majority, 1))
-    flips = new_cell | (majority != before)
-    rows, cell_ids, dates = values[flips], cell_ids[flips], counts.index.get_level_values("date")[flips]
-    centres = pd.DataFrame(xy).groupby(cell_of_place).mean().to_numpy()[cell_ids]
-    russian = pd.Series(timeline.in_russia).groupby(cell_of_place).mean().to_numpy()[cell_ids] > 0.5
-    totals = rows.sum(axis=1).tolist()
-    return gpd.GeoDataFrame(
-        {
-            "id": [f"cell-{c}-{d}" for c, d in zip(cell_ids, dates.strftime("%Y%m%d"), strict=True)],
-            "place": [
-                f"{n} place{'s' * (n != 1)} near {y:.2f}, {x:.2f}" for n, (x, y) in zip(totals, centres, strict=True)
-            ],
-            "place_id": [f"cell:{cells[c][0]},{cells[c][1]}" for c in cell_ids],
-            "date": dates,
-            "date_precision": "day",
-            "geo_precision": "approximate",
-            "event_type": CONTROL_CHANGE,
-            "country": np.where(russian, "RU", "UA"),
-            "control_before": before[flips],
-            "control_after": majority[flips],
-            "confidence": "claimed",
-            "notes": [
-                "Places held on this day: " + ", ".join(f"{s} {int(n)}" for s, n in zip(STATES, r, strict=True) if n)
-                for r in rows
-            ],
-            "sources": ["[]"] * len(rows),  # as JSON text, as in an events frame
-        },
-        geometry=shapely.points(centres),
-        crs=timeline.crs,
-    )
-
-
 def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
     """Each place's state on ``on`` (see :meth:`Timeline.on`)."""
     return Timeline(events).on(on)
@@ -319,10 +255,21 @@ class Tessellation:
     def areas_km2(self) -> np.ndarray:
         return shapely.area(self.cells) / 1e6
 
-    def dissolve(self, cells: np.ndarray) -> shapely.Geometry:
-        """Some of the cells as one shape: a coverage union where they are one Voronoi diagram's;
-        a full union across the state border, where two diagrams meet on edges cut apart."""
-        return shapely.coverage_union_all(cells) if self.in_russia is None else shapely.union_all(cells)
+    def dissolve(self, which: np.ndarray) -> shapely.Geometry:
+        """The cells ``which`` picks (a mask) as one shape: the cells of one Voronoi diagram (the
+        places in Ukraine) by a coverage union, fast; those of places in Russia (cut to their
+        reach, no longer a coverage) and the two together by a full union."""
+        which = which & ~self._empty  # a cell clipped away entirely is an empty collection
+        if self.in_russia is None or not (which & self.in_russia).any():
+            return shapely.coverage_union_all(self.cells[which])
+        abroad, home = self.cells[which & self.in_russia], which & ~self.in_russia
+        if home.any():
+            abroad = np.append(abroad, np.array([shapely.coverage_union_all(self.cells[home])], dtype=object))
+        return shapely.union_all(abroad)
+
+    @cached_property
+    def _empty(self) -> np.ndarray:
+        return shapely.is_empty(self.cells)
 
     def shares_km2(self, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What each cell shares with each of ``parts`` (polygons in the equal-area CRS, e.g. the
@@ -330,6 +277,7 @@ class Tessellation:
         inside a part is all its own; only cells crossing a part's border are intersected."""
         key = shapely.to_wkb(shapely.geometrycollections(parts))
         if key not in self._shares:
+            shapely.prepare(parts)
             part, cell = shapely.STRtree(self.cells).query(parts, predicate="intersects")
             inside = shapely.contains_properly(parts[part], self.cells[cell])
             km2 = self.areas_km2[cell].copy()
@@ -404,7 +352,7 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
 def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
     """The Voronoi cells of ``points`` (in their order) clipped to ``region``."""
     if len(points) == 1:
-        return np.array([region])
+        return _polygonal(np.array([region], dtype=object))  # a clipped region may hold lines too
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True))
     shapely.prepare(region)
     crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
@@ -447,6 +395,11 @@ class ControlMap:
     def control(self) -> np.ndarray:
         return self.timeline._after[self.last[self.index]]
 
+    @cached_property
+    def codes(self) -> np.ndarray:
+        """:attr:`control` as :func:`state_codes`."""
+        return self.timeline._after_codes[self.last[self.index]]
+
     def states_on(self, day: dt.date) -> np.ndarray:
         """The state of each of this map's places on another ``day`` (``unknown`` where it had none)."""
         return self.timeline.states(day)[0][self.index]
@@ -472,10 +425,9 @@ class ControlMap:
     def controlled_km2_in(self, parts: np.ndarray) -> list[dict[str, float]]:
         """:meth:`controlled_km2` within each of ``parts`` (polygons in the equal-area CRS)."""
         part, cell, km2 = self.tessellation.shares_km2(parts)
-        return [
-            {s: round(float(km2[(part == i) & (self.control[cell] == s)].sum()), 1) for s in ("UA", "RU", "contested")}
-            for i in range(len(parts))
-        ]
+        n = len(STATES)
+        sums = np.bincount(part * n + self.codes[cell], km2, len(parts) * n).reshape(-1, n)
+        return [{s: round(float(row[c]), 1) for c, s in enumerate(STATES[:3])} for row in sums]
 
     def area_of(self, controller: str) -> shapely.Geometry:
         """The ground of this war ``controller`` holds, its cells dissolved (EPSG:3035), remembered:
@@ -494,12 +446,12 @@ class ControlMap:
                 mine &= home
             if controller == "UA" and (mine & home).any():
                 ukraine = tessellation.region if tessellation.ukraine is None else tessellation.ukraine
-                held = shapely.difference(ukraine, tessellation.dissolve(self.cells[home & ~mine]))
+                held = shapely.difference(ukraine, tessellation.dissolve(home & ~mine))
                 if (mine & ~home).any():
-                    held = shapely.union(held, tessellation.dissolve(self.cells[mine & ~home]))
+                    held = shapely.union(held, tessellation.dissolve(mine & ~home))
                 self._areas[controller] = held
             else:
-                self._areas[controller] = tessellation.dissolve(self.cells[mine])
+                self._areas[controller] = tessellation.dissolve(mine)
         return self._areas[controller]
 
     def held_areas(self) -> tuple[list[str], np.ndarray]:
@@ -532,11 +484,11 @@ class ControlMap:
         """The edges of :attr:`Tessellation.edges` between a Ukrainian- and a Russian-held cell; across
         the state border only where one of the two is held by the other country (not the border itself)."""
         segments, left, right = self.tessellation.edges
-        a, b = self.control[left], self.control[right]
-        front = ((a == "UA") & (b == "RU")) | ((a == "RU") & (b == "UA"))
+        a, b = self.codes[left], self.codes[right]
+        front = ((a == UA) & (b == RU)) | ((a == RU) & (b == UA))
         russian = self.tessellation.in_russia
         if russian is not None:
-            away = np.where(russian, self.control == "UA", self.control == "RU")  # held by the other country
+            away = np.where(russian, self.codes == UA, self.codes == RU)  # held by the other country
             front &= (russian[left] == russian[right]) | away[left] | away[right]
         return segments[front]
 
@@ -622,12 +574,10 @@ def recaptured_area(before: ControlMap, after: ControlMap) -> shapely.Geometry:
     """The ground of Ukraine held by Russia in ``before`` and by Ukraine in ``after`` (EPSG:3035)."""
     was_ru, now_ua = _held_in_ukraine(before, "RU"), _held_in_ukraine(after, "UA")
     if before.tessellation is after.tessellation:  # the same places: compare cell by cell
-        return after.tessellation.dissolve(after.cells[was_ru & now_ua])
+        return after.tessellation.dissolve(was_ru & now_ua)
     if before.tessellation.in_russia is None and after.tessellation.in_russia is None:
         return shapely.intersection(before.area_of("RU"), after.area_of("UA"))  # remembered, dissolved once
-    return shapely.intersection(
-        before.tessellation.dissolve(before.cells[was_ru]), after.tessellation.dissolve(after.cells[now_ua])
-    )
+    return shapely.intersection(before.tessellation.dissolve(was_ru), after.tessellation.dissolve(now_ua))
 
 
 def recaptured_km2(before: ControlMap, after: ControlMap) -> float:

@@ -23,7 +23,7 @@ from conflictmap._io import atomic_write_text
 from conflictmap.control.daily import country_parts, territory_by_day
 from conflictmap.control.figures import measured_by_day
 from conflictmap.control.measured_areas import MeasuredAreas
-from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
+from conflictmap.control.territory import Timeline, map_title
 from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
 from conflictmap.render._html import RawHTML, number_elements, page_of, script_json
@@ -112,18 +112,10 @@ def build_map(
     region = extent.polygon
     ContextLayer(context_data(region)).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
-    timeline, notes = Timeline(events), []
+    timeline = Timeline(events)
     layers = sorted(set(timeline.changes["layer"]))
     variants = {"+".join(layers): timeline}
-    if len(timeline.keys) > settings.MAP_MAX_PLACES:
-        cell_deg = grid_cell_deg(timeline, settings.MAP_MAX_PLACES)
-        notes.append(
-            f"{len(timeline.keys):,} places drawn as grid cells of {cell_deg:g}°, "
-            "each held by whoever holds most of its places (counts in the popups)."
-        )
-        timeline = Timeline(grid_changes(timeline, cell_deg))
-        variants = {"+".join(layers): timeline}  # cells mix the layers: no switch between them
-    elif len(layers) > 1:
+    if len(layers) > 1:
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
     settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
     days = settlements.data["dates"]
@@ -141,7 +133,7 @@ def build_map(
         COLOURS,
     ).add_to(m)
     settlements.add_to(m)
-    Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
+    Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
     if title:
         Title(title).add_to(m)

@@ -1,24 +1,32 @@
-// conflictmap: settlements coloured by control on a day, a time slider, popups.
-// Every event text reaches the page through textContent, never innerHTML.
+// conflictmap: every place drawn as itself, coloured by control on a day, a time slider, popups built
+// on demand from shared tables, a search box. Every event text reaches the page through textContent,
+// never innerHTML.
 function conflictmapSettlements(layer, map, data) {
   "use strict";
-  var renderer = L.canvas({padding: 0.5});
   var LABELS = {UA: "Ukraine", RU: "Russia", contested: "contested", unknown: "unknown"};
   var LAYERS = {reports: "reports", maps: "maps", datasets: "datasets"};
-  var byPlace = data.places.map(function () { return []; });
-  data.changes.forEach(function (c, i) { byPlace[c[0]].push(i); });
+  var texts = data.texts, places = data.places, changes = data.changes, states = data.states;
+  var count = places.name.length, NONE = states.length;  // NONE: no state on the day
+  var inRussia = new Uint8Array(count);
+  places.russia.forEach(function (p) { inRussia[p] = 1; });
+  function text(i) { return i >= 0 ? texts[i] : null; }
+  function name(p) { return texts[places.name[p]]; }
+
+  // each place's changes, in the timeline's order
+  var byPlace = [];
+  for (var p = 0; p < count; p++) byPlace.push([]);
+  changes.place.forEach(function (place, i) { byPlace[place].push(i); });
   var enabled = data.layers.map(function () { return true; });  // by index into data.layers
   function enabledBits() {
     return data.layers.reduce(function (bits, layer, k) { return enabled[k] ? bits | layer[2] : bits; }, 0);
   }
 
-  function el(tag, text, cls) {
+  function el(tag, value, cls) {
     var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (value !== undefined && value !== null) node.textContent = String(value);
     if (cls) node.className = cls;
     return node;
   }
-
   function safeUrl(url) {
     if (typeof url !== "string") return null;
     try {
@@ -27,45 +35,52 @@ function conflictmapSettlements(layer, map, data) {
     } catch (e) { return null; }
   }
 
-  // State of place p on day: the last change at or before day of the layers switched on,
-  // leaving out changes a switched-on layer sets aside (a map snapshot within the days a
-  // report speaks for); the changes come in the order of the rule (by date, a report after
-  // a map snapshot of the same day). recaptured: the day the place became Ukrainian again
-  // after being Russian-held (through contested or unknown days in between, if any); never
-  // for a place in Russia (data.places[p][3]), which Ukraine takes, not retakes.
-  function stateOn(p, day) {
-    var state = null, recaptured = null, last = null, sawRU = false, bits = enabledBits();
-    byPlace[p].forEach(function (i) {
-      var c = data.changes[i];
-      if (c[1] > day || !enabled[c[4]] || (c[5] & bits)) return;
-      state = c[3]; last = i;
-      if (c[3] === "RU") { sawRU = true; recaptured = null; }
-      else if (c[3] === "UA") { if (sawRU && !data.places[p][3]) recaptured = c[1]; sawRU = false; }
-      else recaptured = null;
-    });
-    return {control: state, recaptured: recaptured, last: last};
+  // Each place's state on a day (an index into data.dates): the last change at or before it of the
+  // layers switched on, leaving out changes a switched-on layer sets aside (a map snapshot within
+  // the days a report speaks for); the changes come in the order of the rule (by date, a report
+  // after a map snapshot of the same day). Recaptured: Ukrainian again after being Russian-held
+  // (through contested or unknown days in between, if any); never a place in Russia, which Ukraine
+  // takes, not retakes.
+  var UA = states.indexOf("UA"), RU = states.indexOf("RU");
+  var state = new Uint8Array(count), recaptured = new Uint8Array(count);
+  function computeStates(dayIndex) {
+    var bits = enabledBits();
+    for (var p = 0; p < count; p++) {
+      var now = NONE, sawRU = false, back = 0, list = byPlace[p];
+      for (var j = 0; j < list.length; j++) {
+        var i = list[j];
+        if (changes.day[i] > dayIndex) break;
+        if (!enabled[changes.layer[i]] || (changes.outranked[i] & bits)) continue;
+        now = changes.after[i];
+        if (now === RU) { sawRU = true; back = 0; }
+        else if (now === UA) { if (sawRU && !inRussia[p]) back = 1; sawRU = false; }
+        else back = 0;
+      }
+      state[p] = now; recaptured[p] = back;
+    }
   }
 
   function popup(p) {
     var box = el("div", null, "cm-popup");
-    box.appendChild(el("h4", data.places[p][0]));
+    box.appendChild(el("h4", name(p)));
+    var bits = enabledBits();
     byPlace[p].slice().reverse().forEach(function (i) {
-      var d = data.details[i];
       var item = el("div", null, "cm-event");
       var head = el("div", null, "cm-event-head");
-      head.appendChild(el("b", d.date));
-      head.appendChild(document.createTextNode(" (" + d.date_precision + ") "));
-      head.appendChild(el("span", (LABELS[d.before] || d.before) + " \u2192 " + (LABELS[d.after] || d.after)));
+      var before = states[changes.before[i]], after = states[changes.after[i]];
+      head.appendChild(el("b", data.dates[changes.day[i]]));
+      head.appendChild(document.createTextNode(" (" + text(changes.date_precision[i]) + ") "));
+      head.appendChild(el("span", (LABELS[before] || before) + " \u2192 " + (LABELS[after] || after)));
       item.appendChild(head);
-      item.appendChild(el("div", d.place + " \u00b7 " + (LAYERS[d.layer] || d.layer) + " \u00b7 " + d.confidence +
-        " \u00b7 location " + d.geo_precision, "cm-meta"));
-      if (data.changes[i][5] & enabledBits()) item.appendChild(el("div", "Set aside: a report of these days outranks it.", "cm-meta"));
-      if (d.notes) item.appendChild(el("div", d.notes, "cm-notes"));
+      var layerName = data.layers[changes.layer[i]][0];
+      item.appendChild(el("div", text(changes.spelling[i]) + " \u00b7 " + (LAYERS[layerName] || layerName) + " \u00b7 " +
+        text(changes.confidence[i]) + " \u00b7 location " + text(changes.geo_precision[i]), "cm-meta"));
+      if (changes.outranked[i] & bits) item.appendChild(el("div", "Set aside: a report of these days outranks it.", "cm-meta"));
+      if (text(changes.notes[i])) item.appendChild(el("div", text(changes.notes[i]), "cm-notes"));
       var list = el("ul", null, "cm-sources");
-      d.sources.forEach(function (s) {
-        var li = el("li");
-        var url = safeUrl(s[3]);
-        var label = s[0] + (s[1] ? ": " + s[1] : "");
+      data.citations[changes.cites[i]].forEach(function (k) {
+        var s = data.sources[k].map(text), li = el("li"), url = safeUrl(s[3]);
+        var label = (s[0] || "") + (s[1] ? ": " + s[1] : "");
         if (url) {
           var a = el("a", label);
           a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer nofollow";
@@ -82,36 +97,138 @@ function conflictmapSettlements(layer, map, data) {
     return box;
   }
 
-  var markers = data.places.map(function (place, p) {
-    var marker = L.circleMarker([place[2], place[1]], {renderer: renderer, radius: data.places.length > 400 ? 4 : 6, weight: 1});
-    marker.bindPopup(function () { return popup(p); }, {maxWidth: Math.min(360, window.innerWidth - 60), autoPanPadding: [10, 10]});
-    marker.bindTooltip(el("span", place[0]));
-    marker.addTo(layer);
-    return marker;
+  // The places as dots on one canvas, drawn from the columns (no object per place). A dot's size
+  // follows how many places the view holds: together they cover at most COVER of the screen, and
+  // below MIN_RADIUS pixels they are not drawn, so that at the country view the areas, the front
+  // line and the towns' names carry the picture, and the dots appear and grow as one zooms in.
+  var COVER = 0.015, MIN_RADIUS = 1.5, MAX_RADIUS = 6, PAD = 0.25;
+  var world = new Float64Array(2 * count);  // each place's point in pixels at zoom 0
+  for (p = 0; p < count; p++) {
+    var at = map.project([places.lat[p] * 1e-5, places.lon[p] * 1e-5], 0);
+    world[2 * p] = at.x; world[2 * p + 1] = at.y;
+  }
+  function latLng(p) { return L.latLng(places.lat[p] * 1e-5, places.lon[p] * 1e-5); }
+  var FILL = states.map(function (s) { return data.colours[s]; }).concat(["#ffffff"]);
+  var pane = map.createPane("cmPlaces");
+  pane.style.zIndex = 450;  // over the areas (400), under the popups
+  pane.style.pointerEvents = "none";
+  var radius = 0;
+
+  var Dots = L.Layer.extend({
+    onAdd: function () {
+      this._canvas = L.DomUtil.create("canvas", "cm-dots", pane);
+      map.on("moveend resize", this.redraw, this);
+      map.on("zoomstart", this._hide, this);
+      this.redraw();
+    },
+    onRemove: function () {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend resize", this.redraw, this);
+      map.off("zoomstart", this._hide, this);
+      radius = 0;
+    },
+    _hide: function () { this._canvas.style.visibility = "hidden"; },
+    // each place's position on the canvas, and how many lie in view
+    _positions: function () {
+      var size = map.getSize(), scale = map.getZoomScale(map.getZoom(), 0), origin = map.getPixelOrigin();
+      var pad = size.multiplyBy(PAD), topLeft = map.containerPointToLayerPoint([0, 0]).subtract(pad);
+      var dx = -origin.x - topLeft.x, dy = -origin.y - topLeft.y, xy = new Float64Array(2 * count), inView = 0;
+      for (var p = 0; p < count; p++) {
+        var x = world[2 * p] * scale + dx, y = world[2 * p + 1] * scale + dy;
+        xy[2 * p] = x; xy[2 * p + 1] = y;
+        if (x >= pad.x && x <= pad.x + size.x && y >= pad.y && y <= pad.y + size.y) inView++;
+      }
+      return {xy: xy, topLeft: topLeft, size: size.add(pad.multiplyBy(2)), pad: pad, inView: inView, screen: size};
+    },
+    redraw: function () {
+      var canvas = this._canvas, at = this._positions(), ratio = window.devicePixelRatio || 1;
+      this._at = at;
+      L.DomUtil.setPosition(canvas, at.topLeft);
+      canvas.width = Math.round(at.size.x * ratio); canvas.height = Math.round(at.size.y * ratio);
+      canvas.style.width = at.size.x + "px"; canvas.style.height = at.size.y + "px";
+      canvas.style.visibility = "";
+      var wanted = Math.sqrt(COVER * at.screen.x * at.screen.y / (Math.PI * Math.max(at.inView, 1)));
+      radius = Math.min(wanted, MAX_RADIUS);
+      if (radius < MIN_RADIUS) { radius = 0; return; }
+      var ctx = canvas.getContext("2d"), xy = at.xy, w = at.size.x, h = at.size.y, r = radius;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var outline = r >= 3;
+      for (var c = 0; c <= NONE; c++) {
+        ctx.beginPath();
+        for (var p = 0; p < count; p++) {
+          var x = xy[2 * p], y = xy[2 * p + 1];
+          if (state[p] !== c || x < -r || y < -r || x > w + r || y > h + r) continue;
+          ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI);
+        }
+        ctx.globalAlpha = c === NONE ? 0.4 : 0.9; ctx.fillStyle = FILL[c]; ctx.fill();
+        ctx.globalAlpha = 1;
+        if (outline) { ctx.lineWidth = 1; ctx.strokeStyle = "#222"; ctx.stroke(); }
+      }
+      ctx.beginPath();
+      for (p = 0; p < count; p++) {
+        if (!recaptured[p]) continue;
+        ctx.moveTo(xy[2 * p] + r + 1, xy[2 * p + 1]); ctx.arc(xy[2 * p], xy[2 * p + 1], r + 1, 0, 2 * Math.PI);
+      }
+      ctx.lineWidth = Math.max(1.5, r / 2); ctx.strokeStyle = "#ffd500"; ctx.stroke();
+    },
+    // the drawn place nearest a point of the map's container, within reach of a finger or pointer
+    nearest: function (point) {
+      if (!radius || !this._at) return -1;
+      var xy = this._at.xy, x = point.x + this._at.pad.x, y = point.y + this._at.pad.y;
+      var reach = Math.max(radius, 4) + 4, best = -1, bestD = reach * reach;
+      for (var p = 0; p < count; p++) {
+        var ddx = xy[2 * p] - x, ddy = xy[2 * p + 1] - y, d = ddx * ddx + ddy * ddy;
+        if (d <= bestD) { best = p; bestD = d; }
+      }
+      return best;
+    }
+  });
+  var dots = new Dots();
+  layer.addLayer(dots);
+
+  function openPopup(p) {  // returns the popup's content
+    var box = popup(p);
+    L.popup({maxWidth: Math.min(360, window.innerWidth - 60), autoPanPadding: [10, 10]})
+      .setLatLng(latLng(p)).setContent(box).openOn(map);
+    return box;
+  }
+  var tooltip = L.tooltip({direction: "top", offset: [0, -6]}), hovered = -1;
+  map.on("click", function (e) {
+    if (!map.hasLayer(layer)) return;
+    var p = dots.nearest(e.containerPoint);
+    if (p >= 0) openPopup(p);
+  });
+  map.on("mousemove", function (e) {
+    var p = map.hasLayer(layer) ? dots.nearest(e.containerPoint) : -1;
+    if (p === hovered) return;
+    hovered = p;
+    map.getContainer().style.cursor = p >= 0 ? "pointer" : "";
+    if (p < 0) { map.closeTooltip(tooltip); return; }
+    tooltip.setLatLng(latLng(p)).setContent(el("span", name(p)));
+    map.openTooltip(tooltip);
   });
 
   // places that share a point with an earlier place: counted once a point, as stats counts them
-  var sharing = {};
-  data.shared.forEach(function (pair) { sharing[pair[0]] = pair[1]; });
+  var sharing = new Int32Array(count).fill(-1);
+  places.shared.forEach(function (pair) { sharing[pair[0]] = pair[1]; });
   var counts = el("div", null, "cm-counts");
+  function lastDayIndex(day) {  // the last day with a change at or before ``day``
+    var lo = 0, hi = data.dates.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (data.dates[mid] <= day) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
   function show(day) {
-    var tally = {UA: 0, RU: 0, contested: 0, unknown: 0, none: 0, recaptured: 0}, counted = {};
-    markers.forEach(function (marker, p) {
-      var s = stateOn(p, day);
-      var colour = s.control ? data.colours[s.control] : "#ffffff";
-      var point = p in sharing ? sharing[p] : p;
-      if (!s.control || !counted[point]) tally[s.control || "none"] += 1;
-      if (s.control) counted[point] = true;
-      if (s.recaptured) tally.recaptured += 1;
-      marker.setStyle({
-        fillColor: colour, fillOpacity: s.control ? 0.9 : 0.4,
-        color: s.recaptured ? "#ffd500" : "#222", weight: s.recaptured ? 3 : 1
-      });
-      marker.options.cmState = s.control || "none";
-      marker.options.cmRecaptured = s.recaptured;
-    });
-    counts.textContent = "Ukraine " + tally.UA + " \u00b7 Russia " + tally.RU + " \u00b7 contested " +
-      tally.contested + " \u00b7 recaptured " + tally.recaptured;
+    computeStates(lastDayIndex(day));
+    var tally = new Array(NONE + 1).fill(0), back = 0, counted = new Uint8Array(count);
+    for (var p = 0; p < count; p++) {
+      var point = sharing[p] >= 0 ? sharing[p] : p;
+      if (state[p] === NONE || !counted[point]) tally[state[p]] += 1;
+      if (state[p] !== NONE) counted[point] = 1;
+      back += recaptured[p];
+    }
+    counts.textContent = "Ukraine " + tally[UA] + " \u00b7 Russia " + tally[RU] + " \u00b7 contested " +
+      tally[states.indexOf("contested")] + " \u00b7 recaptured " + back;
+    if (map.hasLayer(dots)) dots.redraw();
     layer.cmDay = day;
     map.cmDay = day;
     map.fire("conflictmap:day", {day: day});
@@ -120,10 +237,10 @@ function conflictmapSettlements(layer, map, data) {
   // One checkbox per source layer: the settlements, areas and figures follow the layers switched on.
   function layerSwitch(update) {
     var row = el("div", "Sources: ", "cm-layers");
-    data.layers.forEach(function (layer, k) {
+    data.layers.forEach(function (source, k) {
       var label = el("label");
       var box = el("input");
-      box.type = "checkbox"; box.checked = true; box.value = layer[0];
+      box.type = "checkbox"; box.checked = true; box.value = source[0];
       box.addEventListener("change", function () {
         enabled[k] = box.checked;
         map.fire("conflictmap:layers", {layers: data.layers.filter(function (_, j) { return enabled[j]; })
@@ -131,7 +248,7 @@ function conflictmapSettlements(layer, map, data) {
         update();
       });
       label.appendChild(box);
-      label.appendChild(document.createTextNode(" " + (LAYERS[layer[0]] || layer[0]) + " (" + layer[1].toLocaleString("en-GB") + ")"));
+      label.appendChild(document.createTextNode(" " + (LAYERS[source[0]] || source[0]) + " (" + source[1].toLocaleString("en-GB") + ")"));
       row.appendChild(label);
     });
     return row;
@@ -140,9 +257,6 @@ function conflictmapSettlements(layer, map, data) {
   // The day in the address (map.html#2022-09-10): the map opens on it, and moving the slider
   // updates it, so a link shares the day seen.
   var DAY_HASH = /^#(\d{4}-\d{2}-\d{2})$/;
-  function dayIndex(day) {  // the last day with a change at or before ``day``
-    return data.dates.filter(function (d) { return d <= day; }).length - 1;
-  }
   var hashDay = DAY_HASH.exec(window.location.hash);
   var opening = hashDay ? hashDay[1] : data.start;
 
@@ -158,7 +272,7 @@ function conflictmapSettlements(layer, map, data) {
       var input = el("input");
       input.type = "range"; input.min = 0; input.max = Math.max(data.dates.length - 1, 0); input.step = 1;
       input.setAttribute("aria-label", "Day shown");
-      var start = dayIndex(opening);
+      var start = lastDayIndex(opening);
       input.value = start >= 0 ? start : input.max;
       function update() {
         var day = data.dates[+input.value] || data.start;
@@ -185,7 +299,7 @@ function conflictmapSettlements(layer, map, data) {
       input.addEventListener("input", function () { stop(); update(); });
       window.addEventListener("hashchange", function () {
         var m = DAY_HASH.exec(window.location.hash);
-        if (m && data.dates[+input.value] !== m[1]) { stop(); input.value = Math.max(dayIndex(m[1]), 0); update(); }
+        if (m && data.dates[+input.value] !== m[1]) { stop(); input.value = Math.max(lastDayIndex(m[1]), 0); update(); }
       });
       document.addEventListener("keydown", function (e) {
         var typing = e.target && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) && e.target !== input;
@@ -204,36 +318,84 @@ function conflictmapSettlements(layer, map, data) {
   });
   new Slider().addTo(map);
 
-  // A search box for place names: pick or type a name, press Enter, the map flies there.
+  // A search box for place names, any spelling the events use, accents and apostrophes aside:
+  // suggestions as one types; Enter or a click takes the map to the place and opens its popup.
+  function fold(value) {
+    return value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/['\u2019\u02bc`]/g, "").toLowerCase();
+  }
+  var known = null;  // [folded name, place, name], made at the first search
+  function names() {
+    if (known) return known;
+    var seen = {};
+    known = [];
+    function add(value, p) {
+      var key = p + "\u0000" + value;
+      if (value && !seen[key]) { seen[key] = true; known.push([fold(value), p, value]); }
+    }
+    for (var p = 0; p < count; p++) add(name(p), p);
+    changes.place.forEach(function (p, i) { add(text(changes.spelling[i]), p); });
+    return known;
+  }
+  function matches(query, most) {
+    var wanted = fold(query.trim()), found = [], taken = {};
+    if (!wanted) return found;
+    [function (n) { return n === wanted; }, function (n) { return n.indexOf(wanted) === 0; },
+     function (n) { return n.indexOf(wanted) > 0; }].forEach(function (test) {
+      names().forEach(function (entry) {
+        if (found.length < most && !taken[entry[1]] && test(entry[0])) { taken[entry[1]] = true; found.push(entry); }
+      });
+    });
+    return found;
+  }
+  function go(p) {
+    map.setView(latLng(p), Math.max(map.getZoom(), 12));
+    return openPopup(p);
+  }
   var Search = L.Control.extend({
     options: {position: "topleft"},
     onAdd: function () {
       var box = el("div", null, "cm-search leaflet-bar");
       var input = el("input");
-      input.type = "search"; input.placeholder = "Find a place\u2026"; input.setAttribute("list", "cm-places");
-      input.setAttribute("aria-label", "Find a place");
-      var list = el("datalist"); list.id = "cm-places";
-      data.places.map(function (p) { return p[0]; }).sort().forEach(function (name) {
-        var option = el("option"); option.value = name; list.appendChild(option);
-      });
-      function go() {
-        var wanted = input.value.trim().toLowerCase();
-        if (!wanted) return;
-        var p = data.places.findIndex(function (place) { return place[0].toLowerCase() === wanted; });
-        if (p < 0) p = data.places.findIndex(function (place) { return place[0].toLowerCase().indexOf(wanted) >= 0; });
-        if (p < 0) { input.classList.add("cm-miss"); return; }
+      input.type = "search"; input.placeholder = "Find a place\u2026";
+      input.setAttribute("aria-label", "Find a place"); input.setAttribute("autocomplete", "off");
+      var list = el("ul", null, "cm-suggestions");
+      list.setAttribute("role", "listbox");
+      function suggest() {
+        while (list.firstChild) list.removeChild(list.firstChild);
         input.classList.remove("cm-miss");
-        map.setView(markers[p].getLatLng(), Math.max(map.getZoom(), 11));
-        markers[p].openPopup();
+        matches(input.value, 8).forEach(function (entry) {
+          var item = el("li", entry[2] === name(entry[1]) ? entry[2] : entry[2] + " (" + name(entry[1]) + ")");
+          item.setAttribute("role", "option");
+          item.addEventListener("click", function () { list.textContent = ""; input.value = entry[2]; go(entry[1]); });
+          list.appendChild(item);
+        });
       }
-      input.addEventListener("change", go);
-      input.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
+      input.addEventListener("input", suggest);
+      input.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter") return;
+        var found = matches(input.value, 1);
+        list.textContent = "";
+        if (!found.length) { input.classList.add("cm-miss"); return; }
+        go(found[0][1]);
+      });
       L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       box.appendChild(input); box.appendChild(list);
       return box;
     }
   });
   new Search().addTo(map);
-  // for notebooks and tests: the markers, and a way to show another day
-  map.cmSettlements = {markers: markers, places: data.places, show: show};
+
+  // for notebooks and tests: find a place, open its popup, read its dot, show another day
+  map.cmSettlements = {
+    count: count,
+    name: name,
+    find: function (query) { var found = matches(query, 1); return found.length ? found[0][1] : -1; },
+    open: openPopup,
+    go: go,
+    fill: function (p) { return FILL[state[p]]; },
+    recaptured: function () { return recaptured.reduce(function (a, b) { return a + b; }, 0); },
+    radius: function () { return radius; },
+    show: show
+  };
 }

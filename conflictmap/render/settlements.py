@@ -13,12 +13,14 @@ from importlib.resources import files
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from folium.map import Layer
 from jinja2 import Template
 
 from conflictmap import settings
-from conflictmap.control.territory import Timeline, unique_rows
+from conflictmap.control.daily import DEGREE_STEP
+from conflictmap.control.territory import STATES, Timeline, state_codes, unique_rows
 from conflictmap.events.frame import sources_of
 from conflictmap.events.source_layers import LAYER_RANK
 from conflictmap.render._html import RawHTML, add_json_block, page_of, script_json
@@ -29,80 +31,85 @@ PLAY_MS = 900
 _SOURCE_FIELDS = ("publisher", "title", "published", "url")
 
 
-def _text(value: Any) -> str | None:
-    """A cell as text, missing values as ``None``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return str(value)
-
-
 def settlements_data(timeline: Timeline) -> dict[str, Any]:
-    """The control changes as compact, columnar JSON-ready data.
+    """The places and their changes as the page takes them: columns of numbers and shared tables.
 
     Returns
     -------
-    ``places``: ``[name, lon, lat]`` per place, ``[name, lon, lat, 1]`` for a place in Russia
-    (Ukraine takes it, never retakes it); ``shared``: ``[place, first]`` for each place at the
-    point (to 1 m) of an earlier one, so that the page counts one place a point, as ``stats`` does;
-    ``changes``: ``[place, date, before, after, layer, outranked]`` per change (``layer`` indexes ``layers``;
-    ``outranked``: the bits of the layers setting it aside), in the timeline's
-    order (by date, then layer rank); ``details``: the popup text of each change
-    (same order); ``dates``: the distinct days with a change; ``layers``: the
-    source layers, each ``[name, number of changes, bit]``.
+    ``texts``: every distinct text, once; ``places``: per place its ``name`` (an index into
+    ``texts``), ``lon`` and ``lat`` (whole :data:`~conflictmap.control.daily.DEGREE_STEP` s), with
+    ``russia``, the places in Russia (Ukraine takes them, never retakes them) and ``shared``,
+    ``[place, first]`` for each place at the point (to 1 m) of an earlier one, so that the page
+    counts one place a point, as ``stats`` does; ``changes``: a column per field, one row per change
+    in the timeline's order (by date, then layer rank): ``place``, ``day`` (into ``dates``),
+    ``before`` and ``after`` (into ``states``), ``layer`` (into ``layers``), ``outranked`` (the bits
+    of the layers setting it aside), the popup's ``spelling``, ``date_precision``,
+    ``geo_precision``, ``confidence`` and ``notes`` (into ``texts``; -1: none) and ``cites`` (into
+    ``citations``); ``citations``: each distinct list of sources, as indices into ``sources``, each
+    ``[publisher, title, published, url]`` (into ``texts``; -1: none); ``dates``: the distinct days
+    with a change; ``layers``: the source layers, each ``[name, number of changes, bit]``.
     """
-    changes, place_index = timeline.changes, timeline.codes
-    places = [
-        [name, round(x, 5), round(y, 5), 1] if russian else [name, round(x, 5), round(y, 5)]
-        for name, x, y, russian in zip(
-            timeline.names,
-            shapely.get_x(timeline.points),
-            shapely.get_y(timeline.points),
-            timeline.in_russia,
-            strict=True,
-        )
-    ]
-    days = changes["date"].dt.strftime("%Y-%m-%d").tolist()
+    changes = timeline.changes
+    days = changes["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    dates = np.unique(days.astype(str))
     layers, layer_index = np.unique(changes["layer"].to_numpy(dtype=str), return_inverse=True)
-    details = [
-        {
-            "id": row.id,
-            "place": row.place,
-            "date": day,
-            "date_precision": row.date_precision,
-            "geo_precision": row.geo_precision,
-            "confidence": row.confidence,
-            "layer": layer,
-            "before": row.control_before,
-            "after": row.control_after,
-            "notes": _text(row.notes),
-            "sources": [[_text(s.get(k)) for k in _SOURCE_FIELDS] for s in sources_of(row.sources)],
-        }
-        for row, day, layer in zip(changes.itertuples(index=False), days, layers[layer_index], strict=True)
-    ]
+    list_index, lists = pd.factorize(changes["sources"])
+    decoded = [sources_of(text) for text in lists]
+    source_rows, citations = _source_table(decoded)
+    fields = ("date_precision", "geo_precision", "confidence", "notes", "place")  # the few distinct first: small codes
+    columns = [*(changes[f].to_numpy(dtype=object) for f in fields), timeline.names, *source_rows.T]
+    codes, texts = pd.factorize(pd.Series(np.concatenate(columns), dtype=object), use_na_sentinel=True)
+    ends = np.cumsum([len(c) for c in columns])
+    date_precision, geo_precision, confidence, notes, spelling, names, *source_codes = np.split(codes, ends[:-1])
+    lon, lat = np.round(shapely.get_coordinates(timeline.points) / DEGREE_STEP).astype(np.int64).T
     _, first, group = unique_rows(timeline.projected_xy.round(0))
     leader = first[group]
     return {
-        "places": places,
-        "shared": [[int(p), int(q)] for p, q in enumerate(leader) if q != p],
-        "changes": [
-            [int(i), day, b, a, int(k), int(o)]
-            for i, day, b, a, k, o in zip(
-                place_index,
-                days,
-                changes["control_before"],
-                changes["control_after"],
-                layer_index,
-                timeline.outranked,
-                strict=True,
-            )
-        ],
-        "details": details,
-        "dates": sorted(set(days)),
+        "texts": texts.tolist(),
+        "places": {
+            "name": names.tolist(),
+            "lon": lon.tolist(),
+            "lat": lat.tolist(),
+            "russia": np.flatnonzero(timeline.in_russia).tolist(),
+            "shared": [[int(p), int(q)] for p, q in enumerate(leader) if q != p],
+        },
+        "changes": {
+            "place": timeline.codes.tolist(),
+            "day": np.searchsorted(dates, days.astype(str)).tolist(),
+            "before": state_codes(changes["control_before"].to_numpy()).tolist(),
+            "after": state_codes(changes["control_after"].to_numpy()).tolist(),
+            "layer": layer_index.tolist(),
+            "outranked": timeline.outranked.tolist(),
+            "spelling": spelling.tolist(),
+            "date_precision": date_precision.tolist(),
+            "geo_precision": geo_precision.tolist(),
+            "confidence": confidence.tolist(),
+            "notes": notes.tolist(),
+            "cites": list_index.tolist(),
+        },
+        "sources": np.column_stack(source_codes).tolist() if len(source_rows) else [],
+        "citations": citations,
+        "states": list(STATES),
+        "dates": dates.tolist(),
         "layers": [
             [str(name), int(n), 1 << LAYER_RANK.get(str(name), LAYER_RANK["reports"])]
             for name, n in zip(layers, np.bincount(layer_index, minlength=len(layers)), strict=True)
         ],
     }
+
+
+def _source_table(lists: list[list[dict[str, Any]]]) -> tuple[np.ndarray, list[list[int]]]:
+    """The distinct sources of some lists of them, as rows of :data:`_SOURCE_FIELDS` (an object
+    array, ``None`` where missing), and each list as positions among those rows."""
+    index: dict[tuple[Any, ...], int] = {}
+    citations = [
+        [index.setdefault(tuple(source.get(k) for k in _SOURCE_FIELDS), len(index)) for source in sources]
+        for sources in lists
+    ]
+    rows = np.empty((len(index), len(_SOURCE_FIELDS)), dtype=object)
+    for row, position in index.items():
+        rows[position] = row
+    return rows, citations
 
 
 class SettlementLayer(Layer):

@@ -264,7 +264,7 @@ def _draw_map(
     for controller, shape in zip(*now.held_areas(), strict=True):
         _series([shape]).plot(ax=axes, color=COLOURS[controller], alpha=0.22, linewidth=0)
     if (now.control == "unknown").any():
-        unknown = now.tessellation.dissolve(now.cells[now.control == "unknown"])
+        unknown = now.tessellation.dissolve(now.control == "unknown")
         _series([unknown]).plot(ax=axes, color=COLOURS["unknown"], alpha=0.18, linewidth=0)
     if not shapely.is_empty(retaken):
         _series([retaken]).plot(ax=axes, facecolor="none", edgecolor="#b38f00", hatch="////", linewidth=0)

@@ -7,9 +7,16 @@ function conflictmapTerritory(map, data) {
   var CONTROLLERS = {U: "UA", R: "RU", C: "contested"};
   var areas = L.layerGroup();  // one shape per side: its cells, filled as one path (no seams)
   var retaken = L.layerGroup();
-  var line = L.geoJSON(null, {style: function () { return {color: "#111", weight: 3, dashArray: "6 4"}; }, interactive: false});
-  var AREA = {weight: 0, fillOpacity: 0.18, interactive: false};
-  var RETAKEN = {color: "#8a6d00", weight: 0, fillColor: "#ffd500", fillOpacity: 0.35, interactive: false};
+  var line = L.layerGroup();
+  var LINE = {color: "#111", weight: 3, dashArray: "6 4", interactive: false};
+  // a line or ring as the page keeps it: its first point, then each step to the next, in 1e-5 degrees
+  function latLngs(flat) {
+    var out = new Array(flat.length / 2), x = 0, y = 0;
+    for (var k = 0; k < flat.length; k += 2) { x += flat[k]; y += flat[k + 1]; out[k / 2] = L.latLng(y * 1e-5, x * 1e-5); }
+    return out;
+  }
+  var AREA = {stroke: false, fillOpacity: 0.18, smoothFactor: 0, interactive: false};  // unsimplified: shared edges stay shared
+  var RETAKEN = {stroke: false, fillColor: "#ffd500", fillOpacity: 0.35, smoothFactor: 0, interactive: false};
   areas.addTo(map); retaken.addTo(map); line.addTo(map);
 
   // a set of cells as Leaflet polygons: each cell a list of polygons, each a list of rings (made once)
@@ -17,9 +24,8 @@ function conflictmapTerritory(map, data) {
   function cellPolygons(variant, t) {
     var key = variant.cells[t];
     if (!made.has(key)) {
-      made.set(key, key.map(function (g) {
-        if (!g) return [];
-        return g.type === "Polygon" ? [L.GeoJSON.coordsToLatLngs(g.coordinates, 1)] : L.GeoJSON.coordsToLatLngs(g.coordinates, 2);
+      made.set(key, key.map(function (cell) {
+        return cell.map(function (polygon) { return polygon.map(latLngs); });
       }));
     }
     return made.get(key);
@@ -27,8 +33,22 @@ function conflictmapTerritory(map, data) {
   // the polygons of the cells whose state ``pick`` accepts
   function gather(polygons, states, pick) {
     var parts = [];
-    for (var k = 0; k < states.length; k++) if (pick(states.charAt(k), k)) parts.push.apply(parts, polygons[k]);
+    for (var k = 0; k < states.length; k++) if (pick(states[k], k)) parts.push.apply(parts, polygons[k]);
     return parts;
+  }
+  // the state letter of each cell of entry i: the first entry of its cells has them all, each later
+  // one what changed since the entry before it of the same cells (replayed from the first)
+  function statesOf(variant, i) {
+    var entries = variant.entries, t = entries[i].t, states = null;
+    if (variant.decoded && variant.decoded.i === i) return variant.decoded.states;
+    for (var j = 0; j <= i; j++) {
+      var e = entries[j];
+      if (e.t !== t) continue;
+      if (!e.c) { states = e.s.split(""); continue; }
+      for (var k = 0; k < e.c.length; k++) states[e.c[k]] = e.s.charAt(k);
+    }
+    variant.decoded = {i: i, states: states};
+    return states;
   }
   var keys = Object.keys(data.variants);
   // at first every layer is shown: the variant of the most layers
@@ -152,16 +172,17 @@ function conflictmapTerritory(map, data) {
     var i = variant && state.day ? entry(variant, state.day) : null;
     if (i === null) { figures.textContent = "No control areas for these sources on this day."; return; }
     var now = variant.entries[i], s = variant.stats[i], polygons = cellPolygons(variant, now.t);
+    var states = statesOf(variant, i);
     Object.keys(CONTROLLERS).forEach(function (letter) {
-      var parts = gather(polygons, now.s, function (c) { return c === letter; });
+      var parts = gather(polygons, states, function (c) { return c === letter; });
       if (parts.length) L.polygon(parts, Object.assign({color: colours[CONTROLLERS[letter]]}, AREA)).addTo(areas);
     });
     if (state.day >= data.since) {  // Russian-held then, Ukrainian-held now
       var was = variant.since[now.t];
-      var taken = gather(polygons, now.s, function (c, k) { return c === "U" && was.charAt(k) === "R"; });
+      var taken = gather(polygons, states, function (c, k) { return c === "U" && was.charAt(k) === "R"; });
       if (taken.length) L.polygon(taken, RETAKEN).addTo(retaken);
     }
-    if (variant.lines[now.l]) line.addData(variant.lines[now.l]);
+    if (variant.lines[now.l].length) L.polyline(variant.lines[now.l].map(latLngs), LINE).addTo(line);
     retaken.eachLayer(function (layer) { layer.bringToBack(); });  // under the settlements, over the areas
     areas.eachLayer(function (layer) { layer.bringToBack(); });
     var day = latestDay(variant, state.day), h = held(variant, day);
