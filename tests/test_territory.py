@@ -321,3 +321,31 @@ def test_ground_ukraine_takes_in_russia_is_not_recaptured():
     before = control_map(timeline, dt.date(2022, 8, 1), region_polygon("Kharkiv,Sumy,Kursk"))
     after = control_map(timeline, dt.date(2022, 9, 8), region)  # other cells: the areas are overlaid
     assert shapely.area(recaptured_area(before, after)) / 1e6 == pytest.approx(figures["recaptured_km2"], rel=0.002)
+
+
+def test_the_page_never_tints_ground_ukraine_takes_in_russia_as_retaken():
+    """The page tints a shape retaken where its ``since`` letter is R and its state U: Sudzha's
+    ground (Russia) is taken, so its letter is N, and only Kharkiv oblast's ground can be tinted."""
+    from conflictmap.control.daily import country_parts, entry_states, territory_by_day
+
+    events = events_frame(
+        placed_events(
+            [
+                ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
+                ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
+                ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
+                ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
+            ]
+        )
+    )
+    region = region_polygon("Kharkiv,Kursk")
+    parts = country_parts(region, region_polygon("Kursk"))
+    days = territory_by_day(Timeline(events), ["2022-08-01", "2022-09-08"], region, "2022-08-01", parts)
+    last = days["days"]["2022-09-08"]
+    shapes = np.array([decoded_shape(shape) for shape in days["cells"][days["entries"][last]["t"]]])
+    tinted = [was == "R" and now == "U" for was, now in zip(days["since"][0], entry_states(days, last), strict=True)]
+    kharkiv = float(shapely.area(to_equal_area(np.array([region_polygon("Kharkiv")])))[0]) / 1e6
+    assert float(shapely.area(to_equal_area(shapes[tinted])).sum()) / 1e6 == pytest.approx(kharkiv, rel=0.002)
+    assert days["stats"][last][3] == pytest.approx(kharkiv, rel=0.002)  # retaken km²: Kharkiv's alone
+    assert days["stats"][last][4] > 0  # Ukraine holds Sudzha's ground, counted apart
+    assert len(days["russia"][0]) == 1  # Sudzha's shape: never drawn as Russia's while Russia holds it

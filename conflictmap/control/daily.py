@@ -94,7 +94,9 @@ def territory_by_day(
     ``cells``: each set of places' cells as shapes (:func:`encode_shapes`), the cells that share a
     state on every day (and on ``since``) dissolved into one shape, so that a page fills a few
     shapes, not every village's cell; ``since``: the state of each shape on ``since``, a letter
-    each (:data:`LETTERS`; unknown for places in Russia: retaken ground is Ukraine's); ``lines``:
+    each (:data:`LETTERS`; unknown for places in Russia: retaken ground is Ukraine's); ``russia``:
+    the shapes of places in Russia (Russia's own ground held by Russia is no control area of this
+    war: the page leaves it out); ``lines``:
     the distinct front lines (:func:`encode_lines`); ``entries``: for each distinct day, ``t`` (its
     set of cells), its shapes' states and ``l`` (its line). The first entry of a set of cells has
     ``s``, a letter a shape; each later one only what changed since the entry before it of the same
@@ -106,7 +108,7 @@ def territory_by_day(
     whose places and states within the region are those of another day shares its entry.
     ``progress`` wraps the days (e.g. a progress bar).
     """
-    out: dict[str, Any] = {"cells": [], "since": [], "lines": [], "entries": [], "stats": [], "days": {}}
+    out: dict[str, Any] = {"cells": [], "since": [], "russia": [], "lines": [], "entries": [], "stats": [], "days": {}}
     if not days:
         return out
     since = since or days[0]
@@ -132,12 +134,14 @@ def territory_by_day(
         out["days"][day] = seen[key]
     for t, (tessellation, was_codes) in enumerate(sets):
         mine = [i for i, entry in enumerate(out["entries"]) if entry["t"] == t]
-        history = np.column_stack([was_codes, *(states[i] for i in mine)]).astype(np.uint8)
+        russian = np.zeros(len(was_codes), bool) if tessellation.in_russia is None else tessellation.in_russia
+        history = np.column_stack([russian, was_codes, *(states[i] for i in mine)]).astype(np.uint8)
         group, _ = pd.factorize(np.array([row.tobytes() for row in history], dtype=object))  # hashed, not sorted
         _, leader = np.unique(group, return_index=True)
         shapes = np.array([tessellation.dissolve(group == g) for g in range(len(leader))])
         out["cells"].append(encode_shapes(shapes))
         out["since"].append(_letters(was_codes[leader]))
+        out["russia"].append(np.flatnonzero(russian[leader]).tolist())
         before = None
         for i in mine:
             now_codes = states[i][leader]

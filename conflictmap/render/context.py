@@ -3,7 +3,8 @@
 Drawn from ``data/boundaries/`` (Natural Earth's provinces and countries, GeoNames' towns), so a
 map opened with no network still shows where the region lies: the neighbouring oblasts and
 foreign provinces in grey with their names, Ukraine's state border, and the names of the towns at
-the zoom levels where they fit (the largest first).
+the zoom levels where they fit (the largest first); a name that would overlap one of higher rank is
+hidden.
 """
 
 from __future__ import annotations
@@ -68,23 +69,41 @@ class ContextLayer(Layer):
             span.className = cls;
             return L.divIcon({html: span, className: "cm-label-box", iconSize: null});
           }
-          data.lands.forEach(function (land) {
+          var lands = data.lands.map(function (land) {
             L.geoJSON(land[2], {pane: "cmContext", interactive: false,
               style: {color: "#999", weight: 1, fillColor: land[1] === "UA" ? "#f4f4f4" : "#e2e2e2", fillOpacity: 0.75}
             }).addTo(group);
             var name = land[1] === "UA" ? land[0] + " oblast" : land[0] + (land[1] === "RU" ? " (Russia)" : "");
-            L.marker(land[3], {icon: label(name, "cm-land"), interactive: false, keyboard: false}).addTo(group);
+            return L.marker(land[3], {icon: label(name, "cm-land"), interactive: false, keyboard: false}).addTo(group);
           });
           L.geoJSON(data.border, {pane: "cmContext", interactive: false, style: {color: "#333", weight: 2.5}}).addTo(group);
           var towns = data.towns.map(function (t) {
             return {zoom: t[3], marker: L.marker([t[1], t[2]], {icon: label(t[0], "cm-town"), interactive: false, keyboard: false})};
           });
+          // the labels by rank (the towns, largest first, then the lands): one that would overlap a
+          // label of higher rank is hidden
+          var ranked = towns.slice().sort(function (a, b) { return a.zoom - b.zoom; })
+            .map(function (t) { return t.marker; }).concat(lands);
+          function declutter() {
+            var placed = [];
+            ranked.forEach(function (marker) {
+              var node = group.hasLayer(marker) && marker.getElement() && marker.getElement().firstChild;
+              if (!node) return;
+              node.style.visibility = "";
+              var r = node.getBoundingClientRect();
+              var clash = placed.some(function (q) {
+                return r.left < q.right + 4 && r.right + 4 > q.left && r.top < q.bottom + 2 && r.bottom + 2 > q.top;
+              });
+              if (clash) node.style.visibility = "hidden"; else placed.push(r);
+            });
+          }
           function showTowns() {
             towns.forEach(function (t) {
               var wanted = map.getZoom() >= t.zoom && map.hasLayer(group);
               if (wanted && !group.hasLayer(t.marker)) group.addLayer(t.marker);
               if (!wanted && group.hasLayer(t.marker)) group.removeLayer(t.marker);
             });
+            declutter();
           }
           map.on("zoomend", showTowns);
           group.on("add", showTowns);

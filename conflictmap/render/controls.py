@@ -42,7 +42,7 @@ class Fullscreen(MacroElement):
 
 
 class Collapsibles(MacroElement):
-    """Buttons that fold the legend and the layer control away: folded at first on small screens.
+    """Buttons that fold the legend, the layer control and the figures away: folded at first on small screens.
 
     Add it after both, so that it finds them.
     """
@@ -53,7 +53,7 @@ class Collapsibles(MacroElement):
         (function () {
           var map = {{ this._parent.get_name() }};
           var small = window.innerWidth < {{ this.small_px }};
-          [[".cm-legend", "Legend"], [".leaflet-control-layers", "Layers"]].forEach(function (spec) {
+          [[".cm-legend", "Legend"], [".leaflet-control-layers", "Layers"], [".cm-territory", "Figures"]].forEach(function (spec) {
             var box = map.getContainer().querySelector(spec[0]);
             if (!box) return;
             var button = document.createElement("button");

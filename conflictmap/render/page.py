@@ -103,7 +103,7 @@ def build_map(
     """
     if events.empty:
         raise ConflictmapError("no events to map")
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True)
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)  # a whole region fits a phone
     use_leaflet(m, cdn=cdn)
     css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
     page_of(m).header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")

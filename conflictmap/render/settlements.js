@@ -11,6 +11,7 @@ function conflictmapSettlements(layer, map, data) {
   places.russia.forEach(function (p) { inRussia[p] = 1; });
   function text(i) { return i >= 0 ? texts[i] : null; }
   function name(p) { return texts[places.name[p]]; }
+  function region(p) { return text(places.admin1[p]); }
 
   // each place's changes, in the timeline's order
   var byPlace = [];
@@ -63,6 +64,7 @@ function conflictmapSettlements(layer, map, data) {
   function popup(p) {
     var box = el("div", null, "cm-popup");
     box.appendChild(el("h4", name(p)));
+    if (region(p)) box.appendChild(el("div", region(p) + (inRussia[p] ? " (Russia)" : ""), "cm-meta"));
     var bits = enabledBits();
     byPlace[p].slice().reverse().forEach(function (i) {
       var item = el("div", null, "cm-event");
@@ -101,7 +103,7 @@ function conflictmapSettlements(layer, map, data) {
   // follows how many places the view holds: together they cover at most COVER of the screen, and
   // below MIN_RADIUS pixels they are not drawn, so that at the country view the areas, the front
   // line and the towns' names carry the picture, and the dots appear and grow as one zooms in.
-  var COVER = 0.015, MIN_RADIUS = 1.5, MAX_RADIUS = 6, PAD = 0.25;
+  var COVER = 0.05, MIN_RADIUS = 1.5, MAX_RADIUS = 6, PAD = 0.25;
   var world = new Float64Array(2 * count);  // each place's point in pixels at zoom 0
   for (p = 0; p < count; p++) {
     var at = map.project([places.lat[p] * 1e-5, places.lon[p] * 1e-5], 0);
@@ -347,6 +349,19 @@ function conflictmapSettlements(layer, map, data) {
     });
     return found;
   }
+  // the place Enter takes the map to: of several with the name typed, one in view, then the one
+  // with the longest story (most changes), then the nearest the centre
+  function best(query) {
+    var wanted = fold(query.trim()), exact = names().filter(function (entry) { return entry[0] === wanted; });
+    var seen = {}, bounds = map.getBounds(), centre = map.getCenter();
+    exact = exact.filter(function (entry) { var fresh = !seen[entry[1]]; seen[entry[1]] = true; return fresh; });
+    if (!exact.length) { var found = matches(query, 1); return found.length ? found[0][1] : -1; }
+    function rank(p) { return [bounds.contains(latLng(p)) ? 0 : 1, -byPlace[p].length, centre.distanceTo(latLng(p))]; }
+    return exact.map(function (entry) { return [rank(entry[1]), entry[1]]; }).sort(function (a, b) {
+      for (var k = 0; k < 3; k++) if (a[0][k] !== b[0][k]) return a[0][k] - b[0][k];
+      return a[1] - b[1];
+    })[0][1];
+  }
   function go(p) {
     map.setView(latLng(p), Math.max(map.getZoom(), 12));
     return openPopup(p);
@@ -364,7 +379,8 @@ function conflictmapSettlements(layer, map, data) {
         while (list.firstChild) list.removeChild(list.firstChild);
         input.classList.remove("cm-miss");
         matches(input.value, 8).forEach(function (entry) {
-          var item = el("li", entry[2] === name(entry[1]) ? entry[2] : entry[2] + " (" + name(entry[1]) + ")");
+          var p = entry[1], where = region(p) ? " · " + region(p) : "";
+          var item = el("li", (entry[2] === name(p) ? entry[2] : entry[2] + " (" + name(p) + ")") + where);
           item.setAttribute("role", "option");
           item.addEventListener("click", function () { list.textContent = ""; input.value = entry[2]; go(entry[1]); });
           list.appendChild(item);
@@ -373,10 +389,10 @@ function conflictmapSettlements(layer, map, data) {
       input.addEventListener("input", suggest);
       input.addEventListener("keydown", function (e) {
         if (e.key !== "Enter") return;
-        var found = matches(input.value, 1);
+        var p = best(input.value);
         list.textContent = "";
-        if (!found.length) { input.classList.add("cm-miss"); return; }
-        go(found[0][1]);
+        if (p < 0) { input.classList.add("cm-miss"); return; }
+        go(p);
       });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -390,7 +406,7 @@ function conflictmapSettlements(layer, map, data) {
   map.cmSettlements = {
     count: count,
     name: name,
-    find: function (query) { var found = matches(query, 1); return found.length ? found[0][1] : -1; },
+    find: best,
     open: openPopup,
     go: go,
     fill: function (p) { return FILL[state[p]]; },

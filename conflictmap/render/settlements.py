@@ -36,8 +36,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
 
     Returns
     -------
-    ``texts``: every distinct text, once; ``places``: per place its ``name`` (an index into
-    ``texts``), ``lon`` and ``lat`` (whole :data:`~conflictmap.control.daily.DEGREE_STEP` s), with
+    ``texts``: every distinct text, once; ``places``: per place its ``name`` and ``admin1`` (indices
+    into ``texts``), ``lon`` and ``lat`` (whole :data:`~conflictmap.control.daily.DEGREE_STEP` s), with
     ``russia``, the places in Russia (Ukraine takes them, never retakes them) and ``shared``,
     ``[place, first]`` for each place at the point (to 1 m) of an earlier one, so that the page
     counts one place a point, as ``stats`` does; ``changes``: a column per field, one row per change
@@ -57,10 +57,13 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     decoded = [sources_of(text) for text in lists]
     source_rows, citations = _source_table(decoded)
     fields = ("date_precision", "geo_precision", "confidence", "notes", "place")  # the few distinct first: small codes
-    columns = [*(changes[f].to_numpy(dtype=object) for f in fields), timeline.names, *source_rows.T]
+    admin1 = pd.Series(changes["admin1"].to_numpy(dtype=object)).groupby(timeline.codes).last().to_numpy()
+    columns = [*(changes[f].to_numpy(dtype=object) for f in fields), timeline.names, admin1, *source_rows.T]
     codes, texts = pd.factorize(pd.Series(np.concatenate(columns), dtype=object), use_na_sentinel=True)
     ends = np.cumsum([len(c) for c in columns])
-    date_precision, geo_precision, confidence, notes, spelling, names, *source_codes = np.split(codes, ends[:-1])
+    date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = np.split(
+        codes, ends[:-1]
+    )
     lon, lat = np.round(shapely.get_coordinates(timeline.points) / DEGREE_STEP).astype(np.int64).T
     _, first, group = unique_rows(timeline.projected_xy.round(0))
     leader = first[group]
@@ -68,6 +71,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         "texts": texts.tolist(),
         "places": {
             "name": names.tolist(),
+            "admin1": regions.tolist(),
             "lon": lon.tolist(),
             "lat": lat.tolist(),
             "russia": np.flatnonzero(timeline.in_russia).tolist(),

@@ -173,8 +173,10 @@ function conflictmapTerritory(map, data) {
     if (i === null) { figures.textContent = "No control areas for these sources on this day."; return; }
     var now = variant.entries[i], s = variant.stats[i], polygons = cellPolygons(variant, now.t);
     var states = statesOf(variant, i);
+    var russian = {};  // Russia's own ground held by Russia is no control area of this war
+    variant.russia[now.t].forEach(function (k) { russian[k] = true; });
     Object.keys(CONTROLLERS).forEach(function (letter) {
-      var parts = gather(polygons, states, function (c) { return c === letter; });
+      var parts = gather(polygons, states, function (c, k) { return c === letter && !(letter === "R" && russian[k]); });
       if (parts.length) L.polygon(parts, Object.assign({color: colours[CONTROLLERS[letter]]}, AREA)).addTo(areas);
     });
     if (state.day >= data.since) {  // Russian-held then, Ukrainian-held now
