@@ -14,8 +14,11 @@ import shapely
 from conflictmap.places.boundaries import region_polygon
 
 
-def synthetic(n: int, rng: np.random.Generator, changes_per_place: int = 5) -> list[dict]:
-    """``n`` valid event features at ``n // changes_per_place`` places."""
+def synthetic(
+    n: int, rng: np.random.Generator, changes_per_place: int = 5, spread_days: int = 6, sources: int = 2
+) -> list[dict]:
+    """``n`` valid event features at ``n // changes_per_place`` places, each change within
+    ``spread_days`` days of its step, with ``sources`` sources (1 or 2) each."""
     region = region_polygon("Kharkiv")
     west, south, east, north = region.bounds
     places = max(n // changes_per_place, 1)
@@ -23,8 +26,8 @@ def synthetic(n: int, rng: np.random.Generator, changes_per_place: int = 5) -> l
     inside = shapely.contains_xy(region, lon, lat)
     lon, lat = np.round(lon[inside][:places], 5).tolist(), np.round(lat[inside][:places], 5).tolist()
     start = dt.date(2022, 9, 1)
-    days = [(start + dt.timedelta(days=d)).isoformat() for d in range(6 * (n // places + 1) + 6)]
-    offsets = rng.integers(0, 6, n).tolist()
+    days = [(start + dt.timedelta(days=d)).isoformat() for d in range(6 * (n // places + 1) + spread_days)]
+    offsets = rng.integers(0, spread_days, n).tolist()
     states = ("UA", "RU")
     features = []
     for i in range(n):
@@ -63,7 +66,7 @@ def synthetic(n: int, rng: np.random.Generator, changes_per_place: int = 5) -> l
                             "title": f"Second report {i}",
                             "quote": "Another short quote.",
                         },
-                    ],
+                    ][:sources],
                 },
             }
         )

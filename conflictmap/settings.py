@@ -35,6 +35,11 @@ CONTROL_LABELS = {
     "unknown": "status unknown",
 }
 
+#: Most places whose own cells a page's areas and their km² are computed from (the whole war: ~30,000);
+#: beyond, they come from at most AREA_GRID_CELLS grid cells, each held by most of its places.
+AREA_MAX_PLACES = 40_000
+AREA_GRID_CELLS = 5_000
+
 #: Identifies conflictmap to online services (Nominatim's usage policy asks for one).
 USER_AGENT = os.environ.get("CONFLICTMAP_USER_AGENT", "conflictmap/0.1 (offline-first conflict mapping)")
 #: Seconds to wait for one online request.

@@ -87,3 +87,19 @@ def _settlements(html: str) -> dict:
     return json.loads(
         re.search(r'<script type="application/json" id="settlement_layer[^>]*>(.*?)</script>', html, re.S).group(1)
     )
+
+
+def test_beyond_the_area_limit_the_areas_come_from_grid_cells_and_every_place_stays(monkeypatch):
+    features = [make_feature(f"e{i}", place=f"P{i}", place_id=f"geonames:{i}") for i in range(60)]
+    for i, f in enumerate(features):
+        f["geometry"]["coordinates"] = [36.0 + (i % 10) * 0.03, 49.3 + (i // 10) * 0.03]
+    monkeypatch.setattr("conflictmap.settings.AREA_MAX_PLACES", 50)
+    monkeypatch.setattr("conflictmap.settings.AREA_GRID_CELLS", 10)
+    html = build_map(events_frame(features)).get_root().render()
+    assert len(_settlements(html)["places"]["name"]) == 60  # every place drawn as itself
+    assert "60 places: the shaded areas and their km² come from grid cells of 0.16°" in html
+    territory = json.loads(
+        re.search(r'<script type="application/json" id="territory_layer[^>]*>(.*?)</script>', html, re.S).group(1)
+    )
+    (variant,) = territory["variants"].values()
+    assert 0 < len(variant["cells"][0]) <= 10  # the areas: at most 10 grid cells

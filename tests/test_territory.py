@@ -15,6 +15,8 @@ from conflictmap.control.territory import (
     control_changes,
     control_map,
     control_on,
+    grid_cell_deg,
+    grid_changes,
     territory_stats,
 )
 from conflictmap.errors import ConflictmapError
@@ -186,6 +188,54 @@ def test_stats_cli_json_and_bad_date(runner, tmp_path):
         runner, "frontline", "--events", str(path), "--date", "2022-09-01", "--out", str(out), "--region", "Kharkiv"
     )
     assert result.exit_code == 0 and json.loads(out.read_text())["features"][0]["properties"]["kind"] == "frontline"
+
+
+def test_grid_cells_are_held_by_most_of_their_places():
+    """On every day, each cell's state is the majority of its places' states (contested on a tie)."""
+    rng = np.random.default_rng(7)
+    n_places, states = 300, ["UA", "RU", "contested"]
+    lon, lat = rng.uniform(36.0, 36.5, n_places), rng.uniform(49.0, 49.5, n_places)
+    features, held = [], {}
+    for i in range(1_500):
+        p = int(rng.integers(n_places))
+        after = str(rng.choice([s for s in states if s != held.get(p)]))
+        day = dt.date(2022, 9, 1) + dt.timedelta(days=int(rng.integers(0, 30)))
+        features.append(
+            make_feature(
+                f"e{i}",
+                place=f"P{p}",
+                place_id=f"geonames:{p}",
+                date=day.isoformat(),
+                control_before=held.get(p, "unknown"),
+                control_after=after,
+            )
+        )
+        features[-1]["geometry"]["coordinates"] = [float(lon[p]), float(lat[p])]
+        held[p] = after
+    timeline = Timeline(events_frame(features))
+    cell_deg = 0.1
+    cells = Timeline(grid_changes(timeline, cell_deg))
+    assert len(cells.keys) <= 36
+    for day in (dt.date(2022, 9, d) for d in range(1, 31, 3)):
+        places = timeline.on(day)
+        cell_of = np.floor(shapely.get_coordinates(places.geometry.to_numpy()) / cell_deg).astype(int)
+        expected = {}
+        for (cx, cy), group in places.groupby([cell_of[:, 0], cell_of[:, 1]]):
+            counts = group["control"].value_counts()
+            top = counts[counts == counts.max()]
+            expected[f"id:cell:{cx},{cy}"] = top.index[0] if len(top) == 1 else "contested"
+        got = cells.on(day).set_index("place_key")["control"].to_dict()
+        assert got == expected
+
+
+def test_grid_cell_size_keeps_the_cells_under_the_limit():
+    features = [make_feature(f"e{i}", place_id=f"geonames:{i}") for i in range(400)]
+    for i, f in enumerate(features):
+        f["geometry"]["coordinates"] = [36.0 + (i % 20) * 0.011, 49.0 + (i // 20) * 0.011]
+    timeline = Timeline(events_frame(features))
+    deg = grid_cell_deg(timeline, 50)
+    assert deg == 0.04  # 0.01 and 0.02 give more than 50 cells
+    assert len(Timeline(grid_changes(timeline, deg)).keys) <= 50
 
 
 def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():

@@ -234,6 +234,79 @@ def map_title(events: pd.DataFrame, region_label: str) -> str:
     return f"{region_label}: control, {span}"
 
 
+def grid_cell_deg(timeline: Timeline, max_cells: int, start_deg: float = 0.01) -> float:
+    """The smallest cell size (``start_deg`` doubled as often as needed) giving at most ``max_cells`` cells."""
+    xy = shapely.get_coordinates(timeline.points)
+    deg = start_deg
+    while len(unique_rows(np.floor(xy / deg))[0]) > max_cells:
+        deg *= 2
+    return deg
+
+
+def grid_changes(timeline: Timeline, cell_deg: float) -> gpd.GeoDataFrame:
+    """Control changes of grid cells, for the areas of a page of more places than it tessellates.
+
+    Each square cell of ``cell_deg`` degrees is one place, at the mean point of
+    its places, held on a day by whoever holds most of its places (``contested``
+    on a tie), in the country of most of its places. A cell changes hands when that
+    majority changes; the change's ``notes`` give the counts of that day.
+    """
+    xy = shapely.get_coordinates(timeline.points)
+    cells, _, cell_of_place = unique_rows(np.floor(xy / cell_deg))
+    cells = cells.astype(np.int64)
+    changes = timeline.changes
+    place = pd.Series(timeline.codes, index=changes.index)
+    after = changes["control_after"]
+    previous = after.groupby(place.to_numpy()).shift()  # the state each change ends
+    deltas = pd.concat(
+        [
+            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": after, "n": 1}),
+            pd.DataFrame({"cell": cell_of_place[place], "date": changes["date"], "state": previous, "n": -1}).dropna(),
+        ]
+    )
+    counts = (
+        deltas.pivot_table(index=["cell", "date"], columns="state", values="n", aggfunc="sum", fill_value=0)
+        .reindex(columns=list(STATES), fill_value=0)
+        .groupby(level="cell")
+        .cumsum()
+    )
+    values = counts.to_numpy()
+    top = np.sort(values, axis=1)
+    majority = np.where(top[:, -1] == top[:, -2], "contested", np.array(STATES)[values.argmax(axis=1)])
+    cell_ids = counts.index.get_level_values("cell").to_numpy()
+    new_cell = np.r_[True, cell_ids[1:] != cell_ids[:-1]]
+    before = np.where(new_cell, "unknown", np.roll(majority, 1))
+    flips = new_cell | (majority != before)
+    rows, cell_ids, dates = values[flips], cell_ids[flips], counts.index.get_level_values("date")[flips]
+    centres = pd.DataFrame(xy).groupby(cell_of_place).mean().to_numpy()[cell_ids]
+    russian = pd.Series(timeline.in_russia).groupby(cell_of_place).mean().to_numpy()[cell_ids] > 0.5
+    totals = rows.sum(axis=1).tolist()
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"cell-{c}-{d}" for c, d in zip(cell_ids, dates.strftime("%Y%m%d"), strict=True)],
+            "place": [
+                f"{n} place{'s' * (n != 1)} near {y:.2f}, {x:.2f}" for n, (x, y) in zip(totals, centres, strict=True)
+            ],
+            "place_id": [f"cell:{cells[c][0]},{cells[c][1]}" for c in cell_ids],
+            "date": dates,
+            "date_precision": "day",
+            "geo_precision": "approximate",
+            "event_type": CONTROL_CHANGE,
+            "country": np.where(russian, "RU", "UA"),
+            "control_before": before[flips],
+            "control_after": majority[flips],
+            "confidence": "claimed",
+            "notes": [
+                "Places held on this day: " + ", ".join(f"{s} {int(n)}" for s, n in zip(STATES, r, strict=True) if n)
+                for r in rows
+            ],
+            "sources": ["[]"] * len(rows),  # as JSON text, as in an events frame
+        },
+        geometry=shapely.points(centres),
+        crs=timeline.crs,
+    )
+
+
 def control_on(events: gpd.GeoDataFrame, on: dt.date) -> gpd.GeoDataFrame:
     """Each place's state on ``on`` (see :meth:`Timeline.on`)."""
     return Timeline(events).on(on)
@@ -340,7 +413,10 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     if not in_russia.any() and shapely.area(abroad) == 0:
         return Tessellation(_voronoi(points, region), region)
     cells = np.empty(len(points), dtype=object)  # Russia's ground with no place of its own: in no cell
-    parts = ((~in_russia, shapely.intersection(region, ukraine)), (in_russia, abroad))
+    # each country's part as polygons alone: the lines and points an overlay leaves beside them
+    # would make every cell's clip a slow overlay with a collection
+    home, abroad = _polygonal(np.array([shapely.intersection(region, ukraine), abroad], dtype=object))
+    parts = ((~in_russia, home), (in_russia, abroad))
     for mine, part in parts:
         if mine.any():
             cells[mine] = _voronoi(points[mine], part) if not shapely.is_empty(part) else shapely.Polygon()

@@ -23,7 +23,7 @@ from conflictmap._io import atomic_write_text
 from conflictmap.control.daily import country_parts, territory_by_day
 from conflictmap.control.figures import measured_by_day
 from conflictmap.control.measured_areas import MeasuredAreas
-from conflictmap.control.territory import Timeline, map_title
+from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
 from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
 from conflictmap.render._html import RawHTML, number_elements, page_of, script_json
@@ -117,6 +117,14 @@ def build_map(
     variants = {"+".join(layers): timeline}
     if len(layers) > 1:
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
+    notes, areas = [], variants
+    if len(timeline.keys) > settings.AREA_MAX_PLACES:
+        deg = grid_cell_deg(timeline, settings.AREA_GRID_CELLS)
+        areas = {key: Timeline(grid_changes(variant, deg)) for key, variant in variants.items()}
+        notes.append(
+            f"{len(timeline.keys):,} places: the shaded areas and their km² come from grid cells of {deg:g}°, "
+            "each held by whoever holds most of its places (`stats` counts every place's cell)."
+        )
     settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
     days = settlements.data["dates"]
     by_day = (
@@ -126,14 +134,14 @@ def build_map(
     in_russia = region_polygon(",".join(russian)) if russian else None
     first = since.isoformat() if since else None
     TerritoryLayer(
-        _daily(variants, days, region, first, progress, by_day, in_russia),
+        _daily(areas, days, region, first, progress, by_day, in_russia),
         first or (days[0] if days else None),
         round(float(shapely.area(country_parts(region, in_russia)[0])) / 1e6, 1),
         in_russia is not None,
         COLOURS,
     ).add_to(m)
     settlements.add_to(m)
-    Legend(COLOURS, LABELS, ATTRIBUTIONS).add_to(m)
+    Legend(COLOURS, LABELS, notes + ATTRIBUTIONS).add_to(m)
     Fullscreen().add_to(m)
     if title:
         Title(title).add_to(m)

@@ -393,6 +393,8 @@ function conflictmapSettlements(layer, map, data) {
         list.textContent = "";
         if (p < 0) { input.classList.add("cm-miss"); return; }
         go(p);
+        var namesakes = matches(input.value, 8).filter(function (entry) { return fold(entry[2]) === fold(input.value.trim()); });
+        if (namesakes.length > 1) suggest();  // the others of the name stay on offer, each with its oblast
       });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
