@@ -26,7 +26,7 @@ def test_template_syntax_in_event_text_is_kept_as_text(tmp_path):
     html = render_map(open_events(write_events(tmp_path / "e.geojson", [feature])), tmp_path / "m.html").read_text()
     data = _settlements(html)
     texts, changes = data["texts"], data["changes"]
-    assert texts[changes["spelling"][0]] == "{{ 7*7 }} {% if 1 %}x{% endif %}"
+    assert texts[data["places"]["name"][0]] == "{{ 7*7 }} {% if 1 %}x{% endif %}"
     assert texts[changes["notes"][0]] == "{# hidden #}"
     assert "49 " not in re.sub(r"_[0-9a-f]+\b", "", html)  # 7*7 never evaluated (ids are hex numbers)
 
@@ -72,13 +72,18 @@ def test_every_place_is_drawn_as_itself_with_its_sources_in_shared_tables():
     for i, f in enumerate(features):
         f["geometry"]["coordinates"] = [36.0 + (i % 10) * 0.03, 49.3 + (i // 10) * 0.03]
         f["properties"]["sources"][0]["url"] = f"https://example.org/{i % 3}"
-    data = _settlements(build_map(events_frame(features)).get_root().render())
+    other = make_feature("e60", place="P0 as a report spells it", place_id="geonames:0", notes="same note")
+    other["geometry"]["coordinates"] = features[0]["geometry"]["coordinates"]
+    other["properties"]["sources"][0]["url"] = "https://example.org/0"
+    data = _settlements(build_map(events_frame([*features, other])).get_root().render())
     texts, places, changes = data["texts"], data["places"], data["changes"]
-    assert sorted(texts[n] for n in places["name"]) == sorted(f"P{i}" for i in range(60))
+    assert len(places["name"]) == 60 and len(changes["place"]) == 61
+    (spelt,) = changes["spelling"].values()  # only the change not spelt as its place is named
+    assert {texts[spelt], texts[places["name"][0]]} == {"P0", "P0 as a report spells it"}
     assert (places["lon"][0], places["lat"][0]) == (3_600_000, 4_930_000)  # whole 1e-5 degrees
     assert texts.count("same note") == 1 and {texts[n] for n in changes["notes"]} == {"same note"}
     assert len(data["sources"]) == 3 and len(data["citations"]) == 3  # three distinct URLs, each once
-    urls = {texts[data["sources"][k][3]] for i in range(60) for k in data["citations"][changes["cites"][i]]}
+    urls = {texts[data["sources"][k][3]] for i in range(61) for k in data["citations"][changes["cites"][i]]}
     assert urls == {f"https://example.org/{k}" for k in range(3)}
     assert data["states"][changes["after"][0]] == features[0]["properties"]["control_after"]
 

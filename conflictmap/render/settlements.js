@@ -12,6 +12,7 @@ function conflictmapSettlements(layer, map, data) {
   function text(i) { return i >= 0 ? texts[i] : null; }
   function name(p) { return texts[places.name[p]]; }
   function region(p) { return text(places.admin1[p]); }
+  function spelling(i) { return i in changes.spelling ? texts[changes.spelling[i]] : name(changes.place[i]); }
 
   // each place's changes, in the timeline's order
   var byPlace = [];
@@ -75,7 +76,7 @@ function conflictmapSettlements(layer, map, data) {
       head.appendChild(el("span", (LABELS[before] || before) + " \u2192 " + (LABELS[after] || after)));
       item.appendChild(head);
       var layerName = data.layers[changes.layer[i]][0];
-      item.appendChild(el("div", text(changes.spelling[i]) + " \u00b7 " + (LAYERS[layerName] || layerName) + " \u00b7 " +
+      item.appendChild(el("div", spelling(i) + " \u00b7 " + (LAYERS[layerName] || layerName) + " \u00b7 " +
         text(changes.confidence[i]) + " \u00b7 location " + text(changes.geo_precision[i]), "cm-meta"));
       if (changes.outranked[i] & bits) item.appendChild(el("div", "Set aside: a report of these days outranks it.", "cm-meta"));
       if (text(changes.notes[i])) item.appendChild(el("div", text(changes.notes[i]), "cm-notes"));
@@ -335,7 +336,7 @@ function conflictmapSettlements(layer, map, data) {
       if (value && !seen[key]) { seen[key] = true; known.push([fold(value), p, value]); }
     }
     for (var p = 0; p < count; p++) add(name(p), p);
-    changes.place.forEach(function (p, i) { add(text(changes.spelling[i]), p); });
+    Object.keys(changes.spelling).forEach(function (i) { add(spelling(+i), changes.place[+i]); });
     return known;
   }
   function matches(query, most) {

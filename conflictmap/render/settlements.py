@@ -43,7 +43,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     counts one place a point, as ``stats`` does; ``changes``: a column per field, one row per change
     in the timeline's order (by date, then layer rank): ``place``, ``day`` (into ``dates``),
     ``before`` and ``after`` (into ``states``), ``layer`` (into ``layers``), ``outranked`` (the bits
-    of the layers setting it aside), the popup's ``spelling``, ``date_precision``,
+    of the layers setting it aside), the popup's ``spelling`` (only where it is not the place's
+    name: change -> text), ``date_precision``,
     ``geo_precision``, ``confidence`` and ``notes`` (into ``texts``; -1: none) and ``cites`` (into
     ``citations``); ``citations``: each distinct list of sources, as indices into ``sources``, each
     ``[publisher, title, published, url]`` (into ``texts``; -1: none); ``dates``: the distinct days
@@ -84,7 +85,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
             "after": state_codes(changes["control_after"].to_numpy()).tolist(),
             "layer": layer_index.tolist(),
             "outranked": timeline.outranked.tolist(),
-            "spelling": spelling.tolist(),
+            "spelling": {int(i): int(spelling[i]) for i in np.flatnonzero(spelling != names[timeline.codes])},
             "date_precision": date_precision.tolist(),
             "geo_precision": geo_precision.tolist(),
             "confidence": confidence.tolist(),
