@@ -349,10 +349,9 @@ def test_cells_of_places_in_russia_tile_russia_and_the_state_border_is_no_front_
     assert lengths.sum() > 50_000 and lengths[on_border].sum() < 5_000
 
 
-def test_ground_ukraine_takes_in_russia_is_not_recaptured():
-    from conflictmap.control.territory import recaptured_area
-
-    events = events_frame(
+def _retaken_and_taken():
+    """Balakliia (Ukraine) and Sudzha (Russia), both Russian-held on 1 August 2022 and Ukrainian on 8 September."""
+    return events_frame(
         placed_events(
             [
                 ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
@@ -362,6 +361,12 @@ def test_ground_ukraine_takes_in_russia_is_not_recaptured():
             ]
         )
     )
+
+
+def test_ground_ukraine_takes_in_russia_is_not_recaptured():
+    from conflictmap.control.territory import recaptured_area
+
+    events = _retaken_and_taken()
     region = region_polygon("Kharkiv,Kursk")
     figures = territory_stats(events, dt.date(2022, 9, 8), dt.date(2022, 8, 1), region)
     assert figures["recaptured_settlements"] == 1  # Balakliia; Sudzha is taken, not retaken
@@ -378,16 +383,7 @@ def test_the_page_never_tints_ground_ukraine_takes_in_russia_as_retaken():
     ground (Russia) is taken, so its letter is N, and only Kharkiv oblast's ground can be tinted."""
     from conflictmap.control.daily import country_parts, entry_states, territory_by_day
 
-    events = events_frame(
-        placed_events(
-            [
-                ("balakliia-1", (36.844, 49.456), "UA", "2022-08-01", "unknown", "RU"),
-                ("sudzha-1", (35.27, 51.19), "RU", "2022-08-01", "unknown", "RU"),
-                ("balakliia-2", (36.844, 49.456), "UA", "2022-09-08", "RU", "UA"),
-                ("sudzha-2", (35.27, 51.19), "RU", "2022-09-08", "RU", "UA"),
-            ]
-        )
-    )
+    events = _retaken_and_taken()
     region = region_polygon("Kharkiv,Kursk")
     parts = country_parts(region, region_polygon("Kursk"))
     days = territory_by_day(Timeline(events), ["2022-08-01", "2022-09-08"], region, "2022-08-01", parts)

@@ -54,12 +54,10 @@ def _delta_coded(geometries: np.ndarray, closed: bool) -> list[list[int]]:
     return [part.tolist() for part in np.split(steps.ravel(), np.cumsum(counts)[:-1])]
 
 
-def encode_shapes(geometries: np.ndarray, simplify: bool = False) -> list[list[list[list[int]]]]:
+def encode_shapes(geometries: np.ndarray) -> list[list[list[list[int]]]]:
     """Polygonal geometries (EPSG:3035) as the page takes them: each a list of polygons, each a list
-    of rings (:func:`_delta_coded`), in EPSG:4326; ``simplify`` for display only."""
+    of rings (:func:`_delta_coded`), in EPSG:4326, never simplified (neighbours keep their shared edges)."""
     shapes = to_geographic(geometries)
-    if simplify:
-        shapes = shapely.simplify(shapes, SIMPLIFY_DEG, preserve_topology=False)
     parts, part_of = shapely.get_parts(shapes, return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     coded = _delta_coded(rings, closed=True)
@@ -134,23 +132,36 @@ def territory_by_day(
         out["days"][day] = seen[key]
     for t, (tessellation, was_codes) in enumerate(sets):
         mine = [i for i, entry in enumerate(out["entries"]) if entry["t"] == t]
-        russian = np.zeros(len(was_codes), bool) if tessellation.in_russia is None else tessellation.in_russia
-        history = np.column_stack([russian, was_codes, *(states[i] for i in mine)]).astype(np.uint8)
-        group, _ = pd.factorize(np.array([row.tobytes() for row in history], dtype=object))  # hashed, not sorted
-        _, leader = np.unique(group, return_index=True)
-        shapes = np.array([tessellation.dissolve(group == g) for g in range(len(leader))])
-        out["cells"].append(encode_shapes(shapes))
-        out["since"].append(_letters(was_codes[leader]))
-        out["russia"].append(np.flatnonzero(russian[leader]).tolist())
-        before = None
-        for i in mine:
-            now_codes = states[i][leader]
-            changed = np.arange(len(leader)) if before is None else np.flatnonzero(before != now_codes)
-            if before is not None:
-                out["entries"][i]["c"] = changed.tolist()
-            out["entries"][i]["s"] = _letters(now_codes[changed])
-            before = now_codes
+        _add_shapes(out, tessellation, was_codes, [out["entries"][i] for i in mine], [states[i] for i in mine])
     return out
+
+
+def _add_shapes(
+    out: dict[str, Any],
+    tessellation: Tessellation,
+    was_codes: np.ndarray,
+    entries: list[dict[str, Any]],
+    states: list[np.ndarray],
+) -> None:
+    """Add a set of cells to ``out`` as shapes, each the cells that share a country, a state on the
+    day retaken ground is counted from (``was_codes``) and one on every entry of the set (``states``,
+    a code a cell per entry), and fill in each of ``entries``' shape states: all for the first,
+    what changed since the one before for the others."""
+    russian = np.zeros(len(was_codes), bool) if tessellation.in_russia is None else tessellation.in_russia
+    history = np.column_stack([russian, was_codes, *states]).astype(np.uint8)
+    group, _ = pd.factorize(np.array([row.tobytes() for row in history], dtype=object))  # hashed, not sorted
+    _, leader = np.unique(group, return_index=True)
+    out["cells"].append(encode_shapes(np.array([tessellation.dissolve(group == g) for g in range(len(leader))])))
+    out["since"].append(_letters(was_codes[leader]))
+    out["russia"].append(np.flatnonzero(russian[leader]).tolist())
+    before = None
+    for entry, codes in zip(entries, states, strict=True):
+        now = codes[leader]
+        changed = np.arange(len(leader)) if before is None else np.flatnonzero(before != now)
+        if before is not None:
+            entry["c"] = changed.tolist()
+        entry["s"] = _letters(now[changed])
+        before = now
 
 
 def country_parts(region: shapely.Geometry, in_russia: shapely.Geometry | None) -> np.ndarray:
