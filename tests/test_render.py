@@ -83,9 +83,13 @@ def test_every_place_is_drawn_as_itself_with_its_sources_in_shared_tables():
     assert (places["lon"][0], places["lat"][0]) == (3_600_000, 4_930_000)  # whole 1e-5 degrees
     assert texts.count("same note") == 1 and {texts[n] for n in changes["notes"]} == {"same note"}
     assert len(data["sources"]) == 3 and len(data["citations"]) == 3  # three distinct URLs, each once
-    urls = {texts[data["sources"][k][3]] for i in range(61) for k in data["citations"][changes["cites"][i]]}
-    assert urls == {f"https://example.org/{k}" for k in range(3)}
-    assert data["states"][changes["after"][0]] == features[0]["properties"]["control_after"]
+    rows = [data["sources"][k] for i in range(61) for k in data["citations"][changes["cites"][i]]]
+    assert {texts[row[3]] + texts[row[4]] for row in rows} == {f"https://example.org/{k}" for k in range(3)}
+    assert texts.count("https://example.org/") == 1  # the URLs' folder, once
+    before, after, *_ = data["kinds"][changes["kind"][0]]
+    assert [data["states"][before], data["states"][after]] == [
+        features[0]["properties"][f"control_{when}"] for when in ("before", "after")
+    ]
 
 
 def _settlements(html: str) -> dict:

@@ -7,6 +7,10 @@ function conflictmapSettlements(layer, map, data) {
   var LAYERS = {reports: "reports", maps: "maps", datasets: "datasets"};
   var texts = data.texts, places = data.places, changes = data.changes, states = data.states;
   var count = places.name.length, NONE = states.length;  // NONE: no state on the day
+  // each change's fields that few distinct rows (``kinds``) hold, as columns
+  ["before", "after", "layer", "outranked", "date_precision", "geo_precision", "confidence"].forEach(function (field, k) {
+    changes[field] = changes.kind.map(function (i) { return data.kinds[i][k]; });
+  });
   var inRussia = new Uint8Array(count);
   places.russia.forEach(function (p) { inRussia[p] = 1; });
   function text(i) { return i >= 0 ? texts[i] : null; }
@@ -82,7 +86,7 @@ function conflictmapSettlements(layer, map, data) {
       if (text(changes.notes[i])) item.appendChild(el("div", text(changes.notes[i]), "cm-notes"));
       var list = el("ul", null, "cm-sources");
       data.citations[changes.cites[i]].forEach(function (k) {
-        var s = data.sources[k].map(text), li = el("li"), url = safeUrl(s[3]);
+        var s = data.sources[k].map(text), li = el("li"), url = safeUrl(s[3] === null ? null : s[3] + s[4]);
         var label = (s[0] || "") + (s[1] ? ": " + s[1] : "");
         if (url) {
           var a = el("a", label);

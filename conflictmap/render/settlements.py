@@ -42,11 +42,11 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     ``[place, first]`` for each place at the point (to 1 m) of an earlier one, so that the page
     counts one place a point, as ``stats`` does; ``changes``: a column per field, one row per change
     in the timeline's order (by date, then layer rank): ``place``, ``day`` (into ``dates``),
-    ``before`` and ``after`` (into ``states``), ``layer`` (into ``layers``), ``outranked`` (the bits
-    of the layers setting it aside), the popup's ``spelling`` (only where it is not the place's
-    name: change -> text), ``date_precision``,
-    ``geo_precision``, ``confidence`` and ``notes`` (into ``texts``; -1: none) and ``cites`` (into
-    ``citations``); ``citations``: each distinct list of sources, as indices into ``sources``, each
+    ``kind`` (into ``kinds``), the popup's ``spelling`` (only where it is not the place's name:
+    change -> text), ``notes`` (into ``texts``; -1: none) and ``cites`` (into ``citations``);
+    ``kinds``: each distinct ``[before, after, layer, outranked, date_precision, geo_precision,
+    confidence]`` of the changes: the states (into ``states``), the layer (into ``layers``), the bits
+    of the layers setting the change aside, the texts (into ``texts``); ``citations``: each distinct list of sources, as indices into ``sources``, each
     ``[publisher, title, published, url]`` (into ``texts``; -1: none); ``dates``: the distinct days
     with a change; ``layers``: the source layers, each ``[name, number of changes, bit]``.
     """
@@ -65,6 +65,16 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = np.split(
         codes, ends[:-1]
     )
+    fields_of_kind = [
+        state_codes(changes["control_before"].to_numpy()),
+        state_codes(changes["control_after"].to_numpy()),
+        layer_index,
+        timeline.outranked,
+        date_precision,
+        geo_precision,
+        confidence,
+    ]
+    kinds, kind = np.unique(np.column_stack(fields_of_kind), axis=0, return_inverse=True)  # a few distinct
     lon, lat = np.round(shapely.get_coordinates(timeline.points) / DEGREE_STEP).astype(np.int64).T
     _, first, group = unique_rows(timeline.projected_xy.round(0))
     leader = first[group]
@@ -81,17 +91,12 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         "changes": {
             "place": timeline.codes.tolist(),
             "day": np.searchsorted(dates, days.astype(str)).tolist(),
-            "before": state_codes(changes["control_before"].to_numpy()).tolist(),
-            "after": state_codes(changes["control_after"].to_numpy()).tolist(),
-            "layer": layer_index.tolist(),
-            "outranked": timeline.outranked.tolist(),
+            "kind": kind.tolist(),
             "spelling": {int(i): int(spelling[i]) for i in np.flatnonzero(spelling != names[timeline.codes])},
-            "date_precision": date_precision.tolist(),
-            "geo_precision": geo_precision.tolist(),
-            "confidence": confidence.tolist(),
             "notes": notes.tolist(),
             "cites": list_index.tolist(),
         },
+        "kinds": kinds.tolist(),
         "sources": np.column_stack(source_codes).tolist() if len(source_rows) else [],
         "citations": citations,
         "states": list(STATES),
@@ -104,17 +109,27 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
 
 
 def _source_table(lists: list[list[dict[str, Any]]]) -> tuple[np.ndarray, list[list[int]]]:
-    """The distinct sources of some lists of them, as rows of :data:`_SOURCE_FIELDS` (an object
-    array, ``None`` where missing), and each list as positions among those rows."""
+    """The distinct sources of some lists of them, as rows of :data:`_SOURCE_FIELDS`, the URL split
+    in two (:func:`_split_url`; an object array, ``None`` where missing), and each list as
+    positions among those rows."""
     index: dict[tuple[Any, ...], int] = {}
     citations = [
         [index.setdefault(tuple(source.get(k) for k in _SOURCE_FIELDS), len(index)) for source in sources]
         for sources in lists
     ]
-    rows = np.empty((len(index), len(_SOURCE_FIELDS)), dtype=object)
+    rows = np.empty((len(index), len(_SOURCE_FIELDS) + 1), dtype=object)
     for row, position in index.items():
-        rows[position] = row
+        rows[position, :-2], rows[position, -2:] = row[:-1], _split_url(row[-1])
     return rows, citations
+
+
+def _split_url(url: Any) -> tuple[str | None, str | None]:
+    """A URL as its folder and the rest (``https://example.org/a/`` and ``1``), for a table of texts
+    in which the folders many sources share are kept once; ``None`` twice for none."""
+    if not isinstance(url, str):
+        return None, None
+    folder, slash, leaf = url.rpartition("/")
+    return folder + slash, leaf
 
 
 class SettlementLayer(Layer):
