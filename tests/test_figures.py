@@ -413,15 +413,14 @@ def test_the_pages_figures_and_stats_are_one_computation():
     """The page's panel (its days as control/daily computes them) and stats: the same km² (the browser
     tests compare the counts), and Russia's ground, where no place of Russia tells of it, is nobody's
     (not Ukraine's)."""
-    from conflictmap.control.daily import country_parts, territory_by_day
+    from conflictmap.control.daily import territory_by_day
+    from conflictmap.control.figures import regions_of
     from conflictmap.control.territory import Timeline
     from tests.helpers import REPO
 
     data = open_events(REPO / "data" / "events", region="Kharkiv,Kursk")
     timeline, days = Timeline(data.events), ["2022-09-05", "2022-09-12", "2022-10-01"]
-    page = territory_by_day(
-        timeline, days, data.extent.polygon, days[0], country_parts(data.extent.polygon, region_polygon("Kursk"))
-    )
+    page = territory_by_day(timeline, days, data.extent.polygon, days[0], regions_of(data.extent))
     for day in days:
         entry = page["days"][day]
         ua, ru, contested, retaken, ua_in_russia = page["stats"][entry]

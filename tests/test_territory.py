@@ -381,12 +381,13 @@ def test_ground_ukraine_takes_in_russia_is_not_recaptured():
 def test_the_page_never_tints_ground_ukraine_takes_in_russia_as_retaken():
     """The page tints a shape retaken where its ``since`` letter is R and its state U: Sudzha's
     ground (Russia) is taken, so its letter is N, and only Kharkiv oblast's ground can be tinted."""
-    from conflictmap.control.daily import country_parts, entry_states, territory_by_day
+    from conflictmap.control.daily import entry_states, territory_by_day
+    from conflictmap.control.figures import regions_of
 
     events = _retaken_and_taken()
     region = region_polygon("Kharkiv,Kursk")
-    parts = country_parts(region, region_polygon("Kursk"))
-    days = territory_by_day(Timeline(events), ["2022-08-01", "2022-09-08"], region, "2022-08-01", parts)
+    regions = regions_of(Extent(("Kharkiv", "Kursk"), "Kharkiv and Kursk", region))
+    days = territory_by_day(Timeline(events), ["2022-08-01", "2022-09-08"], region, "2022-08-01", regions)
     last = days["days"]["2022-09-08"]
     shapes = np.array([decoded_shape(shape) for shape in days["cells"][days["entries"][last]["t"]]])
     tinted = [was == "R" and now == "U" for was, now in zip(days["since"][0], entry_states(days, last), strict=True)]

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from conflictmap.control.figures import estimated_by_country
+from conflictmap.control.measured_areas import RegionTable
 from conflictmap.control.territory import (
     STATES,
     ControlMap,
@@ -82,7 +84,7 @@ def territory_by_day(
     days: list[str],
     region: shapely.Geometry,
     since: str | None = None,
-    parts: np.ndarray | None = None,
+    regions: RegionTable | None = None,
     progress: Callable[[list[str]], Iterable[str]] = iter,
 ) -> dict[str, Any]:
     """Each day's control, front line and ground retaken since ``since``, as the page draws them.
@@ -99,10 +101,11 @@ def territory_by_day(
     set of cells), its shapes' states and ``l`` (its line). The first entry of a set of cells has
     ``s``, a letter a shape; each later one only what changed since the entry before it of the same
     set: ``c``, the shapes, and ``s``, their letters (:func:`entry_states` reads them back);
-    ``stats``: for each entry, km² held by Ukraine, Russia, contested in Ukraine (``parts``: the
-    region's part in Ukraine and its part in Russia, as :func:`country_parts` gives them; default:
-    all in Ukraine), retaken (the cells Russian-held on ``since`` and Ukrainian-held on the day, as
-    the page tints them), and held by Ukraine in Russia; ``days``: each ISO day's entry. A day
+    ``stats``: for each entry, km² held by Ukraine, Russia, contested in Ukraine (summed over
+    ``regions``, the region's oblasts, as ``stats`` sums them,
+    :func:`~conflictmap.control.figures.regions_of`; default: the region as one, in Ukraine),
+    retaken (the cells Russian-held on ``since`` and Ukrainian-held on the day, as the page tints
+    them), and held by Ukraine in Russia; ``days``: each ISO day's entry. A day
     whose places and states within the region are those of another day shares its entry.
     ``progress`` wraps the days (e.g. a progress bar).
     """
@@ -111,7 +114,8 @@ def territory_by_day(
         return out
     since = since or days[0]
     first = dt.date.fromisoformat(since)
-    parts = country_parts(region, None) if parts is None else parts
+    if regions is None:
+        regions = RegionTable.of(np.array(["region"]), country_parts(region, None)[:1])
     index: dict[int, int] = {}  # id of a tessellation -> its position in ``sets``
     sets: list[tuple[Tessellation, np.ndarray]] = []  # each tessellation and its places' states on ``since``
     lines: dict[str, int] = {}
@@ -127,7 +131,7 @@ def territory_by_day(
             seen[key] = len(out["entries"])
             was = _was(now, first) if day >= since else None
             out["entries"].append({"t": index[id(now.tessellation)], "l": _line(now, lines, out)})
-            out["stats"].append(_stats(now, was, parts))
+            out["stats"].append(_stats(now, was, regions))
             states.append(now.codes)
         out["days"][day] = seen[key]
     for t, (tessellation, was_codes) in enumerate(sets):
@@ -210,10 +214,10 @@ def _line(now: ControlMap, lines: dict[str, int], out: dict[str, Any]) -> int:
     return lines[text]
 
 
-def _stats(now: ControlMap, was: np.ndarray | None, parts: np.ndarray) -> list[float]:
-    """One distinct day's km² (``parts``: the region in Ukraine and in Russia): held by Ukraine,
-    Russia and contested in Ukraine, retaken (``was``: the places' states on the day retaken ground
-    is counted from; ``None``: before it) and held by Ukraine in Russia."""
+def _stats(now: ControlMap, was: np.ndarray | None, regions: RegionTable) -> list[float]:
+    """One distinct day's km² (:func:`~conflictmap.control.figures.estimated_by_country`): held by
+    Ukraine, Russia and contested in Ukraine, retaken (``was``: the places' states on the day
+    retaken ground is counted from; ``None``: before it) and held by Ukraine in Russia."""
     retaken = float(now.tessellation.areas_km2[(was == "RU") & (now.control == "UA")].sum()) if was is not None else 0.0
-    ukraine, russia = now.controlled_km2_in(parts)
+    ukraine, russia = estimated_by_country(regions, now)
     return [ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]]

@@ -31,7 +31,7 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
     """For each ISO day that a snapshot covers, the km² measured in ``extent``'s regions of Ukraine
     (Ukraine's, Russia's, contested), the snapshot's day, and the km² Ukraine holds in its regions
     of Russia."""
-    regions = _regions_of(extent)
+    regions = regions_of(extent)
     out = {}
     for day in days:
         found = _measured_on(measured, dt.date.fromisoformat(day), regions)
@@ -43,7 +43,7 @@ def measured_by_day(measured: MeasuredAreas, days: list[str], extent: Extent) ->
     return out
 
 
-def _regions_of(extent: Extent) -> RegionTable:
+def regions_of(extent: Extent) -> RegionTable:
     """The regions of an extent, one by one (all Ukraine's oblasts for Ukraine)."""
     from conflictmap.places.boundaries import oblasts
 
@@ -54,6 +54,13 @@ def _regions_of(extent: Extent) -> RegionTable:
 def _estimated(regions: RegionTable, now: ControlMap) -> dict[str, dict[str, float]]:
     """Each region's km² per side, estimated by the settlement model."""
     return dict(zip(regions.names.tolist(), now.controlled_km2_in(regions.polygons), strict=True))
+
+
+def estimated_by_country(regions: RegionTable, now: ControlMap) -> tuple[dict[str, float], dict[str, float]]:
+    """The km² each side holds on ``now``'s day, estimated as ``stats`` does: in the regions of
+    Ukraine (all of them, where none is Ukraine's), and in those of Russia (none, where all are)."""
+    held, in_russia = _by_country(_estimated(regions, now))
+    return held, in_russia if in_russia is not None else dict.fromkeys(SIDES, 0.0)
 
 
 def _measured_on(
@@ -75,7 +82,7 @@ def measured_on(
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]] | None:
     """Each of ``extent``'s regions' km² per side as the map measured them on ``day`` (the last
     snapshot on or before it), and the snapshot's citation; ``None`` before its first snapshot."""
-    return _measured_on(measured, day, _regions_of(extent))
+    return _measured_on(measured, day, regions_of(extent))
 
 
 def _total(per_region: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -97,7 +104,7 @@ def day_figures(
     not news)."""
     timeline = events if isinstance(events, Timeline) else Timeline(events)
     figures = territory_stats(timeline, on, since, extent.polygon)
-    regions = _regions_of(extent)
+    regions = regions_of(extent)
     found = _measured_on(measured, on, regions) if measured else None
     if found is not None:
         per_region, snapshot = found
@@ -170,7 +177,7 @@ def period_figures(
     """
     if first > last:
         raise ConflictmapError(f"--since: {first} is after --until {last}")
-    regions = _regions_of(extent)
+    regions = regions_of(extent)
     timeline = Timeline(events)
 
     def held(day: dt.date) -> tuple[dict[str, float], str]:

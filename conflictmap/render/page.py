@@ -21,8 +21,8 @@ from jinja2 import Template
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
 from conflictmap.control.daily import country_parts, territory_by_day
-from conflictmap.control.figures import measured_by_day
-from conflictmap.control.measured_areas import MeasuredAreas
+from conflictmap.control.figures import measured_by_day, regions_of
+from conflictmap.control.measured_areas import MeasuredAreas, RegionTable
 from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
 from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
@@ -134,7 +134,7 @@ def build_map(
     in_russia = region_polygon(",".join(russian)) if russian else None
     first = since.isoformat() if since else None
     TerritoryLayer(
-        _daily(areas, days, region, first, progress, by_day, in_russia),
+        _daily(areas, days, region, first, progress, by_day, regions_of(extent)),
         first or (days[0] if days else None),
         round(float(shapely.area(country_parts(region, in_russia)[0])) / 1e6, 1),
         in_russia is not None,
@@ -159,17 +159,17 @@ def _daily(
     since: str | None,
     progress: bool,
     measured: dict[str, dict[str, list[Any]]],
-    in_russia: shapely.Geometry | None,
+    regions: RegionTable,
 ) -> dict[str, dict[str, Any]]:
-    """Each variant's days as the territory layer draws them (with a progress bar on stderr, if asked)."""
+    """Each variant's days as the territory layer draws them, its km² summed over ``regions`` as
+    ``stats`` sums them (with a progress bar on stderr, if asked)."""
     from rich.console import Console
     from rich.progress import track
 
-    parts = country_parts(region, in_russia)
     bar = partial(
         track, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True)
     )
-    out = {key: territory_by_day(timeline, days, region, since, parts, bar) for key, timeline in variants.items()}
+    out = {key: territory_by_day(timeline, days, region, since, regions, bar) for key, timeline in variants.items()}
     for key, by_day in measured.items():
         out[key]["measured"] = by_day
     return out
