@@ -38,17 +38,22 @@ REDRAW = """async (count) => {
 }"""
 
 
-def open_page(browser, page_file: Path, viewport: tuple[int, int]) -> tuple[object, float, list[str]]:
+def open_page(browser, page_file: Path, viewport: tuple[int, int], day: str = "") -> tuple[object, float, list[str]]:
+    """The page opened offline on ``day`` (``#YYYY-MM-DD``; default: its own), the seconds until its
+    layers exist, and the script errors it raises (the list grows while the page lives); the map
+    is ``window.cmMap``."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     start = time.perf_counter()
-    page.goto(page_file.as_uri())
+    page.goto(page_file.resolve().as_uri() + day)
     page.wait_for_function(
         "() => Object.values(window).some(v => v && v.cmTerritory && v.cmSettlements)", timeout=120_000
     )
-    return page, time.perf_counter() - start, errors
+    seconds = time.perf_counter() - start
+    page.evaluate("() => { window.cmMap = Object.values(window).find(v => v && v.cmSettlements); }")
+    return page, seconds, errors
 
 
 def slider_uncovered(page) -> bool:

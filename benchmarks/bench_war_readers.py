@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from bench_war_page import open_page
 from PIL import Image
 
 from conflictmap.control.territory import Timeline
@@ -45,17 +46,6 @@ def lonely_places(events: str, count: int, seed: int = 0) -> list[tuple[str, flo
         (str(timeline.names[p]), timeline.points[p].x, timeline.points[p].y, spellings[p] | {str(timeline.names[p])})
         for p in chosen
     ]
-
-
-def open_page(browser, page_file: Path, viewport: tuple[int, int], day: str = ""):
-    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-    page.goto(page_file.resolve().as_uri() + day)
-    page.wait_for_function("() => Object.values(window).some(v => v && v.cmTerritory && v.cmSettlements)")
-    page.evaluate("() => { window.cmMap = Object.values(window).find(v => v && v.cmSettlements); }")
-    return page, errors
 
 
 def view(page, lat: float, lon: float, zoom: int) -> None:
@@ -100,7 +90,7 @@ def searches(page, places) -> int:
 
 
 def retaken_share(browser, page_file: Path) -> float:
-    page, _ = open_page(browser, page_file, (1400, 900), "#2024-09-11")
+    page, _, _ = open_page(browser, page_file, (1400, 900), "#2024-09-11")
     page.add_style_tag(content=HIDE_CONTROLS)
     view(page, *SUDZHA, 12)
     rgb = pixels(page)
@@ -110,7 +100,7 @@ def retaken_share(browser, page_file: Path) -> float:
 
 
 def markers_share(browser, page_file: Path, viewport: tuple[int, int]) -> tuple[float, list[str]]:
-    page, errors = open_page(browser, page_file, viewport)
+    page, _, errors = open_page(browser, page_file, viewport)
     page.add_style_tag(content=HIDE_CONTROLS)
     page.wait_for_timeout(150)
     with_markers = pixels(page)
@@ -131,7 +121,7 @@ def main() -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        page, errors = open_page(browser, page_file, (1400, 900))
+        page, _, errors = open_page(browser, page_file, (1400, 900))
         named, near = popups(page, places)
         print(
             f"popups: {named} of {len(places)} name the place and link its DeepStateMap source; {near} say 'place near'"

@@ -125,13 +125,13 @@ def territory_by_day(
         now = control_map(timeline, dt.date.fromisoformat(day), region)
         key = (id(now.tessellation), now.codes.tobytes(), day >= since)
         if key not in seen:
+            was = _was(now, first)
             if id(now.tessellation) not in index:
                 index[id(now.tessellation)] = len(sets)
-                sets.append((now.tessellation, state_codes(_was(now, first))))
+                sets.append((now.tessellation, state_codes(was)))
             seen[key] = len(out["entries"])
-            was = _was(now, first) if day >= since else None
             out["entries"].append({"t": index[id(now.tessellation)], "l": _line(now, lines, out)})
-            out["stats"].append(_stats(now, was, regions))
+            out["stats"].append(_stats(now, was if day >= since else None, regions))
             states.append(now.codes)
         out["days"][day] = seen[key]
     for t, (tessellation, was_codes) in enumerate(sets):

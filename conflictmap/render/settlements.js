@@ -356,10 +356,12 @@ function conflictmapSettlements(layer, map, data) {
   }
   // the place Enter takes the map to: of several with the name typed, one in view, then the one
   // with the longest story (most changes), then the nearest the centre
+  function namesakes(query, most) {  // the places of exactly the name typed (any spelling), at most ``most``
+    var wanted = fold(query.trim());
+    return matches(query, most).filter(function (entry) { return entry[0] === wanted; });
+  }
   function best(query) {
-    var wanted = fold(query.trim()), exact = names().filter(function (entry) { return entry[0] === wanted; });
-    var seen = {}, bounds = map.getBounds(), centre = map.getCenter();
-    exact = exact.filter(function (entry) { var fresh = !seen[entry[1]]; seen[entry[1]] = true; return fresh; });
+    var exact = namesakes(query, Infinity), bounds = map.getBounds(), centre = map.getCenter();
     if (!exact.length) { var found = matches(query, 1); return found.length ? found[0][1] : -1; }
     function rank(p) { return [bounds.contains(latLng(p)) ? 0 : 1, -byPlace[p].length, centre.distanceTo(latLng(p))]; }
     return exact.map(function (entry) { return [rank(entry[1]), entry[1]]; }).sort(function (a, b) {
@@ -398,8 +400,7 @@ function conflictmapSettlements(layer, map, data) {
         list.textContent = "";
         if (p < 0) { input.classList.add("cm-miss"); return; }
         go(p);
-        var namesakes = matches(input.value, 8).filter(function (entry) { return fold(entry[2]) === fold(input.value.trim()); });
-        if (namesakes.length > 1) suggest();  // the others of the name stay on offer, each with its oblast
+        if (namesakes(input.value, 2).length > 1) suggest();  // the others of the name stay on offer, each with its oblast
       });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);

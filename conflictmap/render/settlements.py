@@ -51,8 +51,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     with a change; ``layers``: the source layers, each ``[name, number of changes, bit]``.
     """
     changes = timeline.changes
-    days = changes["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-    dates = np.unique(days.astype(str))
+    days = changes["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=str)
+    dates = np.unique(days)
     layers, layer_index = np.unique(changes["layer"].to_numpy(dtype=str), return_inverse=True)
     list_index, lists = pd.factorize(changes["sources"])
     decoded = [sources_of(text) for text in lists]
@@ -90,7 +90,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         },
         "changes": {
             "place": timeline.codes.tolist(),
-            "day": np.searchsorted(dates, days.astype(str)).tolist(),
+            "day": np.searchsorted(dates, days).tolist(),
             "kind": kind.tolist(),
             "spelling": {int(i): int(spelling[i]) for i in np.flatnonzero(spelling != names[timeline.codes])},
             "notes": notes.tolist(),
