@@ -843,7 +843,7 @@ def _open(
     from conflictmap.dataset import Dataset
 
     data = Dataset(paths or [default_events()], layer.value if layer else None, source, region)
-    if errors := data.errors():
+    if errors := data.errors(then_read=read):
         count = f"{len(errors):,} error{'s' if len(errors) > 1 else ''}"
         if not force:
             fail(f"{errors[0]} ({count} in all: conflictmap validate lists them; --force goes on)")

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyarrow as pa
 
 from conflictmap.control.measured_areas import MeasuredAreas, areas_path
 from conflictmap.errors import ConflictmapError
 from conflictmap.events.checks import Problem, check_files
-from conflictmap.events.frame import load_events, select_events
+from conflictmap.events.frame import load_events, read_checked, select_events
 from conflictmap.events.store import EventPaths, event_files, map_metadata, read_features
 from conflictmap.places.boundaries import Extent, extent_of
 from conflictmap.vocab import Layer
@@ -52,6 +53,7 @@ class Dataset:
         self.label = ", ".join(map(str, given))
         self.files = event_files(given)
         self.layer, self.source, self.region = layer, source, region
+        self._parsed: dict[Path, list[pa.Table]] = {}  # tables read while checking, for events
 
     def __repr__(self) -> str:
         return f"Dataset({self.label!r}, {len(self.files)} files)"
@@ -66,7 +68,8 @@ class Dataset:
         ConflictmapError
             when ``layer`` or ``source`` leave no event.
         """
-        events = select_events(load_events(self.files), self.layer, self.source)
+        parsed, self._parsed = self._parsed, {}
+        events = select_events(load_events(self.files, parsed=parsed), self.layer, self.source)
         if events.empty and (self.layer or self.source):
             raise ConflictmapError(f"{self.label}: no events of that layer or source")
         return events
@@ -107,15 +110,24 @@ class Dataset:
         self.events, self.extent, self.metadata, self.measured  # noqa: B018 (each read and kept)
         return self
 
-    def errors(self) -> list[Problem]:
+    def errors(self, then_read: bool = False) -> list[Problem]:
         """The errors ``validate`` finds in the files (its warnings aside), in file order.
+
+        ``then_read``: the events will be read next; a big file is then checked and turned into
+        columns in one read of it (:func:`~conflictmap.events.frame.read_checked`), kept for :attr:`events`.
 
         Raises
         ------
         EventFileError
             for the first file that cannot be read.
         """
-        problems, _, unreadable = check_files(self.files)
+        checked = {}
+        if then_read:
+            today = dt.date.today()
+            for file in self.files:
+                if (found := read_checked(file, today)) is not None:
+                    checked[file], self._parsed[file] = found
+        problems, _, unreadable = check_files(self.files, checked=checked)
         if unreadable:
             raise unreadable[0]
         return [p for p in problems if p.severity == "error"]

@@ -90,3 +90,25 @@ def test_a_file_with_a_repeated_id_is_not_kept(tmp_path, cache):
     with pytest.raises(DuplicateEventError, match="events.geojson: a: id: duplicate id$"):
         frames.load_events(path, chunk_size=1)  # each id in a block of its own, none repeated within one
     assert not list(cache.glob("*.arrow"))
+
+
+def test_a_command_that_checks_then_reads_a_big_file_reads_it_once(tmp_path, monkeypatch):
+    from conflictmap.dataset import Dataset
+    from conflictmap.events import checks, store
+
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(store, "RUN_BYTES", 1)  # a run per feature
+    features = [make_feature(f"e{i}", date=f"2022-09-{i + 1:02d}", place=f"P{i}") for i in range(5)]
+    path = write_events(tmp_path / "e.geojson", [*features, make_feature("e5", date="2099-01-01")])
+    expected = frames.load_events(path)
+    found = [p for p in checks.check_files([path])[0] if p.severity == "error"]
+    reads = []
+    for module in (frames, checks):
+        monkeypatch.setattr(
+            module, "map_runs", lambda path, work, shared: reads.append(work) or store.map_runs(path, work, shared)
+        )
+    data = Dataset(path)
+    assert data.errors(then_read=True) == found and found[0].field == "date"  # as validate finds
+    unreadable(monkeypatch)
+    assert_geodataframe_equal(data.events, expected)
+    assert reads == [frames._checked_table]

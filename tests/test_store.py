@@ -420,3 +420,10 @@ def test_adds_leave_no_lock_file_in_the_users_folder_done_or_failed(tmp_path, mo
     assert sorted(p.name for p in folder.iterdir()) == ["e.geojson"]
     assert store.lock_path(path).parent == tmp_path / "cache" / "locks"
     assert store.lock_path(folder / "." / "e.geojson") == store.lock_path(path)  # one lock per file, however named
+
+
+@pytest.mark.parametrize(("span", "workers", "runs"), [(10, 2, 1), (65, 2, 2), (90, 4, 4), (300, 4, 8)])
+def test_a_big_file_is_cut_in_equal_runs_that_keep_every_core_busy(monkeypatch, span, workers, runs):
+    monkeypatch.setattr(store, "RUN_BYTES", 64)
+    size = store._run_bytes(span, workers)
+    assert size <= 64 and -(-span // size) == runs  # a file of one run's size stays one

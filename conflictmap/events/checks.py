@@ -17,7 +17,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -206,7 +206,7 @@ BLOCK = 50_000
 
 
 @dataclass
-class _Block:
+class Block:
     """What checking a block of a file's features found: each one's id (``None`` when it is
     invalid), the problems of each (by position in the block; most have none), the layers seen."""
 
@@ -224,7 +224,7 @@ class _Findings:
     layers: set[str] = field(default_factory=set)
     events: int = 0
 
-    def add(self, file: str, block: _Block) -> None:
+    def add(self, file: str, block: Block) -> None:
         for position, event_id in enumerate(block.ids):
             if event_id in self.first_seen:
                 self.problems.append(
@@ -274,10 +274,15 @@ def check_collections(
         return found.with_layers_compared(collections)
 
 
-def check_files(files: Sequence[Path], today: dt.date | None = None) -> tuple[list[Problem], int, list[EventFileError]]:
+def check_files(
+    files: Sequence[Path], today: dt.date | None = None, checked: Mapping[Path, Sequence[Block]] | None = None
+) -> tuple[list[Problem], int, list[EventFileError]]:
     """:func:`check_collections` for the event files ``files``, each read as it is checked: a file
     in the stable form a run at a time, by a process per core (:func:`~conflictmap.events.store.map_runs`),
     another (or one with a feature to explain) whole, then a block at a time.
+
+    ``checked``: the blocks of some of the files, already checked as they were read for another
+    purpose (:func:`conflictmap.events.frame.read_checked`); those files are not read again.
 
     Returns the problems, the number of events and the errors of the files that cannot be read.
     """
@@ -287,7 +292,7 @@ def check_files(files: Sequence[Path], today: dt.date | None = None) -> tuple[li
     unreadable: list[EventFileError] = []
     with gc_paused():
         for file in files:
-            blocks: Iterable[_Block] | None = map_runs(file, _check_run, (str(file), today))
+            blocks: Iterable[Block] | None = (checked or {}).get(file) or map_runs(file, _check_run, (str(file), today))
             if blocks is None:
                 try:
                     collection = read_collection(file, lazy=True)
@@ -311,25 +316,25 @@ def _tasks(collections: Sequence[EventCollection]) -> list[tuple[int, int, int]]
     ]
 
 
-def _check_block(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[int, int, int]) -> _Block:
+def _check_block(shared: tuple[Sequence[EventCollection], dt.date], task: tuple[int, int, int]) -> Block:
     """Check features ``start:stop`` of collection ``c`` (``task``), each on its own."""
     (collections, today), (c, start, stop) = shared, task
     collection = collections[c]
-    return _block_of(str(collection.path), _checked_events(collection, start, stop), today)
+    return block_of(str(collection.path), _checked_events(collection, start, stop), today)
 
 
-def _check_run(shared: tuple[str, dt.date], texts: list[memoryview]) -> _Block | None:
+def _check_run(shared: tuple[str, dt.date], texts: list[memoryview]) -> Block | None:
     """Check the features of a run (their texts), each on its own; ``None`` if one is invalid (its
     message is found by reading the file whole: :func:`check_files`)."""
     file, today = shared
     events = decode_events(texts)
-    return None if any(event is None for event in events) else _block_of(file, ((e, []) for e in events), today)
+    return None if any(event is None for event in events) else block_of(file, ((e, []) for e in events), today)
 
 
-def _block_of(file: str, checked: Iterable[tuple[Event | None, list[Problem]]], today: dt.date) -> _Block:
+def block_of(file: str, checked: Iterable[tuple[Event | None, list[Problem]]], today: dt.date) -> Block:
     """The block of checked features: each one's event (``None`` when invalid) and the problems
     that make it invalid."""
-    block = _Block()
+    block = Block()
     for position, (event, invalid) in enumerate(checked):
         problems = invalid if event is None else check_event(event, file, today)
         block.ids.append(None if event is None else event.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,8 +28,8 @@ import shapely
 
 from conflictmap import settings
 from conflictmap._parallel import ordered_map
+from conflictmap.events import checks, frame_cache
 from conflictmap.events import codec as structs
-from conflictmap.events import frame_cache
 from conflictmap.events.store import (
     EventCollection,
     EventPaths,
@@ -156,7 +156,9 @@ def events_frame(features: Iterable[dict[str, Any]], chunk_size: int = 50_000) -
         return _concat([_frame_of_mappings(chunk) for chunk in batched(iter(features), chunk_size)])
 
 
-def load_events(path: EventPaths, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
+def load_events(
+    path: EventPaths, chunk_size: int = 50_000, parsed: Mapping[Path, list[pa.Table]] | None = None
+) -> gpd.GeoDataFrame:
     """Read and validate the event file(s) at ``path`` into a GeoDataFrame (EPSG:4326), as
     :func:`events_frame` builds it.
 
@@ -166,13 +168,16 @@ def load_events(path: EventPaths, chunk_size: int = 50_000) -> gpd.GeoDataFrame:
     the rows are built, a block of ``chunk_size`` features at a time, so memory holds its bytes
     and the frame, never every feature. The frame of a big file is kept in the cache folder
     and read back while the file and the code are unchanged (:mod:`conflictmap.events.frame_cache`).
+
+    ``parsed``: the tables of some of the files, already read (:func:`read_checked`); those files
+    are not read again.
     """
     ids = _Ids()
     frames = []
     with gc_paused():
         for file in event_files(path):
             ids.claimed()  # the files before: this one's ids are checked against theirs
-            frames.append(_file_frame(file, ids, chunk_size))
+            frames.append(_file_frame(file, ids, chunk_size, (parsed or {}).get(file)))
         if len(frames) > 1:
             ids.claimed()
         return _concat(frames)
@@ -202,14 +207,18 @@ class _Ids:
         return self._seen
 
 
-def _file_frame(path: Path, ids: _Ids, chunk_size: int) -> gpd.GeoDataFrame:
-    """The frame of one event file, from the cache when it is current; its ids added to ``ids``."""
+def _file_frame(path: Path, ids: _Ids, chunk_size: int, parsed: list[pa.Table] | None) -> gpd.GeoDataFrame:
+    """The frame of one event file, from its ``parsed`` tables, else from the cache when it is
+    current, else read; its ids added to ``ids``."""
     key = frame_cache.state_key(path)
-    table = frame_cache.cached_table(path, key) if key else None
+    table = frame_cache.cached_table(path, key) if key and parsed is None else None
     if table is not None:  # its ids were checked before it was kept
         ids.add(table["id"], path)
         return _frame_of_table(table)
-    blocks = _parsed_blocks(path, ids, chunk_size)
+    if parsed is not None:
+        for table in parsed:
+            ids.add(table["id"], path)
+    blocks: list[pa.Table | gpd.GeoDataFrame] = parsed or _parsed_blocks(path, ids, chunk_size)
     if blocks and all(isinstance(block, pa.Table) for block in blocks):  # no column typed by pandas alone
         table = pa.concat_tables(blocks)
         frame = _frame_of_table(table)
@@ -238,6 +247,29 @@ def _stable_tables(path: Path) -> list[pa.Table] | None:
     (:func:`~conflictmap.events.store.map_runs`); ``None`` for a file in another form, or with a feature
     that does not fit the columns (then :func:`_blocks` reads it)."""
     return map_runs(path, lambda _, texts: _table_of_texts(texts), None)
+
+
+def read_checked(path: Path, today: dt.date) -> tuple[list[checks.Block], list[pa.Table]] | None:
+    """The event file at ``path`` checked as ``validate`` checks it and turned into tables, in one
+    read of it: the blocks of :func:`~conflictmap.events.checks.check_files` and the tables of
+    :func:`load_events` (its ``parsed``), a run at a time by a process per core; ``None`` when it
+    is read otherwise (:func:`~conflictmap.events.store.map_runs`), or its frame is in the cache."""
+    if (key := frame_cache.state_key(path)) and frame_cache.holds(path, key):
+        return None
+    runs = map_runs(path, _checked_table, (str(path), today))
+    if runs is None:
+        return None
+    return [block for block, _ in runs], [table for _, table in runs]
+
+
+def _checked_table(shared: tuple[str, dt.date], texts: list[memoryview]) -> tuple[checks.Block, pa.Table] | None:
+    """The check block and the table of a run's features, or ``None`` if one does not fit the columns."""
+    file, today = shared
+    events = structs.decode_events(texts, _DECODER)
+    if any(event is None for event in events):
+        return None
+    block = checks.block_of(file, ((event, []) for event in events), today)
+    return block, _table_of_events(events)  # type: ignore[arg-type]
 
 
 def _table_of_texts(texts: Iterable[bytes | memoryview | msgspec.Raw]) -> pa.Table | None:

@@ -64,6 +64,16 @@ def cached_table(path: Path, key: bytes) -> pa.Table | None:
     return table if (table.schema.metadata or {}).get(_KEY) == key else None
 
 
+def holds(path: Path, key: bytes) -> bool:
+    """Whether the cache holds the table of the event file at ``path`` in the state ``key`` names
+    (only the entry's footer is read)."""
+    try:
+        with pa.ipc.open_file(_entry(path)) as entry:
+            return (entry.schema.metadata or {}).get(_KEY) == key
+    except Exception:  # noqa: BLE001 - an unreadable entry is rebuilt
+        return False
+
+
 def keep_table(path: Path, key: bytes, table: pa.Table) -> None:
     """Keep ``table`` as the table of the event file at ``path`` in the state ``key`` names."""
     table = table.replace_schema_metadata({_KEY: key})

@@ -28,7 +28,7 @@ import msgspec
 
 from conflictmap import settings
 from conflictmap._io import atomic_writer
-from conflictmap._parallel import Result, Shared, ordered_map
+from conflictmap._parallel import Result, Shared, cores, ordered_map
 from conflictmap.errors import DuplicateEventError, EventFileError, LockTimeoutError
 from conflictmap.events.codec import feature_label, parse_event
 from conflictmap.vocab import Layer
@@ -280,8 +280,8 @@ RUN_BYTES = 64 * 2**20
 def map_runs(
     path: Path, work: Callable[[Shared, list[memoryview]], Result | None], shared: Shared
 ) -> list[Result] | None:
-    """``work(shared, texts)`` for the features' texts of each run (:data:`RUN_BYTES`) of the event
-    file at ``path``, in order, by a process per core that reads its run itself
+    """``work(shared, texts)`` for the features' texts of each run of the event file at ``path``
+    (:func:`_run_bytes`), in order, by a process per core that reads its run itself
     (:func:`~conflictmap._parallel.ordered_map`); ``None`` if the file is not in the stable form
     (:func:`stable_layout`), is a single run, cannot be opened, or a run's work gives ``None``: then
     read it with :func:`read_collection`, which says what is wrong."""
@@ -293,7 +293,7 @@ def map_runs(
         layout = stable_layout(file.fileno())
         if layout is None:
             return None
-        runs = layout.runs(file.fileno(), RUN_BYTES)
+        runs = layout.runs(file.fileno(), _run_bytes(layout.close - layout.first, cores()))
         if len(runs) < 2:
             return None  # nothing to share among processes
         results = []
@@ -302,6 +302,15 @@ def map_runs(
                 return None
             results.append(result)
     return results
+
+
+def _run_bytes(span: int, workers: int) -> int:
+    """The size of a run: at most :data:`RUN_BYTES`, with as many runs as a multiple of the
+    ``workers``, of equal size, so they finish together (a file of one run's size stays one)."""
+    count = -(-span // RUN_BYTES)
+    if count > 1:
+        count = -(-count // workers) * workers
+    return -(-span // count)
 
 
 def _work_on_run(shared: tuple[int, int, Callable[[Any, list[memoryview]], Any], Any], run: tuple[int, int]) -> Any:
