@@ -3,6 +3,7 @@
 import json
 import re
 
+import numpy as np
 import pytest
 
 from conflictmap.dataset import open_events
@@ -82,8 +83,11 @@ def test_every_place_is_drawn_as_itself_with_its_sources_in_shared_tables():
     assert {texts[spelt], texts[places["name"][0]]} == {"P0", "P0 as a report spells it"}
     assert (places["lon"][0], places["lat"][0]) == (3_600_000, 4_930_000)  # whole 1e-5 degrees
     assert texts.count("same note") == 1 and {texts[n] for n in changes["notes"]} == {"same note"}
-    assert len(data["sources"]) == 3 and len(data["citations"]) == 3  # three distinct URLs, each once
-    rows = [data["sources"][k] for i in range(61) for k in data["citations"][changes["cites"][i]]]
+    cited = data["citations"]
+    assert len(data["sources"]) == 3 and cited["counts"] == [1, 1, 1]  # three distinct URLs, each once
+    starts = np.cumsum([0, *cited["counts"]])
+    rows = [data["sources"][k] for c in changes["cites"] for k in cited["sources"][starts[c] : starts[c + 1]]]
+    assert len(rows) == 61
     assert {texts[row[3]] + texts[row[4]] for row in rows} == {f"https://example.org/{k}" for k in range(3)}
     assert texts.count("https://example.org/") == 1  # the URLs' folder, once
     before, after, *_ = data["kinds"][changes["kind"][0]]

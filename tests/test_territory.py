@@ -288,6 +288,18 @@ def test_unique_rows_are_those_of_numpy_axis_0():
         np.testing.assert_array_equal(got, want.reshape(got.shape))
 
 
+@pytest.mark.parametrize("columns", [1, 5])
+def test_distinct_rows_are_those_of_numpy_axis_0_in_the_order_they_first_appear(columns):
+    from conflictmap.control.territory import distinct_rows
+
+    matrix = np.random.default_rng(4).integers(-1, 4, (600, columns))  # many repeats; -1 stands for none
+    rows, inverse = distinct_rows(matrix)
+    np.testing.assert_array_equal(rows[inverse], matrix)
+    expected, first = np.unique(matrix, axis=0, return_index=True)
+    assert len(rows) == len(expected)
+    np.testing.assert_array_equal(rows, matrix[np.sort(first)])
+
+
 def test_stats_render_and_image_take_a_list_of_regions_and_refuse_an_unknown_one(runner, tmp_path):
 
     from conflictmap.places.boundaries import area_km2

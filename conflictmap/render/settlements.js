@@ -11,6 +11,9 @@ function conflictmapSettlements(layer, map, data) {
   ["before", "after", "layer", "outranked", "date_precision", "geo_precision", "confidence"].forEach(function (field, k) {
     changes[field] = changes.kind.map(function (i) { return data.kinds[i][k]; });
   });
+  // where each list of sources starts among data.citations.sources
+  var citationStarts = [0];
+  data.citations.counts.forEach(function (n, c) { citationStarts.push(citationStarts[c] + n); });
   var inRussia = new Uint8Array(count);
   places.russia.forEach(function (p) { inRussia[p] = 1; });
   function text(i) { return i >= 0 ? texts[i] : null; }
@@ -85,7 +88,8 @@ function conflictmapSettlements(layer, map, data) {
       if (changes.outranked[i] & bits) item.appendChild(el("div", "Set aside: a report of these days outranks it.", "cm-meta"));
       if (text(changes.notes[i])) item.appendChild(el("div", text(changes.notes[i]), "cm-notes"));
       var list = el("ul", null, "cm-sources");
-      data.citations[changes.cites[i]].forEach(function (k) {
+      var c = changes.cites[i];
+      data.citations.sources.slice(citationStarts[c], citationStarts[c + 1]).forEach(function (k) {
         var s = data.sources[k].map(text), li = el("li"), url = safeUrl(s[3] === null ? null : s[3] + s[4]);
         var label = (s[0] || "") + (s[1] ? ": " + s[1] : "");
         if (url) {

@@ -9,9 +9,11 @@ parsed as HTML.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from importlib.resources import files
 from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 import shapely
@@ -20,8 +22,7 @@ from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap.control.daily import DEGREE_STEP
-from conflictmap.control.territory import STATES, Timeline, state_codes, unique_rows
-from conflictmap.events.frame import sources_of
+from conflictmap.control.territory import STATES, Timeline, distinct_rows, state_codes, unique_rows
 from conflictmap.events.source_layers import LAYER_RANK
 from conflictmap.render._html import RawHTML, add_json_block, page_of, script_json
 
@@ -46,25 +47,31 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     change -> text), ``notes`` (into ``texts``; -1: none) and ``cites`` (into ``citations``);
     ``kinds``: each distinct ``[before, after, layer, outranked, date_precision, geo_precision,
     confidence]`` of the changes: the states (into ``states``), the layer (into ``layers``), the bits
-    of the layers setting the change aside, the texts (into ``texts``); ``citations``: each distinct list of sources, as indices into ``sources``, each
-    ``[publisher, title, published, url]`` (into ``texts``; -1: none); ``dates``: the distinct days
-    with a change; ``layers``: the source layers, each ``[name, number of changes, bit]``.
+    of the layers setting the change aside, the texts (into ``texts``); ``citations``: the distinct
+    lists of sources, list after list as ``sources`` (indices into the top ``sources``) and the
+    ``counts`` of each list; ``sources``: each distinct ``[publisher, title, published, url's folder,
+    url's rest]`` (into ``texts``; -1: none); ``dates``: the distinct days with a change;
+    ``layers``: the source layers, each ``[name, number of changes, bit]``.
     """
     changes = timeline.changes
-    days = changes["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=str)
-    dates = np.unique(days)
-    layers, layer_index = np.unique(changes["layer"].to_numpy(dtype=str), return_inverse=True)
+    dates, day = np.unique(changes["date"].to_numpy("datetime64[D]"), return_inverse=True)
+    layer_index, layers = pd.factorize(changes["layer"], sort=True)
     list_index, lists = pd.factorize(changes["sources"])
-    decoded = [sources_of(text) for text in lists]
-    source_rows, citations = _source_table(decoded)
+    cited = _CITATIONS.decode(f"[{','.join(lists)}]")
     fields = ("date_precision", "geo_precision", "confidence", "notes", "place")  # the few distinct first: small codes
     admin1 = pd.Series(changes["admin1"].to_numpy(dtype=object)).groupby(timeline.codes).last().to_numpy()
-    columns = [*(changes[f].to_numpy(dtype=object) for f in fields), timeline.names, admin1, *source_rows.T]
+    columns = [
+        *(changes[f].to_numpy(dtype=object) for f in fields),
+        timeline.names,
+        admin1,
+        *_source_columns(list(itertools.chain.from_iterable(cited))),
+    ]
     codes, texts = pd.factorize(pd.Series(np.concatenate(columns), dtype=object), use_na_sentinel=True)
     ends = np.cumsum([len(c) for c in columns])
     date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = np.split(
         codes, ends[:-1]
     )
+    sources, source_of_citing = distinct_rows(np.column_stack(source_codes))
     fields_of_kind = [
         state_codes(changes["control_before"].to_numpy()),
         state_codes(changes["control_after"].to_numpy()),
@@ -74,10 +81,10 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         geo_precision,
         confidence,
     ]
-    kinds, kind = np.unique(np.column_stack(fields_of_kind), axis=0, return_inverse=True)  # a few distinct
+    kinds, kind = distinct_rows(np.column_stack(fields_of_kind))  # a few distinct
     lon, lat = np.round(shapely.get_coordinates(timeline.points) / DEGREE_STEP).astype(np.int64).T
     _, first, group = unique_rows(timeline.projected_xy.round(0))
-    leader = first[group]
+    moved = np.flatnonzero(first[group] != np.arange(len(group)))
     return {
         "texts": texts.tolist(),
         "places": {
@@ -86,21 +93,21 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
             "lon": lon.tolist(),
             "lat": lat.tolist(),
             "russia": np.flatnonzero(timeline.in_russia).tolist(),
-            "shared": [[int(p), int(q)] for p, q in enumerate(leader) if q != p],
+            "shared": np.column_stack([moved, first[group[moved]]]).tolist(),
         },
         "changes": {
             "place": timeline.codes.tolist(),
-            "day": np.searchsorted(dates, days).tolist(),
+            "day": day.tolist(),
             "kind": kind.tolist(),
             "spelling": {int(i): int(spelling[i]) for i in np.flatnonzero(spelling != names[timeline.codes])},
             "notes": notes.tolist(),
             "cites": list_index.tolist(),
         },
         "kinds": kinds.tolist(),
-        "sources": np.column_stack(source_codes).tolist() if len(source_rows) else [],
-        "citations": citations,
+        "sources": sources.tolist(),
+        "citations": {"sources": source_of_citing.tolist(), "counts": [len(sources) for sources in cited]},
         "states": list(STATES),
-        "dates": dates.tolist(),
+        "dates": np.datetime_as_string(dates).tolist(),
         "layers": [
             [str(name), int(n), 1 << LAYER_RANK.get(str(name), LAYER_RANK["reports"])]
             for name, n in zip(layers, np.bincount(layer_index, minlength=len(layers)), strict=True)
@@ -108,28 +115,29 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def _source_table(lists: list[list[dict[str, Any]]]) -> tuple[np.ndarray, list[list[int]]]:
-    """The distinct sources of some lists of them, as rows of :data:`_SOURCE_FIELDS`, the URL split
-    in two (:func:`_split_url`; an object array, ``None`` where missing), and each list as
-    positions among those rows."""
-    index: dict[tuple[Any, ...], int] = {}
-    citations = [
-        [index.setdefault(tuple(source.get(k) for k in _SOURCE_FIELDS), len(index)) for source in sources]
-        for sources in lists
-    ]
-    rows = np.empty((len(index), len(_SOURCE_FIELDS) + 1), dtype=object)
-    for row, position in index.items():
-        rows[position, :-2], rows[position, -2:] = row[:-1], _split_url(row[-1])
-    return rows, citations
+class _Cited(msgspec.Struct, gc=False):
+    """What a popup shows of a source (any other field is skipped as it is decoded)."""
+
+    publisher: Any = None
+    title: Any = None
+    published: Any = None
+    url: Any = None
 
 
-def _split_url(url: Any) -> tuple[str | None, str | None]:
-    """A URL as its folder and the rest (``https://example.org/a/`` and ``1``), for a table of texts
-    in which the folders many sources share are kept once; ``None`` twice for none."""
-    if not isinstance(url, str):
-        return None, None
-    folder, slash, leaf = url.rpartition("/")
-    return folder + slash, leaf
+_CITATIONS = msgspec.json.Decoder(list[list[_Cited]])
+
+
+def _source_columns(sources: list[_Cited]) -> list[list[Any]]:
+    """The columns of :data:`_SOURCE_FIELDS` of some sources, the URL split in two: its folder and
+    the rest (``https://example.org/a/`` and ``1``), for a table of texts in which the folders many
+    sources share are kept once; ``None`` where missing."""
+    publisher, title, published, url = ([getattr(source, name) for source in sources] for name in _SOURCE_FIELDS)
+    folder, leaf = [], []
+    for text in url:
+        head, slash, tail = text.rpartition("/") if isinstance(text, str) else (None, "", None)
+        folder.append(head + slash if head is not None else None)
+        leaf.append(tail)
+    return [publisher, title, published, folder, leaf]
 
 
 class SettlementLayer(Layer):
