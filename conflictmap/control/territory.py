@@ -420,14 +420,10 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     in_russia = np.zeros(len(points), bool)
     if russian:
         in_russia = np.unpackbits(np.frombuffer(russian, np.uint8))[: len(points)].astype(bool)
-    ukraine = _ukraine()
-    abroad = shapely.difference(region, ukraine)
+    home, abroad = _in_and_out_of_ukraine(region_wkb)
     if not in_russia.any() and shapely.area(abroad) == 0:
         return Tessellation(_voronoi(points, region), region)
     cells = np.empty(len(points), dtype=object)  # Russia's ground with no place of its own: in no cell
-    # each country's part as polygons alone: the lines and points an overlay leaves beside them
-    # would make every cell's clip a slow overlay with a collection
-    home, abroad = _polygonal(np.array([shapely.intersection(region, ukraine), abroad], dtype=object))
     parts = ((~in_russia, home), (in_russia, abroad))
     for mine, part in parts:
         if mine.any():
@@ -435,6 +431,19 @@ def _tessellate(points_wkb: bytes, region_wkb: bytes, russian: bytes = b"") -> T
     reach = shapely.buffer(points[in_russia], RUSSIA_CELL_KM * 1000)
     cells[in_russia] = _polygonal(shapely.intersection(cells[in_russia], reach))
     return Tessellation(cells, region, in_russia, parts[0][1])
+
+
+@lru_cache(maxsize=8)
+def _in_and_out_of_ukraine(region_wkb: bytes) -> tuple[shapely.Geometry, shapely.Geometry]:
+    """A region's part in Ukraine and its part outside (WKB and the result in the equal-area CRS),
+    remembered: an overlay with the country's outline is slow, and every tessellation of a region
+    needs it. Each part as polygons alone: the lines and points an overlay leaves beside them would
+    make every cell's clip a slow overlay with a collection."""
+    region, ukraine = shapely.from_wkb(region_wkb), _ukraine()
+    home, abroad = _polygonal(
+        np.array([shapely.intersection(region, ukraine), shapely.difference(region, ukraine)], dtype=object)
+    )
+    return home, abroad
 
 
 def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
