@@ -113,7 +113,7 @@ def build_map(
     ContextLayer(context_data(region)).add_to(m)
     outline_layer(region, "Region outline").add_to(m)
     timeline = Timeline(events)
-    layers = sorted(set(timeline.changes["layer"]))
+    layers = sorted(timeline.changes["layer"].unique())
     variants = {"+".join(layers): timeline}
     if len(layers) > 1:
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})

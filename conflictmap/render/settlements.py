@@ -57,7 +57,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     dates, day = np.unique(changes["date"].to_numpy("datetime64[D]"), return_inverse=True)
     layer_index, layers = pd.factorize(changes["layer"], sort=True)
     list_index, lists = pd.factorize(changes["sources"])
-    cited = _CITATIONS.decode(f"[{','.join(lists)}]")
+    cited = _CITATIONS.decode(f"[{','.join(lists.to_numpy(dtype=object))}]")
     fields = ("date_precision", "geo_precision", "confidence", "notes", "place")  # the few distinct first: small codes
     admin1 = pd.Series(changes["admin1"].to_numpy(dtype=object)).groupby(timeline.codes).last().to_numpy()
     columns = [
