@@ -123,14 +123,18 @@ def _points(coordinates: Any) -> Iterator[tuple[float, float]]:
 def outside_oblast(admin1: str, lon: float, lat: float) -> str | None:
     """Why ``(lon, lat)`` cannot lie in the oblast ``admin1`` names (it lies beyond the oblast's
     bounding box and :data:`OBLAST_SLACK_DEG`); ``None`` when it may, or ``admin1`` names none."""
-    named = oblasts_named(admin1)
-    boxes = [_oblast_boxes()[o] for o in named if o in _oblast_boxes()]
-    grown = [
-        (w - OBLAST_SLACK_DEG, s - OBLAST_SLACK_DEG, e + OBLAST_SLACK_DEG, n + OBLAST_SLACK_DEG) for w, s, e, n in boxes
-    ]
+    grown = _grown_boxes(admin1)
     if not grown or any(_inside(box, lon, lat) for box in grown):
         return None
-    return f"[{lon}, {lat}] lies outside {' or '.join(named)} oblast, which admin1 names"
+    return f"[{lon}, {lat}] lies outside {' or '.join(oblasts_named(admin1))} oblast, which admin1 names"
+
+
+@lru_cache(maxsize=4096)
+def _grown_boxes(admin1: str) -> tuple[tuple[float, float, float, float], ...]:
+    """The boxes of the oblasts ``admin1`` may name, grown by :data:`OBLAST_SLACK_DEG`."""
+    boxes = [_oblast_boxes()[o] for o in oblasts_named(admin1) if o in _oblast_boxes()]
+    slack = OBLAST_SLACK_DEG
+    return tuple((w - slack, s - slack, e + slack, n + slack) for w, s, e, n in boxes)
 
 
 @lru_cache(maxsize=4096)
@@ -153,20 +157,21 @@ def check_event(event: Event, file: str, today: dt.date) -> list[Problem]:
     boxes = [settings.COUNTRY_BBOX[p.country]] if p.country in settings.COUNTRY_BBOX else []
     if not p.country:  # no country given: outside every country's box, and the swap inside one
         boxes = list(settings.COUNTRY_BBOX.values())
-    swapped = _swapped(boxes, event.lon, event.lat)
+    lon, lat = event.lon, event.lat
+    swapped = _swapped(boxes, lon, lat)
     if swapped:
         problems.append(
             Problem(
                 file,
                 event.id,
                 "geometry.coordinates",
-                f"[{event.lon}, {event.lat}] lies outside {p.country or 'every country known'} but its swap lies "
+                f"[{lon}, {lat}] lies outside {p.country or 'every country known'} but its swap lies "
                 "inside: GeoJSON is [longitude, latitude]",
             )
         )
     if p.admin1 and p.country in ("UA", None, "") and (why := unknown_oblast(p.admin1)):
         problems.append(Problem(file, event.id, "admin1", why))
-    elif p.admin1 and not swapped and (why := outside_oblast(p.admin1, event.lon, event.lat)):
+    elif p.admin1 and not swapped and (why := outside_oblast(p.admin1, lon, lat)):
         problems.append(Problem(file, event.id, "geometry.coordinates", why))
     if p.date > today:
         problems.append(Problem(file, event.id, "date", f"{p.date} is in the future"))
