@@ -7,7 +7,8 @@ Renders EVENTS to PAGE first unless PAGE exists, then prints:
 - popups: 20 places drawn at random (each with no other place within 1.5 km), each clicked with the
   mouse at zoom 13 on the last day: how many popups name the place as its events spell it and link
   a DeepStateMap source, and how many say "place near" (a grid cell's name);
-- search: 6 of those places typed into the search box, then Enter: how many the map is taken to;
+- search: 6 of those places typed into the search box, then Enter: how many the map is taken to,
+  by name alone and by name and oblast ("Popivtsi, Sumy"), and how many of the 20 share their name;
 - retaken: the share of the map in the retaken colours around Sudzha (Russia) on 11 Sep 2024 at zoom 12;
 - markers at the opening view: the share of the screen's pixels that switching the settlements
   layer off changes, at 1400x900 and 390x844; and any script error.
@@ -16,6 +17,7 @@ Renders EVENTS to PAGE first unless PAGE exists, then prints:
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,9 +34,9 @@ SUDZHA = (51.19, 35.27)
 HIDE_CONTROLS = ".leaflet-control-container{display:none!important}"
 
 
-def lonely_places(events: str, count: int, seed: int = 0) -> list[tuple[str, float, float, set[str]]]:
+def lonely_places(events: str, count: int, seed: int = 0) -> list[tuple[str, float, float, set[str], str]]:
     """``count`` places drawn at random among those with no other place within 1.5 km: the name the
-    page gives each, its point, and every spelling its events use."""
+    page gives each, its point, every spelling its events use, and its oblast."""
     timeline = Timeline(open_events([events]).events)
     xy = timeline.projected_xy
     points = shapely.points(xy)
@@ -42,8 +44,15 @@ def lonely_places(events: str, count: int, seed: int = 0) -> list[tuple[str, flo
     alone = np.flatnonzero(np.bincount(near, minlength=len(points)) == 1)  # only itself
     chosen = np.random.default_rng(seed).choice(alone, count, replace=False)
     spellings = timeline.changes.groupby(timeline.codes)["place"].agg(set)
+    admin1 = timeline.changes.groupby(timeline.codes)["admin1"].last()
     return [
-        (str(timeline.names[p]), timeline.points[p].x, timeline.points[p].y, spellings[p] | {str(timeline.names[p])})
+        (
+            str(timeline.names[p]),
+            timeline.points[p].x,
+            timeline.points[p].y,
+            spellings[p] | {str(timeline.names[p])},
+            str(admin1[p]),
+        )
         for p in chosen
     ]
 
@@ -59,7 +68,7 @@ def pixels(page) -> np.ndarray:
 
 def popups(page, places) -> tuple[int, int]:
     named, near = 0, 0
-    for _name, lon, lat, spellings in places:
+    for _name, lon, lat, spellings, _ in places:
         view(page, lat, lon, 13)
         x, y = page.evaluate(f"() => {{ const p = cmMap.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}")
         page.mouse.click(x, y)
@@ -74,12 +83,12 @@ def popups(page, places) -> tuple[int, int]:
     return named, near
 
 
-def searches(page, places) -> int:
+def searches(page, places, with_oblast: bool = False) -> int:
     found = 0
-    for name, lon, lat, _ in places:
+    for name, lon, lat, _, admin1 in places:
         page.evaluate("() => cmMap.setView([48.5, 31.5], 6, {animate: false})")
         box = page.locator(".cm-search input")
-        box.fill(name)
+        box.fill(f"{name}, {admin1}" if with_oblast else name)
         box.press("Enter")
         page.wait_for_timeout(100)
         centre = page.evaluate("() => { const c = cmMap.getCenter(); return [c.lat, c.lng]; }")
@@ -127,6 +136,9 @@ def main() -> None:
             f"popups: {named} of {len(places)} name the place and link its DeepStateMap source; {near} say 'place near'"
         )
         print(f"search: {searches(page, places[:6])} of 6 places found by name + Enter")
+        print(f"search: {searches(page, places[:6], with_oblast=True)} of 6 found by name and oblast + Enter")
+        shared = sum(len(page.evaluate(f"() => cmMap.cmSettlements.namesakes({json.dumps(p[0])})")) > 1 for p in places)
+        print(f"names: {shared} of the {len(places)} places share their name with another place")
         page.close()
         print(
             f"retaken colours around Sudzha on 2024-09-11, zoom 12: {retaken_share(browser, page_file):.1%} of the map"

@@ -141,6 +141,41 @@ def test_search_box_flies_to_a_place(browser, bundled_map):
     page.close()
 
 
+def test_search_tells_namesakes_apart_by_the_oblast_typed_after_a_comma(browser, tmp_path):
+    def popivtsi(fid, admin1, lon, lat, date):
+        feature = make_feature(fid, place="Popivtsi", place_id=f"test:{admin1}", admin1=admin1, date=date)
+        feature["geometry"]["coordinates"] = [lon, lat]
+        return feature
+
+    features = [
+        popivtsi("sumy", "Sumy", 34.8, 50.9, "2022-09-10"),
+        popivtsi("kharkiv-1", "Kharkiv", 36.2, 49.9, "2022-09-08"),  # the longer story
+        popivtsi("kharkiv-2", "Kharkiv", 36.2, 49.9, "2022-09-10"),
+    ]
+    features[1]["properties"].update(control_before="UA", control_after="RU")
+    page, errors, *_ = open_map(
+        browser, render_map(open_events(write_events(tmp_path / "e.geojson", features)), tmp_path / "m.html")
+    )
+    box = page.locator(".cm-search input")
+
+    def enter(query):
+        box.fill(query)
+        box.press("Enter")
+        centre = page.evaluate("() => cmMap.getCenter()")
+        return round(centre["lng"], 1), page.locator(".cm-suggestions li").all_inner_texts()
+
+    lon, offered = enter("Popivtsi")
+    assert lon == 36.2 and offered == ["Popivtsi \u00b7 Kharkiv", "Popivtsi \u00b7 Sumy"]  # the others stay on offer
+    assert enter("popivtsi, Sumy")[0] == 34.8
+    assert enter("Popivtsi (Sumy oblast)")[0] == 34.8
+    assert enter("Popivtsi \u00b7 Kharkiv")[0] == 36.2  # a suggestion's text, as shown
+    assert len(page.evaluate("() => cmMap.cmSettlements.namesakes('Popivtsi')")) == 2
+    enter("Popivtsi, Kherson")  # none there: said, not guessed
+    assert "cm-miss" in box.get_attribute("class")
+    assert errors == []
+    page.close()
+
+
 def test_injected_payloads_show_as_text_and_never_run(browser, tmp_path):
     features = []
     for i, payload in enumerate(PAYLOADS):

@@ -347,22 +347,37 @@ function conflictmapSettlements(layer, map, data) {
     Object.keys(changes.spelling).forEach(function (i) { add(spelling(+i), changes.place[+i]); });
     return known;
   }
+  // what a query asks for: a name and, after a comma, a middle dot or "(", the oblast it lies in
+  // ("Popivtsi, Sumy"; or as the suggestions show it); else the whole as a name
+  function readings(query) {
+    var whole = {name: fold(query.trim()), within: ""}, at = query.search(/[,\u00b7(][^,\u00b7(]*$/);
+    if (at < 0) return [whole];
+    var within = fold(query.slice(at + 1)).replace(/\)|\boblast\b|\bobl\b\.?/g, "").trim();
+    return within ? [{name: fold(query.slice(0, at).trim()), within: within}, whole] : [whole];
+  }
   function matches(query, most) {
-    var wanted = fold(query.trim()), found = [], taken = {};
-    if (!wanted) return found;
-    [function (n) { return n === wanted; }, function (n) { return n.indexOf(wanted) === 0; },
-     function (n) { return n.indexOf(wanted) > 0; }].forEach(function (test) {
-      names().forEach(function (entry) {
-        if (found.length < most && !taken[entry[1]] && test(entry[0])) { taken[entry[1]] = true; found.push(entry); }
+    var found = [];
+    readings(query).some(function (wanted) {
+      var taken = {};
+      if (!wanted.name) return false;
+      [function (n) { return n === wanted.name; }, function (n) { return n.indexOf(wanted.name) === 0; },
+       function (n) { return n.indexOf(wanted.name) > 0; }].forEach(function (test) {
+        names().forEach(function (entry) {
+          if (found.length < most && !taken[entry[1]] && test(entry[0]) &&
+              (!wanted.within || fold(region(entry[1]) || "").indexOf(wanted.within) === 0)) {
+            taken[entry[1]] = true; found.push(entry);
+          }
+        });
       });
+      return found.length > 0;
     });
     return found;
   }
   // the place Enter takes the map to: of several with the name typed, one in view, then the one
   // with the longest story (most changes), then the nearest the centre
   function namesakes(query, most) {  // the places of exactly the name typed (any spelling), at most ``most``
-    var wanted = fold(query.trim());
-    return matches(query, most).filter(function (entry) { return entry[0] === wanted; });
+    var wanted = readings(query).map(function (reading) { return reading.name; });
+    return matches(query, most).filter(function (entry) { return wanted.indexOf(entry[0]) >= 0; });
   }
   function best(query) {
     var exact = namesakes(query, Infinity), bounds = map.getBounds(), centre = map.getCenter();
@@ -419,6 +434,7 @@ function conflictmapSettlements(layer, map, data) {
     count: count,
     name: name,
     find: best,
+    namesakes: function (query) { return namesakes(query, Infinity).map(function (entry) { return entry[1]; }); },
     open: openPopup,
     go: go,
     fill: function (p) { return FILL[state[p]]; },
