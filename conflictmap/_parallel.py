@@ -1,7 +1,9 @@
-"""Blocks of work done by a forked process per core, their results taken in order.
+"""Blocks of work done by a forked process per core, their results taken in order; and one piece
+of work done in a forked process while this one goes on.
 
 A million events are checked or turned into columns a block at a time; the blocks are
-independent, so the cores can share them. The workers are forked, so they share the parent's
+independent, so the cores can share them. A page's control areas are worked out beside its
+places' tables (:func:`in_background`). The workers are forked, so they share the parent's
 memory (the files' bytes and the features' slices) instead of being sent a copy. Only on Linux,
 where forking is the usual way to start workers (on macOS forking after NumPy has loaded its
 system libraries can crash; Windows cannot fork); elsewhere, and for one block, the work is done
@@ -14,6 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Shared = TypeVar("Shared")
@@ -55,6 +58,50 @@ def ordered_map(
         yield from (work(shared, task) for task in tasks[done:])
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def in_background(work: Callable[[Shared, None], Result], shared: Shared) -> Iterator[Callable[[], Result]]:
+    """Start ``work(shared, None)`` in a forked process while this one goes on; within the
+    ``with`` block, the function given waits for its result (raising what the work raised).
+    Leaving the block stops the process if it is still working. Where no process is forked (one
+    core, not Linux), or should the worker die, the work is done here when its result is asked for."""
+    if cores() < 2 or sys.platform != "linux":
+        yield lambda: work(shared, None)
+        return
+    import multiprocessing  # here: 50 ms that a small job need not pay
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_work_and_send, args=(work, shared, send), daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> Result:
+        try:
+            done, value = receive.recv()
+        except EOFError:  # the worker died (killed for want of memory, say)
+            return work(shared, None)
+        if not done:
+            raise value
+        return value
+
+    try:
+        yield result
+    finally:
+        process.terminate()  # nothing to stop once it has sent its result
+        process.join()
+        receive.close()
+
+
+def _work_and_send(work: Callable[[Any, None], Any], shared: Any, send: Any) -> None:
+    """In a background process: the work's result, or what it raised, sent back. Ctrl-C is left to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        outcome = (True, work(shared, None))
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent
+        outcome = (False, exc)
+    send.send(outcome)
 
 
 _received: tuple[Callable[[Any, Any], Any], Any] | None = None

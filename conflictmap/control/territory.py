@@ -189,6 +189,11 @@ class Timeline:
         )
 
     @cached_property
+    def days(self) -> np.ndarray:
+        """The distinct days with a change, sorted (``datetime64[D]``)."""
+        return np.unique(self.changes["date"].to_numpy("datetime64[D]"))
+
+    @cached_property
     def projected_xy(self) -> np.ndarray:
         """The places' points in the equal-area CRS, as an (n, 2) array of coordinates."""
         return shapely.get_coordinates(to_equal_area(self.points))

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from conflictmap import settings
 from conflictmap._io import atomic_write_text
+from conflictmap._parallel import in_background
 from conflictmap.control.daily import country_parts, territory_by_day
 from conflictmap.control.figures import measured_by_day, regions_of
 from conflictmap.control.measured_areas import MeasuredAreas, RegionTable
@@ -125,16 +127,19 @@ def build_map(
             f"{len(timeline.keys):,} places: the shaded areas and their km² come from grid cells of {deg:g}°, "
             "each held by whoever holds most of its places (`stats` counts every place's cell)."
         )
-    settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
-    days = settlements.data["dates"]
+    days = np.datetime_as_string(timeline.days).tolist()
     by_day = (
         {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
     )
     russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
     in_russia = region_polygon(",".join(russian)) if russian else None
     first = since.isoformat() if since else None
+    # the areas in a process of their own, while this one builds the places' tables
+    with in_background(_daily, (areas, days, region, first, progress, by_day, regions_of(extent))) as daily:
+        settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
+        territory = daily()
     TerritoryLayer(
-        _daily(areas, days, region, first, progress, by_day, regions_of(extent)),
+        territory,
         first or (days[0] if days else None),
         round(float(shapely.area(country_parts(region, in_russia)[0])) / 1e6, 1),
         in_russia is not None,
@@ -153,16 +158,22 @@ def build_map(
 
 
 def _daily(
-    variants: dict[str, Timeline],
-    days: list[str],
-    region: shapely.Geometry,
-    since: str | None,
-    progress: bool,
-    measured: dict[str, dict[str, list[Any]]],
-    regions: RegionTable,
+    given: tuple[
+        dict[str, Timeline],
+        list[str],
+        shapely.Geometry,
+        str | None,
+        bool,
+        dict[str, dict[str, list[Any]]],
+        RegionTable,
+    ],
+    _: None,
 ) -> dict[str, dict[str, Any]]:
     """Each variant's days as the territory layer draws them, its km² summed over ``regions`` as
-    ``stats`` sums them (with a progress bar on stderr, if asked)."""
+    ``stats`` sums them (with a progress bar on stderr, if asked), from ``given``: ``(variants,
+    days, region, since, progress, measured, regions)``
+    (:func:`~conflictmap._parallel.in_background`)."""
+    variants, days, region, since, progress, measured, regions = given
     from rich.console import Console
     from rich.progress import track
 

@@ -54,7 +54,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     ``layers``: the source layers, each ``[name, number of changes, bit]``.
     """
     changes = timeline.changes
-    dates, day = np.unique(changes["date"].to_numpy("datetime64[D]"), return_inverse=True)
+    dates = timeline.days
+    day = np.searchsorted(dates, changes["date"].to_numpy("datetime64[D]"))
     layer_index, layers = pd.factorize(changes["layer"], sort=True)
     list_index, lists = pd.factorize(changes["sources"])
     cited = _CITATIONS.decode(f"[{','.join(lists.to_numpy(dtype=object))}]")
