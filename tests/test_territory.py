@@ -408,3 +408,19 @@ def test_the_page_never_tints_ground_ukraine_takes_in_russia_as_retaken():
     assert days["stats"][last][3] == pytest.approx(kharkiv, rel=0.002)  # retaken km²: Kharkiv's alone
     assert days["stats"][last][4] > 0  # Ukraine holds Sudzha's ground, counted apart
     assert len(days["russia"][0]) == 1  # Sudzha's shape: never drawn as Russia's while Russia holds it
+
+
+def test_a_cell_seen_before_is_not_intersected_again(monkeypatch):
+    from conflictmap.control import territory
+
+    region = shapely.box(0, 0, 10, 10)
+    key = shapely.to_wkb(region) + b"test"
+    cells = np.array([shapely.box(-1, -1, 1, 1), shapely.box(9, 9, 11, 11)])
+    first = territory._intersections(cells, region, np.zeros(2, int), key)
+    assert shapely.area(first).tolist() == [1.0, 1.0]
+    computed = []
+    intersection = shapely.intersection
+    monkeypatch.setattr(territory.shapely, "intersection", lambda a, b: computed.append(len(a)) or intersection(a, b))
+    moved = np.array([cells[0], shapely.box(8, 8, 11, 11)])  # the next day's: one cell the same, one changed
+    again = territory._intersections(moved, region, np.zeros(2, int), key)
+    assert computed == [1] and shapely.area(again).tolist() == [1.0, 4.0]

@@ -53,7 +53,7 @@ def regions_of(extent: Extent) -> RegionTable:
 
 def _estimated(regions: RegionTable, now: ControlMap) -> dict[str, dict[str, float]]:
     """Each region's km² per side, estimated by the settlement model."""
-    return dict(zip(regions.names.tolist(), now.controlled_km2_in(regions.polygons), strict=True))
+    return dict(zip(regions.names.tolist(), now.controlled_km2_in(regions.polygons, regions.key), strict=True))
 
 
 def estimated_by_country(regions: RegionTable, now: ControlMap) -> tuple[dict[str, float], dict[str, float]]:

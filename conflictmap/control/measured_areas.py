@@ -38,13 +38,14 @@ NAMED, OCCUPIED_ONLY = "named", "occupied-only"
 @dataclass(frozen=True)
 class RegionTable:
     """Regions areas are measured in (EPSG:3035), indexed: names, polygons, bounds, a tree, which
-    are in Russia."""
+    are in Russia, and a key naming the set (what the km² of cells in them are remembered by)."""
 
     names: np.ndarray
     polygons: np.ndarray
     bounds: np.ndarray
     tree: shapely.STRtree
     russian: np.ndarray
+    key: bytes
 
     @classmethod
     def of(cls, names: np.ndarray, polygons: np.ndarray) -> RegionTable:
@@ -52,7 +53,8 @@ class RegionTable:
         from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS
 
         russian = np.isin(names, list(RUSSIAN_BORDER_OBLASTS))
-        return cls(names, polygons, shapely.bounds(polygons), shapely.STRtree(polygons), russian)
+        key = shapely.to_wkb(shapely.geometrycollections(polygons))
+        return cls(names, polygons, shapely.bounds(polygons), shapely.STRtree(polygons), russian, key)
 
     @classmethod
     def default(cls) -> RegionTable:

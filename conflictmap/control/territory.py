@@ -361,17 +361,20 @@ class Tessellation:
     def _empty(self) -> np.ndarray:
         return shapely.is_empty(self.cells)
 
-    def shares_km2(self, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def shares_km2(self, parts: np.ndarray, key: bytes | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What each cell shares with each of ``parts`` (polygons in the equal-area CRS, e.g. the
-        oblasts of the region): ``(part, cell, km²)`` arrays, remembered per set of parts. A cell
-        inside a part is all its own; only cells crossing a part's border are intersected."""
-        key = shapely.to_wkb(shapely.geometrycollections(parts))
+        oblasts of the region): ``(part, cell, km²)`` arrays, remembered per set of parts (``key``
+        names it; default: the parts' WKB). A cell inside a part is all its own; only cells crossing
+        a part's border are intersected (:func:`_intersections`)."""
+        key = key or shapely.to_wkb(shapely.geometrycollections(parts))
         if key not in self._shares:
             shapely.prepare(parts)
             part, cell = shapely.STRtree(self.cells).query(parts, predicate="intersects")
             inside = shapely.contains_properly(parts[part], self.cells[cell])
             km2 = self.areas_km2[cell].copy()
-            km2[~inside] = shapely.area(shapely.intersection(self.cells[cell[~inside]], parts[part[~inside]])) / 1e6
+            crossing = ~inside
+            shares = _intersections(self.cells[cell[crossing]], parts[part[crossing]], part[crossing], key)
+            km2[crossing] = shapely.area(shares) / 1e6
             self._shares[key] = (part, cell, km2)
         return self._shares[key]
 
@@ -458,8 +461,32 @@ def _voronoi(points: np.ndarray, region: shapely.Geometry) -> np.ndarray:
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=region, ordered=True))
     shapely.prepare(region)
     crossing = ~shapely.contains_properly(region, cells)  # clip only the cells that cross the border
-    cells[crossing] = _polygonal(shapely.intersection(cells[crossing], region))
+    clipped = _intersections(cells[crossing], region, np.zeros(crossing.sum(), int), shapely.to_wkb(region))
+    cells[crossing] = _polygonal(clipped)
     return cells
+
+
+@lru_cache(maxsize=16)
+def _remembered(shapes_key: bytes) -> dict[tuple[bytes, int], shapely.Geometry]:
+    """The intersections of cells with the shapes ``shapes_key`` names, by the cell's WKB and the shape."""
+    return {}
+
+
+def _intersections(
+    cells: np.ndarray, shapes: shapely.Geometry | np.ndarray, which: np.ndarray, shapes_key: bytes
+) -> np.ndarray:
+    """``shapely.intersection(cells, shapes)`` (``shapes``: one, or one per cell, ``which`` of
+    those ``shapes_key`` names), each remembered by the cell's WKB: the tessellations of
+    consecutive days share most of their cells (a day's new places change only their neighbours'),
+    so most intersections repeat."""
+    memo = _remembered(shapes_key)
+    keys = list(zip(shapely.to_wkb(cells).tolist(), which.tolist(), strict=True))
+    found = [memo.get(key) for key in keys]
+    out, todo = np.array(found, dtype=object), np.array([i for i, shape in enumerate(found) if shape is None], int)
+    if len(todo):
+        out[todo] = shapely.intersection(cells[todo], shapes[todo] if isinstance(shapes, np.ndarray) else shapes)
+        memo.update(zip([keys[i] for i in todo], out[todo].tolist(), strict=True))
+    return out
 
 
 def _polygonal(cells: np.ndarray) -> np.ndarray:
@@ -524,9 +551,10 @@ class ControlMap:
         areas = self.tessellation.areas_km2
         return {s: round(float(areas[self.control == s].sum()), 1) for s in ("UA", "RU", "contested")}
 
-    def controlled_km2_in(self, parts: np.ndarray) -> list[dict[str, float]]:
-        """:meth:`controlled_km2` within each of ``parts`` (polygons in the equal-area CRS)."""
-        part, cell, km2 = self.tessellation.shares_km2(parts)
+    def controlled_km2_in(self, parts: np.ndarray, key: bytes | None = None) -> list[dict[str, float]]:
+        """:meth:`controlled_km2` within each of ``parts`` (polygons in the equal-area CRS; ``key``
+        names them, as :meth:`Tessellation.shares_km2` takes it)."""
+        part, cell, km2 = self.tessellation.shares_km2(parts, key)
         n = len(STATES)
         sums = np.bincount(part * n + self.codes[cell], km2, len(parts) * n).reshape(-1, n)
         return [{s: round(float(row[c]), 1) for c, s in enumerate(STATES[:3])} for row in sums]
