@@ -125,13 +125,13 @@ def territory_by_day(
         now = control_map(timeline, dt.date.fromisoformat(day), region)
         key = (id(now.tessellation), now.codes.tobytes(), day >= since)
         if key not in seen:
-            was = _was(now, first)
-            if id(now.tessellation) not in index:
+            if id(now.tessellation) not in index:  # a new set of places: their states on ``since``
                 index[id(now.tessellation)] = len(sets)
-                sets.append((now.tessellation, state_codes(was)))
+                sets.append((now.tessellation, state_codes(_was(now, first))))
+            t = index[id(now.tessellation)]
             seen[key] = len(out["entries"])
-            out["entries"].append({"t": index[id(now.tessellation)], "l": _line(now, lines, out)})
-            out["stats"].append(_stats(now, was if day >= since else None, regions))
+            out["entries"].append({"t": t, "l": _line(now, lines, out)})
+            out["stats"].append(_stats(now, sets[t][1] if day >= since else None, regions))
             states.append(now.codes)
         out["days"][day] = seen[key]
     for t, (tessellation, was_codes) in enumerate(sets):
@@ -181,6 +181,7 @@ def _was(now: ControlMap, since: dt.date) -> np.ndarray:
 
 
 _LETTER_OF_CODE = np.array([LETTERS[s] for s in STATES])
+_UA, _RU = STATES.index("UA"), STATES.index("RU")
 
 
 def _letters(states: np.ndarray) -> str:
@@ -216,8 +217,10 @@ def _line(now: ControlMap, lines: dict[str, int], out: dict[str, Any]) -> int:
 
 def _stats(now: ControlMap, was: np.ndarray | None, regions: RegionTable) -> list[float]:
     """One distinct day's km² (:func:`~conflictmap.control.figures.estimated_by_country`): held by
-    Ukraine, Russia and contested in Ukraine, retaken (``was``: the places' states on the day
+    Ukraine, Russia and contested in Ukraine, retaken (``was``: the places' state codes on the day
     retaken ground is counted from; ``None``: before it) and held by Ukraine in Russia."""
-    retaken = float(now.tessellation.areas_km2[(was == "RU") & (now.control == "UA")].sum()) if was is not None else 0.0
+    retaken = 0.0
+    if was is not None:
+        retaken = float(now.tessellation.areas_km2[(was == _RU) & (now.codes == _UA)].sum())
     ukraine, russia = estimated_by_country(regions, now)
     return [ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]]
