@@ -24,7 +24,7 @@ from conflictmap._io import atomic_write_text
 from conflictmap._parallel import in_background
 from conflictmap.control.daily import country_parts, territory_by_day
 from conflictmap.control.figures import measured_by_day, regions_of
-from conflictmap.control.measured_areas import MeasuredAreas, RegionTable
+from conflictmap.control.measured_areas import MeasuredAreas
 from conflictmap.control.territory import Timeline, grid_cell_deg, grid_changes, map_title
 from conflictmap.errors import ConflictmapError
 from conflictmap.places.boundaries import RUSSIAN_BORDER_OBLASTS, Extent, extent_of, region_polygon
@@ -105,39 +105,37 @@ def build_map(
     """
     if events.empty:
         raise ConflictmapError("no events to map")
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)  # a whole region fits a phone
-    use_leaflet(m, cdn=cdn)
-    css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
-    page_of(m).header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
     extent = extent or extent_of(None, events)
     region = extent.polygon
-    ContextLayer(context_data(region)).add_to(m)
-    outline_layer(region, "Region outline").add_to(m)
     timeline = Timeline(events)
     layers = sorted(timeline.changes["layer"].unique())
     variants = {"+".join(layers): timeline}
     if len(layers) > 1:
         variants.update({layer: Timeline(events[events["layer"] == layer]) for layer in layers})
-    notes, areas = [], variants
-    if len(timeline.keys) > settings.AREA_MAX_PLACES:
-        deg = grid_cell_deg(timeline, settings.AREA_GRID_CELLS)
-        areas = {key: Timeline(grid_changes(variant, deg)) for key, variant in variants.items()}
+    deg = grid_cell_deg(timeline, settings.AREA_GRID_CELLS) if len(timeline.keys) > settings.AREA_MAX_PLACES else None
+    days = np.datetime_as_string(timeline.days).tolist()
+    first = since.isoformat() if since else None
+    # the areas in a process of their own, while this one builds the rest of the page
+    with in_background(_daily, (variants, deg, days, region, first, progress, extent)) as daily:
+        m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)  # a region fits a phone
+        use_leaflet(m, cdn=cdn)
+        css = (files("conflictmap.render") / "style.css").read_text(encoding="utf-8")
+        page_of(m).header.add_child(RawHTML(f"<style>{css}</style>"), name="conflictmap_css")
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)").add_to(m)
+        ContextLayer(context_data(region)).add_to(m)
+        outline_layer(region, "Region outline").add_to(m)
+        settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
+        territory = daily()
+    if measured and Layer.MAPS.value in variants:
+        territory[Layer.MAPS.value]["measured"] = measured_by_day(measured, days, extent)
+    russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
+    in_russia = region_polygon(",".join(russian)) if russian else None
+    notes = []
+    if deg is not None:
         notes.append(
             f"{len(timeline.keys):,} places: the shaded areas and their km² come from grid cells of {deg:g}°, "
             "each held by whoever holds most of its places (`stats` counts every place's cell)."
         )
-    days = np.datetime_as_string(timeline.days).tolist()
-    by_day = (
-        {Layer.MAPS.value: measured_by_day(measured, days, extent)} if measured and Layer.MAPS.value in variants else {}
-    )
-    russian = [n for n in extent.names if n in RUSSIAN_BORDER_OBLASTS]
-    in_russia = region_polygon(",".join(russian)) if russian else None
-    first = since.isoformat() if since else None
-    # the areas in a process of their own, while this one builds the places' tables
-    with in_background(_daily, (areas, days, region, first, progress, by_day, regions_of(extent))) as daily:
-        settlements = SettlementLayer(timeline, on=on, switch=len(variants) > 1)
-        territory = daily()
     TerritoryLayer(
         territory,
         first or (days[0] if days else None),
@@ -158,32 +156,24 @@ def build_map(
 
 
 def _daily(
-    given: tuple[
-        dict[str, Timeline],
-        list[str],
-        shapely.Geometry,
-        str | None,
-        bool,
-        dict[str, dict[str, list[Any]]],
-        RegionTable,
-    ],
-    _: None,
+    given: tuple[dict[str, Timeline], float | None, list[str], shapely.Geometry, str | None, bool, Extent], _: None
 ) -> dict[str, dict[str, Any]]:
-    """Each variant's days as the territory layer draws them, its km² summed over ``regions`` as
-    ``stats`` sums them (with a progress bar on stderr, if asked), from ``given``: ``(variants,
-    days, region, since, progress, measured, regions)``
-    (:func:`~conflictmap._parallel.in_background`)."""
-    variants, days, region, since, progress, measured, regions = given
+    """Each variant's days as the territory layer draws them, its km² summed over the extent's
+    regions as ``stats`` sums them (with a progress bar on stderr, if asked), from ``given``:
+    ``(variants, deg, days, region, since, progress, extent)``; ``deg``: the areas come from grid
+    cells of that size (:func:`~conflictmap.control.territory.grid_changes`), else from every
+    place's cell (run by :func:`~conflictmap._parallel.in_background`)."""
+    variants, deg, days, region, since, progress, extent = given
     from rich.console import Console
     from rich.progress import track
 
+    if deg is not None:
+        variants = {key: Timeline(grid_changes(variant, deg)) for key, variant in variants.items()}
+    regions = regions_of(extent)
     bar = partial(
         track, description="Control areas", disable=not progress, transient=True, console=Console(stderr=True)
     )
-    out = {key: territory_by_day(timeline, days, region, since, regions, bar) for key, timeline in variants.items()}
-    for key, by_day in measured.items():
-        out[key]["measured"] = by_day
-    return out
+    return {key: territory_by_day(timeline, days, region, since, regions, bar) for key, timeline in variants.items()}
 
 
 def render_map(
