@@ -9,13 +9,15 @@ parsed as HTML.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import io
 from importlib.resources import files
 from typing import Any
 
-import msgspec
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
 import shapely
 from folium.map import Layer
 from jinja2 import Template
@@ -58,20 +60,12 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     day = np.searchsorted(dates, changes["date"].to_numpy("datetime64[D]"))
     layer_index, layers = pd.factorize(changes["layer"], sort=True)
     list_index, lists = pd.factorize(changes["sources"])
-    cited = _CITATIONS.decode(f"[{','.join(lists.to_numpy(dtype=object))}]")
+    counts, cited = _cited_sources(lists)
     fields = ("date_precision", "geo_precision", "confidence", "notes", "place")  # the few distinct first: small codes
     admin1 = pd.Series(changes["admin1"].to_numpy(dtype=object)).groupby(timeline.codes).last().to_numpy()
-    columns = [
-        *(changes[f].to_numpy(dtype=object) for f in fields),
-        timeline.names,
-        admin1,
-        *_source_columns(list(itertools.chain.from_iterable(cited))),
-    ]
-    codes, texts = pd.factorize(pd.Series(np.concatenate(columns), dtype=object), use_na_sentinel=True)
-    ends = np.cumsum([len(c) for c in columns])
-    date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = np.split(
-        codes, ends[:-1]
-    )
+    columns = [*(changes[f] for f in fields), timeline.names, admin1, *cited]
+    texts, codes = _text_codes(columns)
+    date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = codes
     sources, source_of_citing = distinct_rows(np.column_stack(source_codes))
     fields_of_kind = [
         state_codes(changes["control_before"].to_numpy()),
@@ -87,7 +81,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     _, first, group = unique_rows(timeline.projected_xy.round(0))
     moved = np.flatnonzero(first[group] != np.arange(len(group)))
     return {
-        "texts": texts.tolist(),
+        "texts": texts,
         "places": {
             "name": names.tolist(),
             "admin1": regions.tolist(),
@@ -106,7 +100,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         },
         "kinds": kinds.tolist(),
         "sources": sources.tolist(),
-        "citations": {"sources": source_of_citing.tolist(), "counts": [len(sources) for sources in cited]},
+        "citations": {"sources": source_of_citing.tolist(), "counts": counts.tolist()},
         "states": list(STATES),
         "dates": np.datetime_as_string(dates).tolist(),
         "layers": [
@@ -116,29 +110,34 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-class _Cited(msgspec.Struct, gc=False):
-    """What a popup shows of a source (any other field is skipped as it is decoded)."""
-
-    publisher: Any = None
-    title: Any = None
-    published: Any = None
-    url: Any = None
+#: What a popup shows of a source (any other field is skipped as it is read).
+_CITED = pa.schema(
+    [("sources", pa.list_(pa.struct([(name, pa.string()) for name in ("publisher", "title", "published", "url")])))]
+)
 
 
-_CITATIONS = msgspec.json.Decoder(list[list[_Cited]])
+def _cited_sources(lists: Any) -> tuple[np.ndarray, list[pa.Array]]:
+    """Lists of sources (JSON texts) read by Arrow, no Python object a source: the number of
+    sources of each list, and the columns of them all, list after list: publisher, title,
+    published and the URL split in two, its folder and the rest (``https://example.org/a/`` and
+    ``1``), for a table of texts in which the folders many sources share are kept once (null
+    where missing)."""
+    lines = "\n".join(f'{{"sources":{text}}}' for text in lists).encode()
+    options = pa_json.ParseOptions(explicit_schema=_CITED, unexpected_field_behavior="ignore")
+    column = pa_json.read_json(io.BytesIO(lines), parse_options=options)["sources"].combine_chunks()
+    every = column.flatten()
+    url = pc.extract_regex(every.field("url"), r"^(?P<folder>.*/)?(?P<rest>[^/]*)$")
+    fields = [every.field(name) for name in ("publisher", "title", "published")]
+    return pc.list_value_length(column).to_numpy(), [*fields, url.field("folder"), url.field("rest")]
 
 
-def _source_columns(sources: list[_Cited]) -> list[list[Any]]:
-    """The columns of :data:`_SOURCE_FIELDS` of some sources, the URL split in two: its folder and
-    the rest (``https://example.org/a/`` and ``1``), for a table of texts in which the folders many
-    sources share are kept once; ``None`` where missing."""
-    publisher, title, published, url = ([getattr(source, name) for source in sources] for name in _SOURCE_FIELDS)
-    folder, leaf = [], []
-    for text in url:
-        head, slash, tail = text.rpartition("/") if isinstance(text, str) else (None, "", None)
-        folder.append(head + slash if head is not None else None)
-        leaf.append(tail)
-    return [publisher, title, published, folder, leaf]
+def _text_codes(columns: list[Any]) -> tuple[list[str], list[np.ndarray]]:
+    """Every distinct text of some columns of texts (Series, arrays or Arrow arrays) once, in the
+    order they first appear, and each column as positions among them (-1: none), hashed by Arrow."""
+    arrays = [pa.chunked_array(pa.array(column, type=pa.string(), from_pandas=True)) for column in columns]
+    encoded = pa.concat_arrays([chunk for array in arrays for chunk in array.chunks]).dictionary_encode()
+    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+    return encoded.dictionary.to_pylist(), np.split(codes, np.cumsum([len(a) for a in arrays])[:-1])
 
 
 class SettlementLayer(Layer):
