@@ -4,6 +4,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from conflictmap.dataset import open_events
@@ -116,3 +117,27 @@ def test_beyond_the_area_limit_the_areas_come_from_grid_cells_and_every_place_st
     )
     (variant,) = territory["variants"].values()
     assert 0 < len(variant["cells"][0]) <= 10  # the areas: at most 10 grid cells
+
+
+def test_sources_are_read_as_a_popup_shows_them_whatever_else_they_carry():
+    from conflictmap.render.settlements import _cited_sources
+
+    lists = [
+        json.dumps([{"publisher": "P", "url": "https://a.org/x/1", "published": "2022-09-10", "quote": "q"}]),
+        json.dumps(
+            [
+                {"publisher": "Q", "title": "T", "url": "https://b.org/", "published": "2022-09-11"},
+                {"publisher": "R", "url": "x", "published": "2022-09-12", "archive_url": {"deep": [1]}},
+            ]
+        ),
+    ]
+    counts, columns = _cited_sources(pd.array(lists, dtype=object))
+    assert counts.tolist() == [1, 2]
+    assert [c.to_pylist() for c in columns] == [
+        ["P", "Q", "R"],
+        [None, "T", None],
+        ["2022-09-10", "2022-09-11", "2022-09-12"],
+        ["https://a.org/x/", "https://b.org/", ""],  # the URL's folder, kept once in the texts
+        ["1", "", "x"],
+    ]
+    assert _cited_sources(pd.array([], dtype=object))[0].tolist() == []

@@ -9,7 +9,6 @@ parsed as HTML.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from importlib.resources import files
 from typing import Any
 
@@ -122,9 +121,14 @@ def _cited_sources(lists: Any) -> tuple[np.ndarray, list[pa.Array]]:
     published and the URL split in two, its folder and the rest (``https://example.org/a/`` and
     ``1``), for a table of texts in which the folders many sources share are kept once (null
     where missing)."""
-    lines = "\n".join(f'{{"sources":{text}}}' for text in lists).encode()
-    options = pa_json.ParseOptions(explicit_schema=_CITED, unexpected_field_behavior="ignore")
-    column = pa_json.read_json(io.BytesIO(lines), parse_options=options)["sources"].combine_chunks()
+    texts = pa.chunked_array(pa.array(lists, type=pa.string(), from_pandas=True)).combine_chunks()
+    lines = pc.binary_join_element_wise('{"sources":', texts, "}\n", "")  # newline-delimited JSON, one text
+    column = pa.array([], _CITED.field("sources").type)
+    if len(lines):
+        offsets = np.frombuffer(lines.buffers()[1], np.int32)[lines.offset : lines.offset + len(lines) + 1]
+        text = pa.BufferReader(lines.buffers()[2][offsets[0] : offsets[-1]])
+        options = pa_json.ParseOptions(explicit_schema=_CITED, unexpected_field_behavior="ignore")
+        column = pa_json.read_json(text, parse_options=options)["sources"].combine_chunks()
     every = column.flatten()
     url = pc.extract_regex(every.field("url"), r"^(?P<folder>.*/)?(?P<rest>[^/]*)$")
     fields = [every.field(name) for name in ("publisher", "title", "published")]
