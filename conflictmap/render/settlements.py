@@ -110,9 +110,7 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
 
 
 #: What a popup shows of a source (any other field is skipped as it is read).
-_CITED = pa.schema(
-    [("sources", pa.list_(pa.struct([(name, pa.string()) for name in ("publisher", "title", "published", "url")])))]
-)
+_CITED = pa.schema([("sources", pa.list_(pa.struct([(name, pa.string()) for name in _SOURCE_FIELDS])))])
 
 
 def _cited_sources(lists: Any) -> tuple[np.ndarray, list[pa.Array]]:
@@ -121,24 +119,25 @@ def _cited_sources(lists: Any) -> tuple[np.ndarray, list[pa.Array]]:
     published and the URL split in two, its folder and the rest (``https://example.org/a/`` and
     ``1``), for a table of texts in which the folders many sources share are kept once (null
     where missing)."""
-    texts = pa.chunked_array(pa.array(lists, type=pa.string(), from_pandas=True)).combine_chunks()
-    lines = pc.binary_join_element_wise('{"sources":', texts, "}\n", "")  # newline-delimited JSON, one text
+    texts = pa.chunked_array(pa.array(lists, type=pa.large_string(), from_pandas=True)).combine_chunks()
+    head, tail, glue = (pa.scalar(text, pa.large_string()) for text in ('{"sources":', "}\n", ""))
+    lines = pc.binary_join_element_wise(head, texts, tail, glue)  # newline-delimited JSON, one text
     column = pa.array([], _CITED.field("sources").type)
     if len(lines):
-        offsets = np.frombuffer(lines.buffers()[1], np.int32)[lines.offset : lines.offset + len(lines) + 1]
+        offsets = np.frombuffer(lines.buffers()[1], np.int64)[lines.offset : lines.offset + len(lines) + 1]
         text = pa.BufferReader(lines.buffers()[2][offsets[0] : offsets[-1]])
         options = pa_json.ParseOptions(explicit_schema=_CITED, unexpected_field_behavior="ignore")
         column = pa_json.read_json(text, parse_options=options)["sources"].combine_chunks()
     every = column.flatten()
     url = pc.extract_regex(every.field("url"), r"^(?P<folder>.*/)?(?P<rest>[^/]*)$")
-    fields = [every.field(name) for name in ("publisher", "title", "published")]
+    fields = [every.field(name) for name in _SOURCE_FIELDS[:-1]]
     return pc.list_value_length(column).to_numpy(), [*fields, url.field("folder"), url.field("rest")]
 
 
 def _text_codes(columns: list[Any]) -> tuple[list[str], list[np.ndarray]]:
     """Every distinct text of some columns of texts (Series, arrays or Arrow arrays) once, in the
     order they first appear, and each column as positions among them (-1: none), hashed by Arrow."""
-    arrays = [pa.chunked_array(pa.array(column, type=pa.string(), from_pandas=True)) for column in columns]
+    arrays = [pa.chunked_array(pa.array(column, type=pa.large_string(), from_pandas=True)) for column in columns]
     encoded = pa.concat_arrays([chunk for array in arrays for chunk in array.chunks]).dictionary_encode()
     codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
     return encoded.dictionary.to_pylist(), np.split(codes, np.cumsum([len(a) for a in arrays])[:-1])
