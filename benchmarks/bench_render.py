@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from _synthetic import synthetic
+from bench_war_page import open_page
 
 from conflictmap.events.store import EventCollection, write_collection
 
@@ -43,17 +44,12 @@ def timed(command: list[str], runs: int, cache: Path | None = None) -> list[floa
 
 
 def page_load_seconds(page_file: Path) -> float:
-    """Seconds until the map's settlements layer exists, in headless Chromium, offline."""
+    """Seconds until the map's layers exist, in headless Chromium, offline (:func:`bench_war_page.open_page`)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-        start = time.perf_counter()
-        page.goto(page_file.as_uri())
-        page.wait_for_function("() => Object.values(window).some(v => v && v.cmSettlements)", timeout=120_000)
-        seconds = time.perf_counter() - start
+        _, seconds, _ = open_page(browser, page_file, (1280, 800))
         browser.close()
     return seconds
 
