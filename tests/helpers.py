@@ -88,6 +88,30 @@ def write_events(path: Path, features: list[dict[str, Any]], **members: Any) -> 
     return path
 
 
+#: ``conflictmap add``'s options for a valid event: Kupiansk retaken on 10 September 2022, one source.
+ADD_OPTIONS = {
+    "place": "Kupiansk",
+    "date": "2022-09-10",
+    "control_before": "RU",
+    "control_after": "UA",
+    "source_url": "https://example.org/kupiansk",
+    "source_publisher": "Example",
+    "source_published": "2022-09-10",
+    "lat": "49.71003",
+    "lon": "37.61581",
+}
+
+
+def add_args(path: Path | None = None, **options: str | None) -> list[str]:
+    """``add`` and its options for a valid event (:data:`ADD_OPTIONS`), into ``path`` if given;
+    keyword arguments replace options (``admin1="Kharkiv"``: ``--admin1 Kharkiv``; ``None`` leaves one out)."""
+    args = ["add", *(["--file", str(path)] if path else [])]
+    for name, value in {**ADD_OPTIONS, **options}.items():
+        if value is not None:
+            args += [f"--{name.replace('_', '-')}", value]
+    return args
+
+
 def invoke(runner: CliRunner, *args: str):
     """Run the typer app in-process (stdout and stderr kept apart)."""
     return runner.invoke(app, list(args), catch_exceptions=False)

@@ -6,7 +6,7 @@ import pytest
 from conflictmap import _parallel
 from conflictmap.events.checks import check_collections
 from conflictmap.events.store import EventCollection
-from tests.helpers import REPO, invoke, make_feature, write_events
+from tests.helpers import REPO, add_args, invoke, make_feature, write_events
 
 
 def problems_for(*features, today=dt.date(2026, 1, 1)):
@@ -221,31 +221,9 @@ def test_a_point_outside_the_oblast_its_admin1_names_is_an_error_and_add_refuses
         and "a: geometry.coordinates: error: [36.84433, 49.45595] lies outside Donetsk" in result.stderr
     )
     before = path.read_bytes()
-    add = invoke(
-        runner,
-        "add",
-        "--file",
-        str(path),
-        "--place",
-        "Balakliia",
-        "--date",
-        "2022-09-08",
-        "--control-before",
-        "RU",
-        "--control-after",
-        "UA",
-        "--source-url",
-        "https://example.org/b",
-        "--source-publisher",
-        "Example",
-        "--source-published",
-        "2022-09-09",
-        "--lat",
-        "49.456",
-        "--lon",
-        "36.844",
-        "--admin1",
-        "Donetsk",
+    args = add_args(
+        path, place="Balakliia", date="2022-09-08", source_published="2022-09-09", lat="49.456", lon="36.844"
     )
+    add = invoke(runner, *args, "--admin1", "Donetsk")
     assert add.exit_code == 2 and "lies outside Donetsk oblast" in add.stderr and "nothing written" in add.stderr
     assert path.read_bytes() == before

@@ -3,29 +3,9 @@ import json
 import pytest
 
 from conflictmap.events.store import read_features
-from tests.helpers import invoke, make_feature, run_cli, write_events
+from tests.helpers import add_args, invoke, make_feature, run_cli, write_events
 
-ADD = [
-    "add",
-    "--place",
-    "Kupiansk",
-    "--date",
-    "2022-09-10",
-    "--control-before",
-    "RU",
-    "--control-after",
-    "UA",
-    "--source-url",
-    "https://example.org/kupiansk",
-    "--source-publisher",
-    "Example",
-    "--source-published",
-    "2022-09-10",
-    "--lat",
-    "49.71003",
-    "--lon",
-    "37.61581",
-]
+ADD = add_args()
 
 
 def test_add_creates_file_and_reads_back(runner, tmp_path):

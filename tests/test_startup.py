@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.helpers import REPO, make_feature, write_events
+from tests.helpers import REPO, add_args, make_feature, write_events
 
 HEAVY = ("geopandas", "pandas", "shapely", "numpy", "pyproj", "folium", "matplotlib", "rapidfuzz", "multiprocessing")
 
@@ -41,28 +41,9 @@ def test_validate_imports_no_dataframe_or_geometry_library(tmp_path):
 
 
 def test_add_with_coordinates_imports_no_gazetteer_or_geometry_library(tmp_path):
+    path = tmp_path / "new.geojson"
     loaded = imported(
-        "add",
-        "--file",
-        str(tmp_path / "new.geojson"),
-        "--place",
-        "X",
-        "--date",
-        "2022-09-08",
-        "--control-before",
-        "RU",
-        "--control-after",
-        "UA",
-        "--lat",
-        "49.5",
-        "--lon",
-        "36.5",
-        "--source-url",
-        "https://example.org/x",
-        "--source-publisher",
-        "P",
-        "--source-published",
-        "2022-09-09",
+        *add_args(path, place="X", date="2022-09-08", source_published="2022-09-09", lat="49.5", lon="36.5")
     )
     assert loaded == []
     assert (tmp_path / "new.geojson").exists()
