@@ -174,7 +174,6 @@ class SettlementLayer(Layer):
         data["colours"] = COLOURS
         data["switch"] = switch
         data["play_ms"] = PLAY_MS
-        self.data = data
         self.data_json = script_json(data)
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
