@@ -288,12 +288,16 @@ def test_unique_rows_are_those_of_numpy_axis_0():
         np.testing.assert_array_equal(got, want.reshape(got.shape))
 
 
-@pytest.mark.parametrize("columns", [1, 5])
-def test_distinct_rows_are_those_of_numpy_axis_0_in_the_order_they_first_appear(columns):
+@pytest.mark.parametrize(("columns", "dtype"), [(1, np.int64), (5, np.int64), (300, np.uint8)])
+def test_distinct_rows_are_those_of_numpy_axis_0_in_the_order_they_first_appear(columns, dtype):
     from conflictmap.control.territory import distinct_rows
 
-    matrix = np.random.default_rng(4).integers(-1, 4, (600, columns))  # many repeats; -1 stands for none
-    rows, inverse = distinct_rows(matrix)
+    high = 4 if columns < 300 else 2  # many repeats; -1 stands for none (a wide history: two states)
+    matrix = np.random.default_rng(4).integers(-1 if dtype is np.int64 else 0, high, (600, columns)).astype(dtype)
+    if columns == 300:
+        matrix[300:] = matrix[:300]  # rows that repeat, however wide
+    first, inverse = distinct_rows(matrix)
+    rows = matrix[first]
     np.testing.assert_array_equal(rows[inverse], matrix)
     expected, first = np.unique(matrix, axis=0, return_index=True)
     assert len(rows) == len(expected)

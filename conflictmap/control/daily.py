@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from conflictmap.control.figures import estimated_by_country
@@ -22,6 +21,7 @@ from conflictmap.control.territory import (
     Tessellation,
     Timeline,
     control_map,
+    distinct_rows,
     in_ukraine,
     smooth_lines,
     state_codes,
@@ -152,9 +152,7 @@ def _add_shapes(
     a code a cell per entry), and fill in each of ``entries``' shape states: all for the first,
     what changed since the one before for the others."""
     russian = np.zeros(len(was_codes), bool) if tessellation.in_russia is None else tessellation.in_russia
-    history = np.column_stack([russian, was_codes, *states]).astype(np.uint8)
-    group, _ = pd.factorize(np.array([row.tobytes() for row in history], dtype=object))  # hashed, not sorted
-    _, leader = np.unique(group, return_index=True)
+    leader, group = distinct_rows(np.column_stack([russian, was_codes, *states]).astype(np.uint8))
     out["cells"].append(encode_shapes(np.array([tessellation.dissolve(group == g) for g in range(len(leader))])))
     out["since"].append(_letters(was_codes[leader]))
     out["russia"].append(np.flatnonzero(russian[leader]).tolist())

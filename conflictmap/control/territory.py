@@ -233,15 +233,15 @@ def unique_rows(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of an ``(n, k)`` integer array, in the order they first appear, and each
-    row's position among them: as ``np.unique(rows, axis=0)`` but hashed column by column, not
-    sorted (10x faster on 100,000 rows)."""
-    key = np.zeros(len(rows), dtype=np.int64)
-    for column in rows.T:  # key < n and column < its maximum + 2: the pair fits an int64
-        key, _ = pd.factorize(key * (int(column.max(initial=0)) + 2) + column + 1)
+    """The distinct rows of an ``(n, k)`` array, in the order they first appear: the position of
+    each one's first row, and each row's position among them; as ``np.unique(rows, axis=0)`` but
+    hashed (each row's bytes as one value), not sorted, so it is fast however many columns."""
+    rows = np.ascontiguousarray(rows)
+    whole = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    key, _ = pd.factorize(whole.astype(object))
     first = np.empty(key.max(initial=-1) + 1, dtype=np.int64)
     first[key[::-1]] = np.arange(len(key))[::-1]  # the first row of each key, written last
-    return rows[first], key
+    return first, key
 
 
 def map_title(events: pd.DataFrame, region_label: str) -> str:

@@ -65,7 +65,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
     columns = [*(changes[f] for f in fields), timeline.names, admin1, *cited]
     texts, codes = _text_codes(columns)
     date_precision, geo_precision, confidence, notes, spelling, names, regions, *source_codes = codes
-    sources, source_of_citing = distinct_rows(np.column_stack(source_codes))
+    source_rows = np.column_stack(source_codes)
+    first_citing, source_of_citing = distinct_rows(source_rows)
     fields_of_kind = [
         state_codes(changes["control_before"].to_numpy()),
         state_codes(changes["control_after"].to_numpy()),
@@ -75,7 +76,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
         geo_precision,
         confidence,
     ]
-    kinds, kind = distinct_rows(np.column_stack(fields_of_kind))  # a few distinct
+    kind_rows = np.column_stack(fields_of_kind)
+    first_of_kind, kind = distinct_rows(kind_rows)  # a few distinct
     lon, lat = np.round(shapely.get_coordinates(timeline.points) / DEGREE_STEP).astype(np.int64).T
     _, first, group = unique_rows(timeline.projected_xy.round(0))
     moved = np.flatnonzero(first[group] != np.arange(len(group)))
@@ -97,8 +99,8 @@ def settlements_data(timeline: Timeline) -> dict[str, Any]:
             "notes": notes.tolist(),
             "cites": list_index.tolist(),
         },
-        "kinds": kinds.tolist(),
-        "sources": sources.tolist(),
+        "kinds": kind_rows[first_of_kind].tolist(),
+        "sources": source_rows[first_citing].tolist(),
         "citations": {"sources": source_of_citing.tolist(), "counts": counts.tolist()},
         "states": list(STATES),
         "dates": np.datetime_as_string(dates).tolist(),
