@@ -16,7 +16,9 @@ import shapely
 from conflictmap.control.figures import estimated_by_country
 from conflictmap.control.measured_areas import RegionTable
 from conflictmap.control.territory import (
+    RU,
     STATES,
+    UA,
     ControlMap,
     Tessellation,
     Timeline,
@@ -179,7 +181,6 @@ def _was(now: ControlMap, since: dt.date) -> np.ndarray:
 
 
 _LETTER_OF_CODE = np.array([LETTERS[s] for s in STATES])
-_UA, _RU = STATES.index("UA"), STATES.index("RU")
 
 
 def _letters(states: np.ndarray) -> str:
@@ -219,6 +220,6 @@ def _stats(now: ControlMap, was: np.ndarray | None, regions: RegionTable) -> lis
     retaken ground is counted from; ``None``: before it) and held by Ukraine in Russia."""
     retaken = 0.0
     if was is not None:
-        retaken = float(now.tessellation.areas_km2[(was == _RU) & (now.codes == _UA)].sum())
+        retaken = float(now.tessellation.areas_km2[(was == RU) & (now.codes == UA)].sum())
     ukraine, russia = estimated_by_country(regions, now)
     return [ukraine["UA"], ukraine["RU"], ukraine["contested"], round(retaken, 1), russia["UA"]]
