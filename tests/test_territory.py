@@ -264,6 +264,20 @@ def test_retaken_ground_per_day_on_a_grid_with_a_known_answer():
     assert km2 == pytest.approx([3_000, 3_000, 4_000], rel=1e-3)  # they tile the square
 
 
+def test_shapes_stay_valid_on_the_pages_grid_of_a_metre():
+    from conflictmap.control.daily import encode_shapes
+
+    square = shapely.box(36.0, 49.0, 36.01, 49.01)
+    sliver = shapely.Polygon([(36.005, 49.005), (36.005002, 49.005), (36.005001, 49.005003)])  # a hole of 20 cm
+    spike = shapely.Polygon(
+        [(36.02, 49.0), (36.03, 49.0), (36.03, 49.01), (36.020004, 49.005), (36.020001, 49.0050001)]
+    )
+    shapes = to_equal_area(np.array([square.difference(sliver), spike]))
+    decoded = [decoded_shape(shape) for shape in encode_shapes(shapes)]
+    assert shapely.is_valid(decoded).all()
+    assert shapely.area(decoded) == pytest.approx(shapely.area([square, spike]), rel=1e-3)
+
+
 def test_smoothed_front_line_loses_the_sawtooth_and_keeps_its_ends():
     from conflictmap.control.territory import smooth_lines
 

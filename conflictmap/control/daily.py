@@ -61,8 +61,12 @@ def _delta_coded(geometries: np.ndarray, closed: bool) -> list[list[int]]:
 def encode_shapes(geometries: np.ndarray) -> list[list[list[list[int]]]]:
     """Polygonal geometries (EPSG:3035) as the page takes them: each a list of polygons, each a list
     of rings (:func:`_delta_coded`), in EPSG:4326, never simplified (neighbours keep their shared edges)."""
-    shapes = to_geographic(geometries)
+    # snapped to the page's grid, so that each stays valid there; the lines or points a collapse
+    # leaves are dropped
+    shapes = shapely.set_precision(shapely.make_valid(to_geographic(geometries)), DEGREE_STEP)
     parts, part_of = shapely.get_parts(shapes, return_index=True)
+    polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    parts, part_of = parts[polygon], part_of[polygon]
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     coded = _delta_coded(rings, closed=True)
     polygons: list[list[list[int]]] = [[] for _ in parts]
