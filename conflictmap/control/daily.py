@@ -61,12 +61,16 @@ def _delta_coded(geometries: np.ndarray, closed: bool) -> list[list[int]]:
 def encode_shapes(geometries: np.ndarray) -> list[list[list[list[int]]]]:
     """Polygonal geometries (EPSG:3035) as the page takes them: each a list of polygons, each a list
     of rings (:func:`_delta_coded`), in EPSG:4326, never simplified (neighbours keep their shared edges)."""
-    # snapped to the page's grid, so that each stays valid there; the lines or points a collapse
-    # leaves are dropped
-    shapes = shapely.set_precision(shapely.make_valid(to_geographic(geometries)), DEGREE_STEP)
-    parts, part_of = shapely.get_parts(shapes, return_index=True)
+    # rounded to the page's grid; the few that are not valid there (a sub-metre hole or spike, or a
+    # dissolve's own flaw) are repaired, keeping their area ("structure"), and snapped to it, and
+    # the lines or points a collapse leaves are dropped
+    shapes = shapely.set_precision(to_geographic(geometries), DEGREE_STEP, mode="pointwise")
+    broken = ~shapely.is_valid(shapes)
+    shapes[broken] = shapely.set_precision(shapely.make_valid(shapes[broken], method="structure"), DEGREE_STEP)
+    members, member_of = shapely.get_parts(shapes, return_index=True)  # a repaired shape may be a collection
+    parts, part_of = shapely.get_parts(members, return_index=True)
     polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
-    parts, part_of = parts[polygon], part_of[polygon]
+    parts, part_of = parts[polygon], member_of[part_of[polygon]]
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     coded = _delta_coded(rings, closed=True)
     polygons: list[list[list[int]]] = [[] for _ in parts]
